@@ -1,0 +1,1 @@
+"""CLI verbs: extract (to be filled)."""

@@ -1,0 +1,1 @@
+"""CLI verbs: gazetteer (to be filled)."""

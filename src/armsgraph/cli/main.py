@@ -1,0 +1,30 @@
+"""Entry point of the `armsgraph` command: imports every command module, then runs the app."""
+
+from __future__ import annotations
+
+import importlib
+
+from armsgraph.cli.app import app
+
+# Each module registers its verbs on `app` when imported; order is the order of `--help`.
+COMMAND_MODULES = (
+    "armsgraph.cli.extract_cmd",  # extract, evaluate
+    "armsgraph.cli.gazetteer_cmd",  # gazetteer lookup/stats
+    "armsgraph.cli.store_cmd",  # ingest, events, actors, show, export, rebuild, demo
+    "armsgraph.cli.serve_cmd",  # serve
+    "armsgraph.cli.spark_cmd",  # spark
+)
+
+
+def load_commands() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
+
+
+def main() -> None:
+    load_commands()
+    app()
+
+
+if __name__ == "__main__":
+    main()

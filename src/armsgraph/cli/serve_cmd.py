@@ -1,0 +1,1 @@
+"""CLI verbs: serve (to be filled)."""

@@ -1,0 +1,1 @@
+"""CLI verbs: spark (to be filled)."""

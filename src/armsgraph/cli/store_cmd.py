@@ -1,0 +1,1 @@
+"""CLI verbs: store (to be filled)."""

@@ -1,0 +1,198 @@
+"""Typed records that flow through armsgraph: Document in, Extraction out."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+EVENT_TYPES = (
+    "arms_sale",
+    "local_production",
+    "co_production",
+    "joint_development",
+    "program_participation",
+    "upgrade",
+    "technology_transfer",
+    "defense_cooperation",
+    "export_statistic",
+    "armed_clash",
+    "ceasefire",
+)
+STATUSES = ("proposed", "agreed", "in_progress", "completed", "cancelled")
+ENTITY_TYPES = (
+    "country",
+    "organization",
+    "person",
+    "weapon_system",
+    "program",
+    "facility",
+    "location",
+)
+
+
+def content_hash(*parts: str, length: int = 16) -> str:
+    """A stable hex id from text parts (sha1, truncated)."""
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:length]
+
+
+@dataclass
+class Document:
+    """One report: its text and what is known about where it came from."""
+
+    text: str
+    id: str = ""
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) or datetime
+    dateline: str | None = None
+    source: str | None = None  # file path (with :line for JSON Lines) or URL it was read from
+    language: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = "doc:" + content_hash(self.text)
+
+    def header(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "published": self.published,
+            "dateline": self.dateline,
+        }
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets into Document.text; text == document.text[start:end]."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    name: str
+    country: str | None = None
+    category: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+    mentions: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Participant:
+    role: str
+    entity: str  # Entity.id
+
+
+@dataclass
+class TimeExpr:
+    text: str
+    start: str | None = None  # ISO date
+    end: str | None = None
+
+
+@dataclass
+class Money:
+    amount: float
+    currency: str
+    text: str
+
+
+@dataclass
+class Quantity:
+    text: str
+    amount: float | None = None  # None for vague amounts ("dozens of")
+    approximate: bool = False
+    low: float | None = None  # lower bound for vague amounts ("dozens" >= 24)
+
+
+@dataclass
+class Attribution:
+    source: str
+    via: str | None = None
+    hedge: str | None = None  # "is seen as", "reportedly"
+
+
+@dataclass
+class Comment:
+    """A party that declined to comment or did not respond."""
+
+    source: str
+    stance: str  # the words used: "declined to comment", "did not respond to inquiries"
+    evidence: Span | None = None
+
+
+@dataclass
+class Event:
+    id: str
+    type: str
+    status: str
+    participants: list[Participant] = field(default_factory=list)
+    evidence: list[Span] = field(default_factory=list)
+    time: TimeExpr | None = None
+    quantity: Quantity | None = None
+    value: Money | None = None
+    attribution: Attribution | None = None
+    comments: list[Comment] = field(default_factory=list)
+    confidence: float = 0.5
+    trigger: str | None = None
+
+    def entities_in(self, role: str) -> list[str]:
+        return [p.entity for p in self.participants if p.role == role]
+
+
+@dataclass
+class Fact:
+    subject: str  # Entity.id
+    attribute: str
+    value: float | str
+    unit: str | None
+    evidence: Span
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document; to_json() gives the DESIGN.md contract."""
+
+    document: Document
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    skipped: str | None = None  # why nothing was extracted (e.g. "language: de")
+
+    def entity(self, entity_id: str) -> Entity | None:
+        for e in self.entities:
+            if e.id == entity_id:
+                return e
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        def clean(obj: Any) -> Any:
+            if isinstance(obj, dict):
+                return {k: clean(v) for k, v in obj.items() if v is not None and v != []}
+            if isinstance(obj, list):
+                return [clean(v) for v in obj]
+            return obj
+
+        out: dict[str, Any] = {
+            "document": self.document.header(),
+            "entities": [clean(asdict(e)) for e in self.entities],
+            "events": [clean(asdict(e)) for e in self.events],
+            "facts": [clean(asdict(f)) for f in self.facts],
+        }
+        if self.document.language:
+            out["document"]["language"] = self.document.language
+        if self.skipped:
+            out["skipped"] = self.skipped
+        return out
