@@ -1,0 +1,336 @@
+"""Regenerate src/armsgraph/data/countries.csv from pycountry plus hand-kept aliases (run by hand)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pycountry
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "armsgraph" / "data" / "countries.csv"
+COLUMNS = ("id", "type", "name", "aliases", "country", "category", "wikidata", "parent", "source")
+
+# Short names used in English news where ISO's name is inverted or long.
+NAME = {
+    "BOL": "Bolivia", "COD": "Democratic Republic of the Congo", "FSM": "Micronesia",
+    "IRN": "Iran", "KOR": "South Korea", "MDA": "Moldova", "PRK": "North Korea",
+    "PSE": "Palestine", "SHN": "Saint Helena", "TWN": "Taiwan", "TZA": "Tanzania",
+    "VEN": "Venezuela", "VGB": "British Virgin Islands", "VIR": "U.S. Virgin Islands",
+    "BES": "Caribbean Netherlands", "RUS": "Russia", "SYR": "Syria", "LAO": "Laos",
+    "VNM": "Vietnam", "BRN": "Brunei", "CZE": "Czech Republic", "GBR": "United Kingdom",
+    "USA": "United States", "VAT": "Vatican City", "CPV": "Cape Verde",
+}
+
+# Former names, other spellings, demonyms/adjectives, and capitals or seats of government
+# that news reports use as actors ("Ankara said ...").  Sources: ISO 3166 names,
+# Wikipedia lists of country-name variants and demonyms.
+EXTRA: dict[str, str] = {
+    "AFG": "Afghan|Kabul",
+    "ALB": "Albanian|Tirana",
+    "DZA": "Algerian|Algiers",
+    "AND": "Andorran",
+    "AGO": "Angolan|Luanda",
+    "ATG": "Antiguan",
+    "ARG": "Argentine|Argentinian|Argentine Republic|Buenos Aires",
+    "ARM": "Armenian|Yerevan",
+    "AUS": "Australian|Canberra|Commonwealth of Australia",
+    "AUT": "Austrian|Vienna",
+    "AZE": "Azerbaijani|Azeri|Baku",
+    "BHS": "The Bahamas|Bahamian",
+    "BHR": "Bahraini|Manama",
+    "BGD": "Bangladeshi|Dhaka",
+    "BRB": "Barbadian",
+    "BLR": "Belarusian|Belorussian|Byelorussia|Minsk",
+    "BEL": "Belgian",
+    "BLZ": "Belizean",
+    "BEN": "Beninese|Dahomey",
+    "BTN": "Bhutanese",
+    "BOL": "Bolivian",
+    "BIH": "Bosnia|Bosnian|Sarajevo|Bosnia-Herzegovina",
+    "BWA": "Botswanan|Motswana",
+    "BRA": "Brazilian|Brasilia|Brasília|Federative Republic of Brazil",
+    "BRN": "Bruneian|Brunei Darussalam",
+    "BGR": "Bulgarian",
+    "BFA": "Burkinabe|Burkinabè|Upper Volta",
+    "BDI": "Burundian",
+    "CPV": "Cabo Verde|Cape Verdean",
+    "KHM": "Cambodian|Phnom Penh|Kampuchea",
+    "CMR": "Cameroonian",
+    "CAN": "Canadian|Ottawa",
+    "CAF": "CAR|Central African",
+    "TCD": "Chadian",
+    "CHL": "Chilean",
+    "CHN": "People's Republic of China|PRC|P.R.C.|Chinese|Beijing|Mainland China",
+    "COL": "Colombian|Bogota|Bogotá",
+    "COM": "Comoran|Comorian",
+    "COG": "Republic of the Congo|Congo-Brazzaville|Congo Republic",
+    "COD": "DRC|DR Congo|D.R. Congo|Congo-Kinshasa|Zaire|Kinshasa",
+    "CRI": "Costa Rican",
+    "CIV": "Ivory Coast|Ivorian|Cote d'Ivoire",
+    "HRV": "Croatian|Zagreb",
+    "CUB": "Cuban|Havana",
+    "CYP": "Cypriot|Nicosia",
+    "CZE": "Czechia|Czech|Prague",
+    "DNK": "Danish|Copenhagen|Kingdom of Denmark",
+    "DJI": "Djiboutian",
+    "DMA": "Commonwealth of Dominica",
+    "DOM": "Dominican",
+    "ECU": "Ecuadorian|Ecuadorean|Quito",
+    "EGY": "Egyptian|Cairo|Arab Republic of Egypt",
+    "SLV": "Salvadoran|Salvadorean",
+    "GNQ": "Equatoguinean|Equatorial Guinean",
+    "ERI": "Eritrean|Asmara",
+    "EST": "Estonian|Tallinn",
+    "SWZ": "Swaziland|Swazi|Eswatini",
+    "ETH": "Ethiopian|Addis Ababa|Abyssinia",
+    "FJI": "Fijian",
+    "FIN": "Finnish|Helsinki",
+    "FRA": "French|Paris|French Republic|Élysée|Elysee Palace",
+    "GAB": "Gabonese",
+    "GMB": "The Gambia|Gambian",
+    "GEO": "Georgian|Tbilisi",
+    "DEU": "German|Berlin|Federal Republic of Germany|Deutschland",
+    "GHA": "Ghanaian|Accra",
+    "GRC": "Greek|Hellenic Republic|Athens|Hellas",
+    "GRD": "Grenadian",
+    "GTM": "Guatemalan",
+    "GIN": "Guinean|Conakry",
+    "GNB": "Bissau-Guinean",
+    "GUY": "Guyanese",
+    "HTI": "Haitian",
+    "HND": "Honduran",
+    "HUN": "Hungarian|Budapest",
+    "ISL": "Icelandic|Reykjavik",
+    "IND": "Indian|New Delhi|Bharat|Republic of India",
+    "IDN": "Indonesian|Jakarta",
+    "IRN": "Iranian|Tehran|Teheran|Persia",
+    "IRQ": "Iraqi|Baghdad",
+    "IRL": "Irish|Dublin|Eire",
+    "ISR": "Israeli|Jerusalem|State of Israel",
+    "ITA": "Italian|Rome|Italian Republic",
+    "JAM": "Jamaican",
+    "JPN": "Japanese|Tokyo|Nippon",
+    "JOR": "Jordanian|Amman|Hashemite Kingdom of Jordan",
+    "KAZ": "Kazakh|Kazakhstani|Astana",
+    "KEN": "Kenyan|Nairobi",
+    "KIR": "I-Kiribati",
+    "PRK": "DPRK|D.P.R.K.|North Korean|Pyongyang|Democratic People's Republic of Korea",
+    "KOR": "Republic of Korea|ROK|R.O.K.|Korea|Korean|South Korean|Seoul",
+    "KWT": "Kuwaiti",
+    "KGZ": "Kyrgyz|Kirghizia|Bishkek|Kyrgyz Republic",
+    "LAO": "Lao|Laotian|Vientiane",
+    "LVA": "Latvian|Riga",
+    "LBN": "Lebanese|Beirut",
+    "LSO": "Basotho",
+    "LBR": "Liberian|Monrovia",
+    "LBY": "Libyan|State of Libya",
+    "LIE": "Liechtensteiner",
+    "LTU": "Lithuanian|Vilnius",
+    "LUX": "Luxembourgish|Luxembourger",
+    "MDG": "Malagasy",
+    "MWI": "Malawian",
+    "MYS": "Malaysian|Kuala Lumpur",
+    "MDV": "Maldivian",
+    "MLI": "Malian|Bamako",
+    "MLT": "Maltese|Valletta",
+    "MHL": "Marshallese",
+    "MRT": "Mauritanian",
+    "MUS": "Mauritian",
+    "MEX": "Mexican|Mexico City|United Mexican States",
+    "FSM": "Micronesian|Federated States of Micronesia",
+    "MDA": "Moldovan|Chisinau|Chișinău|Republic of Moldova",
+    "MCO": "Monegasque",
+    "MNG": "Mongolian|Ulaanbaatar|Ulan Bator",
+    "MNE": "Montenegrin|Podgorica",
+    "MAR": "Moroccan|Rabat",
+    "MOZ": "Mozambican|Maputo",
+    "MMR": "Burma|Burmese|Naypyidaw|Nay Pyi Taw",
+    "NAM": "Namibian|Windhoek",
+    "NRU": "Nauruan",
+    "NPL": "Nepalese|Nepali|Kathmandu",
+    "NLD": "Dutch|Holland|The Netherlands|Kingdom of the Netherlands",
+    "NZL": "New Zealander",
+    "NIC": "Nicaraguan|Managua",
+    "NER": "Nigerien|Niamey",
+    "NGA": "Nigerian|Abuja",
+    "MKD": "Macedonia|Macedonian|FYROM|Former Yugoslav Republic of Macedonia|Skopje",
+    "NOR": "Norwegian|Oslo",
+    "OMN": "Omani|Muscat|Sultanate of Oman",
+    "PAK": "Pakistani|Islamabad|Islamic Republic of Pakistan",
+    "PLW": "Palauan",
+    "PSE": "Palestinian|State of Palestine|Palestinian Territories",
+    "PAN": "Panamanian",
+    "PNG": "Papua New Guinean|PNG",
+    "PRY": "Paraguayan|Asuncion|Asunción",
+    "PER": "Peruvian",
+    "PHL": "Philippine|Filipino|Manila|The Philippines",
+    "POL": "Polish|Warsaw|Republic of Poland",
+    "PRT": "Portuguese|Lisbon",
+    "QAT": "Qatari|Doha|State of Qatar",
+    "ROU": "Romanian|Bucharest|Roumania",
+    "RUS": "Russian Federation|Russian|Moscow|Kremlin|the Kremlin",
+    "RWA": "Rwandan|Kigali",
+    "KNA": "Saint Kitts|St Kitts and Nevis|St. Kitts and Nevis",
+    "LCA": "St Lucia|St. Lucia|Saint Lucian",
+    "VCT": "St Vincent and the Grenadines|Vincentian",
+    "WSM": "Samoan",
+    "SMR": "Sammarinese",
+    "STP": "Sao Tome and Principe|Sao Tome",
+    "SAU": "Saudi|KSA|Kingdom of Saudi Arabia|Riyadh|Saudi Arabian",
+    "SEN": "Senegalese|Dakar",
+    "SRB": "Serbian|Belgrade|Serb",
+    "SYC": "Seychellois",
+    "SLE": "Sierra Leonean|Freetown",
+    "SGP": "Singaporean|Republic of Singapore",
+    "SVK": "Slovak|Slovakian|Bratislava|Slovak Republic",
+    "SVN": "Slovenian|Slovene|Ljubljana",
+    "SLB": "Solomon Islander",
+    "SOM": "Somali|Mogadishu|Somalian",
+    "ZAF": "South African|Pretoria|RSA",
+    "SSD": "South Sudanese|Juba",
+    "ESP": "Spanish|Madrid|Kingdom of Spain",
+    "LKA": "Sri Lankan|Colombo|Ceylon",
+    "SDN": "Sudanese|Khartoum",
+    "SUR": "Surinamese",
+    "SWE": "Swedish|Stockholm|Swede|Kingdom of Sweden",
+    "CHE": "Swiss|Swiss Confederation",
+    "SYR": "Syrian|Damascus|Syrian Arab Republic",
+    "TWN": "Republic of China|Taiwanese|Taipei|Formosa|Chinese Taipei",
+    "TJK": "Tajik|Tajikistani|Dushanbe",
+    "TZA": "Tanzanian|Dodoma",
+    "THA": "Thai|Bangkok|Siam|Kingdom of Thailand",
+    "TLS": "East Timor|Timorese|Dili",
+    "TGO": "Togolese|Lome",
+    "TON": "Tongan",
+    "TTO": "Trinidadian",
+    "TUN": "Tunisian|Tunis",
+    "TUR": "Turkey|Turkiye|Turkish|Republic of Turkey|Ankara|Türk",
+    "TKM": "Turkmen|Ashgabat",
+    "UGA": "Ugandan|Kampala",
+    "UKR": "Ukrainian|Kyiv|Kiev|the Ukraine",
+    "ARE": "UAE|U.A.E.|Emirati|Emirates|the Emirates|Abu Dhabi",
+    "GBR": "UK|U.K.|Britain|Great Britain|British|London|England|Scotland|Wales|Northern Ireland|Downing Street|Whitehall|United Kingdom of Great Britain and Northern Ireland",
+    "USA": "United States of America|U.S.|U.S.A.|US|USA|America|American|Washington|Washington D.C.|Washington, D.C.|the United States|White House|the White House",
+    "URY": "Uruguayan|Montevideo",
+    "UZB": "Uzbek|Uzbekistani|Tashkent",
+    "VUT": "Ni-Vanuatu",
+    "VAT": "Vatican|Holy See",
+    "VEN": "Venezuelan|Caracas",
+    "VNM": "Viet Nam|Vietnamese|Hanoi",
+    "YEM": "Yemeni|Sanaa|Sana'a",
+    "ZMB": "Zambian|Lusaka",
+    "ZWE": "Zimbabwean|Harare|Rhodesia",
+    "HKG": "Hong Kong SAR",
+    "MAC": "Macao|Macanese",
+    "PRI": "Puerto Rican",
+    "GRL": "Greenlandic|Kalaallit Nunaat",
+    "CUW": "Curacao",
+    "REU": "Reunion",
+    "ALA": "Aland Islands|Åland",
+    "FRO": "Faroe Islands|Faroese",
+    "GUM": "Guamanian",
+    "TKL": "Tokelauan",
+    "NCL": "New Caledonian",
+    "PYF": "Tahiti",
+    "BLM": "St. Barthélemy|Saint Barthelemy",
+    "MAF": "Saint Martin",
+    "SXM": "Sint Maarten",
+    "FLK": "Falklands|Falkland Islands|Malvinas|Islas Malvinas",
+    "GIB": "Gibraltarian",
+    "IMN": "Isle of Man|Manx",
+    "SJM": "Svalbard",
+    "ESH": "Sahrawi|Western Saharan",
+}
+
+# Wikidata Q-ids, only where known for certain.
+WIKIDATA = {
+    "AFG": "Q889", "ALB": "Q222", "DZA": "Q262", "AND": "Q228", "AGO": "Q916", "ARG": "Q414",
+    "ARM": "Q399", "AUS": "Q408", "AUT": "Q40", "AZE": "Q227", "BHR": "Q398", "BGD": "Q902",
+    "BLR": "Q184", "BEL": "Q31", "BOL": "Q750", "BIH": "Q225", "BWA": "Q963", "BRA": "Q155",
+    "BGR": "Q219", "KHM": "Q424", "CMR": "Q1009", "CAN": "Q16", "CHL": "Q298", "CHN": "Q148",
+    "COL": "Q739", "HRV": "Q224", "CUB": "Q241", "CYP": "Q229", "CZE": "Q213", "DNK": "Q35",
+    "EGY": "Q79", "EST": "Q191", "ETH": "Q115", "FIN": "Q33", "FRA": "Q142", "GEO": "Q230",
+    "DEU": "Q183", "GRC": "Q41", "HUN": "Q28", "ISL": "Q189", "IND": "Q668", "IDN": "Q252",
+    "IRN": "Q794", "IRQ": "Q796", "IRL": "Q27", "ISR": "Q801", "ITA": "Q38", "JPN": "Q17",
+    "JOR": "Q810", "KAZ": "Q232", "KEN": "Q114", "PRK": "Q423", "KOR": "Q884", "KWT": "Q817",
+    "LVA": "Q211", "LBN": "Q822", "LBY": "Q1016", "LTU": "Q37", "LUX": "Q32", "MYS": "Q833",
+    "MEX": "Q96", "MAR": "Q1028", "MMR": "Q836", "NPL": "Q837", "NLD": "Q55", "NZL": "Q664",
+    "NGA": "Q1033", "MKD": "Q221", "NOR": "Q20", "OMN": "Q842", "PAK": "Q843", "PER": "Q419",
+    "PHL": "Q928", "POL": "Q36", "PRT": "Q45", "QAT": "Q846", "ROU": "Q218", "RUS": "Q159",
+    "SAU": "Q851", "SRB": "Q403", "SGP": "Q334", "SVK": "Q214", "SVN": "Q215", "ZAF": "Q258",
+    "ESP": "Q29", "LKA": "Q854", "SWE": "Q34", "CHE": "Q39", "SYR": "Q858", "TWN": "Q865",
+    "THA": "Q869", "TUN": "Q948", "TUR": "Q43", "UKR": "Q212", "ARE": "Q878", "GBR": "Q145",
+    "USA": "Q30", "UZB": "Q265", "VEN": "Q717", "VNM": "Q881", "YEM": "Q805", "ECU": "Q736",
+    "SDN": "Q1049", "GHA": "Q117", "MNG": "Q711", "MNE": "Q236", "MDA": "Q217", "KGZ": "Q813",
+    "TJK": "Q863", "TKM": "Q874", "LAO": "Q819", "BRN": "Q921", "URY": "Q77", "PRY": "Q733",
+    "TZA": "Q924", "UGA": "Q1036", "ZMB": "Q953", "ZWE": "Q954", "MOZ": "Q1029", "NAM": "Q1030",
+    "SEN": "Q1041", "MLI": "Q912", "NER": "Q1032", "TCD": "Q657", "BFA": "Q965", "CIV": "Q1008",
+    "RWA": "Q1037", "SOM": "Q1045", "ERI": "Q986", "DJI": "Q977", "MRT": "Q1025", "COD": "Q974",
+    "COG": "Q971", "GAB": "Q1000", "MLT": "Q233", "BTN": "Q917", "MDV": "Q826", "PAN": "Q804",
+    "CRI": "Q800", "GTM": "Q774", "HND": "Q783", "SLV": "Q792", "NIC": "Q811", "DOM": "Q786",
+    "HTI": "Q790", "JAM": "Q766", "PNG": "Q691", "FJI": "Q712", "PSE": "Q219060", "SSD": "Q958",
+    "GNQ": "Q983", "GIN": "Q1006", "GNB": "Q1007", "SLE": "Q1044", "LBR": "Q1014", "TGO": "Q945",
+    "BEN": "Q962", "CAF": "Q929", "BDI": "Q967", "MWI": "Q1020", "MDG": "Q1019", "MUS": "Q1027",
+    "LSO": "Q1013", "SWZ": "Q1050", "CPV": "Q1011", "GMB": "Q1005", "COM": "Q970", "SYC": "Q1042",
+    "STP": "Q1039", "TTO": "Q754", "GUY": "Q734", "SUR": "Q730", "BLZ": "Q242", "BHS": "Q778",
+    "BRB": "Q244", "TLS": "Q574", "LIE": "Q347", "MCO": "Q235", "SMR": "Q238", "VAT": "Q237",
+    "GRL": "Q223", "HKG": "Q8646", "MAC": "Q14773", "PRI": "Q1183",
+}
+
+# Former states and a user-assigned code that still appear as actors in arms-trade reports.
+# Not in ISO 3166-1 (ISO 3166-3 former codes, and XKX for Kosovo as the EU and IMF use it).
+OTHER = [
+    ("SUN", "Soviet Union", "USSR|U.S.S.R.|Soviet|Union of Soviet Socialist Republics", "Q15180",
+     "ISO 3166-3 former country via pycountry"),
+    ("YUG", "Yugoslavia", "Yugoslav|Socialist Federal Republic of Yugoslavia|SFRY", "Q36704",
+     "ISO 3166-3 former country via pycountry"),
+    ("CSK", "Czechoslovakia", "Czechoslovak|Czechoslovak Socialist Republic", "Q33946",
+     "ISO 3166-3 former country via pycountry"),
+    ("DDR", "East Germany", "German Democratic Republic|GDR", "Q16957",
+     "ISO 3166-3 former country via pycountry"),
+    ("XKX", "Kosovo", "Republic of Kosovo|Kosovar|Kosovan|Pristina", "Q1246",
+     "user-assigned code XK/XKX as used by the European Commission; Wikidata"),
+]
+
+
+def rows() -> list[dict[str, str]]:
+    out = []
+    for c in sorted(pycountry.countries, key=lambda c: c.alpha_3):
+        a3 = c.alpha_3
+        common = getattr(c, "common_name", None)
+        official = getattr(c, "official_name", None)
+        name = NAME.get(a3) or common or c.name
+        names = [c.name, common, official] + EXTRA.get(a3, "").split("|")
+        aliases: list[str] = []
+        for n in names:
+            if n and n != name and n not in aliases:
+                aliases.append(n)
+        source = "ISO 3166-1 via pycountry"
+        if a3 in EXTRA or a3 in NAME:
+            source += "; Wikipedia country-name variants and demonyms"
+        out.append({
+            "id": f"country:{a3}", "type": "country", "name": name, "aliases": "|".join(aliases),
+            "country": a3, "category": "",
+            "wikidata": WIKIDATA.get(a3, ""), "parent": "", "source": source,
+        })
+    for a3, name, aliases, qid, source in OTHER:
+        out.append({
+            "id": f"country:{a3}", "type": "country", "name": name, "aliases": aliases,
+            "country": a3, "category": "former_state" if a3 != "XKX" else "",
+            "wikidata": qid, "parent": "", "source": source,
+        })
+    return out
+
+
+def main() -> int:
+    with OUT.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows())
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
