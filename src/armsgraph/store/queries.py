@@ -1,0 +1,584 @@
+"""The read API over the store: events, one event, actors, one actor, documents, the network.
+
+Every function takes an open SQLAlchemy `Connection` (from `Store.connect()`) and returns
+plain dicts and lists ready for JSON, templates or a table, so the CLI, the web app and
+the Python API all read the database the same way. Dates are ISO 8601 text.
+
+    with store.connect() as conn:
+        page = events(conn, EventFilters(actor="Egypt", type="arms_sale", limit=20))
+        one = event(conn, page[0]["id"])
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, fields, replace
+from itertools import combinations
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+
+from armsgraph.model import STATUSES
+from armsgraph.store.schema import (
+    aliases,
+    documents,
+    entities,
+    event_participants,
+    event_sources,
+    facts,
+    mentions,
+)
+from armsgraph.store.schema import (
+    events as events_t,
+)
+
+# Roles that name what is traded or developed rather than who acts.
+OBJECT_ROLES = frozenset({"system", "program"})
+
+# Directed edges drawn for each event type in the network: (from role, to role).
+# Types not listed (partners, parties) link every pair of their actors.
+EDGE_ROLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "arms_sale": (("seller", "buyer"),),
+    "local_production": (("provider", "host"),),
+    "upgrade": (("provider", "customer"),),
+    "technology_transfer": (("provider", "recipient"),),
+    "program_participation": (("participant", "owner"),),
+    "co_production": (("partner", "customer"),),
+}
+
+ORDERS = {
+    "recent": (events_t.c.last_seen.desc(), events_t.c.id),
+    "oldest": (events_t.c.first_seen.asc(), events_t.c.id),
+    "sources": (events_t.c.n_sources.desc(), events_t.c.last_seen.desc(), events_t.c.id),
+    "confidence": (events_t.c.confidence.desc(), events_t.c.last_seen.desc(), events_t.c.id),
+}
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """What `events()` selects. Every filter is optional; they combine with AND.
+
+    actor:  an entity id ("country:EGY"), or a name or alias of one (case-insensitive);
+            a country also matches its organizations, people and forces.
+    type:   an event type (model.EVENT_TYPES); several separated by commas.
+    status: the current status (model.STATUSES); several separated by commas.
+    system: part of a system or program name or alias ("F-16", "Bayraktar").
+    since / until: ISO dates; an event is kept when its reports (first_seen..last_seen)
+            overlap the range.
+    text:   words in a source sentence or a system name.
+    order:  recent (latest report first), oldest, sources (most reported), confidence.
+    """
+
+    actor: str | None = None
+    type: str | None = None
+    status: str | None = None
+    system: str | None = None
+    since: str | None = None
+    until: str | None = None
+    text: str | None = None
+    limit: int | None = 50
+    offset: int = 0
+    order: str = "recent"
+
+    @classmethod
+    def from_kwargs(cls, **kwargs: Any) -> EventFilters:
+        """Build from keyword arguments, refusing unknown names (a typo must not widen a query)."""
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - names)
+        if unknown:
+            raise TypeError(
+                f"unknown event filter(s) {', '.join(unknown)}; use {', '.join(sorted(names))}"
+            )
+        return cls(**{k: v for k, v in kwargs.items()})
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def resolve_actor(conn: Connection, name: str) -> list[str]:
+    """Entity ids an actor filter means: an id, else names/aliases equal, else names containing it.
+
+    A country brings along the entities whose `country` is its code.
+    """
+    name = name.strip()
+    ids = list(conn.execute(select(entities.c.id).where(entities.c.id == name)).scalars())
+    if not ids:
+        low = name.lower()
+        ids = list(
+            conn.execute(
+                select(entities.c.id)
+                .where(func.lower(entities.c.name) == low)
+                .union(select(aliases.c.entity_id).where(func.lower(aliases.c.alias) == low))
+            ).scalars()
+        )
+    if not ids:
+        ids = list(
+            conn.execute(select(entities.c.id).where(entities.c.name.ilike(f"%{name}%"))).scalars()
+        )
+    codes = [
+        (row.country or row.id.split(":", 1)[-1])
+        for row in conn.execute(
+            select(entities.c.id, entities.c.country).where(
+                entities.c.id.in_(ids), entities.c.type == "country"
+            )
+        )
+    ]
+    if codes:
+        ids += conn.execute(
+            select(entities.c.id).where(entities.c.country.in_(codes), entities.c.type != "country")
+        ).scalars()
+    return sorted(set(ids))
+
+
+def _where(conn: Connection, f: EventFilters) -> list[Any]:
+    cond: list[Any] = []
+    if f.actor:
+        ids = resolve_actor(conn, f.actor)
+        cond.append(
+            events_t.c.id.in_(
+                select(event_participants.c.event_id).where(event_participants.c.entity_id.in_(ids))
+            )
+        )
+    if types := _split(f.type):
+        cond.append(events_t.c.type.in_(types))
+    if statuses := _split(f.status):
+        cond.append(events_t.c.status.in_(statuses))
+    if f.system:
+        cond.append(events_t.c.systems.ilike(f"%{f.system}%"))
+    if f.since:
+        cond.append(events_t.c.last_seen >= f.since)
+    if f.until:
+        # "until 2024-06" must keep 2024-06-30: compare with the bound padded past any suffix.
+        cond.append(events_t.c.first_seen <= f.until + "\uffff")
+    if f.text:
+        cond.append(
+            or_(
+                events_t.c.systems.ilike(f"%{f.text}%"),
+                events_t.c.id.in_(
+                    select(event_sources.c.event_id).where(
+                        event_sources.c.text.ilike(f"%{f.text}%")
+                    )
+                ),
+            )
+        )
+    return cond
+
+
+def _event_row(row: Any) -> dict[str, Any]:
+    time = None
+    if row.time_text or row.time_start:
+        time = {"text": row.time_text, "start": row.time_start, "end": row.time_end}
+    value = None
+    if row.value_amount is not None or row.value_text:
+        value = {"amount": row.value_amount, "currency": row.value_currency, "text": row.value_text}
+    return {
+        "id": row.id,
+        "type": row.type,
+        "status": row.status,
+        "first_seen": row.first_seen,
+        "last_seen": row.last_seen,
+        "time": time,
+        "quantity": row.quantity,
+        "quantity_text": row.quantity_text,
+        "value": value,
+        "confidence": row.confidence,
+        "n_sources": row.n_sources,
+        "systems": row.systems,
+        "participants": [],
+    }
+
+
+def _participants(conn: Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not event_ids:
+        return out
+    q = (
+        select(
+            event_participants.c.event_id,
+            event_participants.c.role,
+            entities.c.id,
+            entities.c.name,
+            entities.c.type,
+            entities.c.country,
+        )
+        .join(entities, entities.c.id == event_participants.c.entity_id)
+        .where(event_participants.c.event_id.in_(event_ids))
+        .order_by(event_participants.c.event_id, event_participants.c.role, entities.c.name)
+    )
+    for r in conn.execute(q):
+        out[r.event_id].append(
+            {
+                "role": r.role,
+                "entity_id": r.id,
+                "name": r.name,
+                "type": r.type,
+                "country": r.country,
+            }
+        )
+    return out
+
+
+def events(
+    conn: Connection, filters: EventFilters | None = None, **kwargs: Any
+) -> list[dict[str, Any]]:
+    """Events matching `filters` (or the same as keyword arguments), each with its participants.
+
+    Each item: id, type, status, first_seen, last_seen, time {text,start,end} or None,
+    quantity, quantity_text, value {amount,currency,text} or None, confidence, n_sources,
+    systems, participants [{role, entity_id, name, type, country}].
+    """
+    f = filters or EventFilters.from_kwargs(**kwargs)
+    if filters is not None and kwargs:
+        f = replace(filters, **kwargs)
+    if f.order not in ORDERS:
+        raise ValueError(f"unknown order {f.order!r}; use one of {', '.join(ORDERS)}")
+    q = select(events_t).where(*_where(conn, f)).order_by(*ORDERS[f.order])
+    if f.limit is not None:
+        q = q.limit(f.limit)
+    if f.offset:
+        q = q.offset(f.offset)
+    rows = [_event_row(r) for r in conn.execute(q)]
+    parts = _participants(conn, [r["id"] for r in rows])
+    for r in rows:
+        r["participants"] = parts.get(r["id"], [])
+    return rows
+
+
+def count_events(conn: Connection, filters: EventFilters | None = None, **kwargs: Any) -> int:
+    """How many events match (limit and offset ignored), for paging."""
+    f = filters or EventFilters.from_kwargs(**kwargs)
+    return conn.execute(
+        select(func.count()).select_from(events_t).where(*_where(conn, f))
+    ).scalar_one()
+
+
+def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
+    """One event with participants, every source and its status history; None if unknown.
+
+    Adds to the `events()` item:
+      sources: [{document_id, url, title, published, status, text, start, end,
+                 attribution, local_event_id, evidence: [{start, end, text}]}], oldest first;
+      status_history: [{date, status, document_id}], oldest first (the current status is
+                 the last one).
+    """
+    row = conn.execute(select(events_t).where(events_t.c.id == event_id)).first()
+    if row is None:
+        return None
+    out = _event_row(row)
+    out["participants"] = _participants(conn, [event_id]).get(event_id, [])
+    q = (
+        select(event_sources, documents.c.url, documents.c.title)
+        .join(documents, documents.c.id == event_sources.c.document_id)
+        .where(event_sources.c.event_id == event_id)
+    )
+    sources = []
+    for r in conn.execute(q):
+        local = json.loads(r.local_json)
+        sources.append(
+            {
+                "document_id": r.document_id,
+                "url": r.url,
+                "title": r.title,
+                "published": r.published,
+                "status": r.status,
+                "text": r.text,
+                "start": r.start,
+                "end": r.end,
+                "attribution": r.attribution,
+                "local_event_id": r.local_event_id,
+                "evidence": local.get("evidence", []),
+            }
+        )
+    sources.sort(
+        key=lambda s: (
+            s["published"] or "",
+            STATUSES.index(s["status"]) if s["status"] in STATUSES else 0,
+            s["document_id"],
+            s["local_event_id"],
+        )
+    )
+    out["sources"] = sources
+    out["status_history"] = [
+        {"date": s["published"], "status": s["status"], "document_id": s["document_id"]}
+        for s in sources
+    ]
+    return out
+
+
+def actors(
+    conn: Connection,
+    *,
+    q: str | None = None,
+    type: str | None = None,
+    country: str | None = None,
+    limit: int | None = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Entities that take part in events, most active first: id, type, name, country, n_events.
+
+    `q` keeps names containing it; `type` an entity type; `country` an ISO alpha-3 code.
+    Systems and programs are included (type weapon_system/program) unless `type` says otherwise.
+    """
+    n = func.count(func.distinct(event_participants.c.event_id)).label("n_events")
+    stmt = (
+        select(
+            entities.c.id,
+            entities.c.type,
+            entities.c.name,
+            entities.c.country,
+            entities.c.category,
+            n,
+        )
+        .join(event_participants, event_participants.c.entity_id == entities.c.id)
+        .group_by(
+            entities.c.id, entities.c.type, entities.c.name, entities.c.country, entities.c.category
+        )
+        .order_by(n.desc(), entities.c.name)
+    )
+    if q:
+        stmt = stmt.where(entities.c.name.ilike(f"%{q}%"))
+    if type:
+        stmt = stmt.where(entities.c.type.in_(_split(type)))
+    if country:
+        stmt = stmt.where(entities.c.country == country)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[str, Any] | None:
+    """One entity: id, type, name, country, category, wikidata, aliases, n_events, its events
+    (latest first, at most `limit`, each as in `events()` plus the entity's `roles` there),
+    its facts, and the actors it shares events with (`partners`: id, name, n_events)."""
+    row = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
+    if row is None:
+        return None
+    out: dict[str, Any] = dict(row._mapping)
+    out["aliases"] = sorted(
+        conn.execute(select(aliases.c.alias).where(aliases.c.entity_id == entity_id)).scalars()
+    )
+    mine = select(event_participants.c.event_id).where(event_participants.c.entity_id == entity_id)
+    out["n_events"] = conn.execute(
+        select(func.count(func.distinct(event_participants.c.event_id))).where(
+            event_participants.c.entity_id == entity_id
+        )
+    ).scalar_one()
+    q = select(events_t).where(events_t.c.id.in_(mine)).order_by(*ORDERS["recent"])
+    if limit is not None:
+        q = q.limit(limit)
+    evs = [_event_row(r) for r in conn.execute(q)]
+    parts = _participants(conn, [e["id"] for e in evs])
+    for e in evs:
+        e["participants"] = parts.get(e["id"], [])
+        e["roles"] = sorted({p["role"] for p in e["participants"] if p["entity_id"] == entity_id})
+    out["events"] = evs
+    out["facts"] = [
+        dict(r._mapping)
+        for r in conn.execute(
+            select(
+                facts.c.id,
+                facts.c.attribute,
+                facts.c.value,
+                facts.c.unit,
+                facts.c.document_id,
+                facts.c.start,
+                facts.c.end,
+                facts.c.text,
+            )
+            .where(facts.c.subject == entity_id)
+            .order_by(facts.c.attribute, facts.c.document_id)
+        )
+    ]
+    other = event_participants.alias("other")
+    n = func.count(func.distinct(other.c.event_id)).label("n_events")
+    out["partners"] = [
+        dict(r._mapping)
+        for r in conn.execute(
+            select(entities.c.id, entities.c.name, entities.c.type, n)
+            .join(other, other.c.entity_id == entities.c.id)
+            .where(
+                other.c.event_id.in_(mine),
+                other.c.entity_id != entity_id,
+                other.c.role.not_in(OBJECT_ROLES),
+            )
+            .group_by(entities.c.id, entities.c.name, entities.c.type)
+            .order_by(n.desc(), entities.c.name)
+            .limit(50)
+        )
+    ]
+    return out
+
+
+def document(conn: Connection, document_id: str) -> dict[str, Any] | None:
+    """One stored document with its text, entity mentions and the evidence of its events.
+
+    Keys: the documents columns, `mentions` [{entity_id, name, type, start, end, text}],
+    `evidence` [{event_id, type, status, start, end, text}] to highlight in the text.
+    """
+    row = conn.execute(select(documents).where(documents.c.id == document_id)).first()
+    if row is None:
+        return None
+    out: dict[str, Any] = dict(row._mapping)
+    out["mentions"] = [
+        dict(r._mapping)
+        for r in conn.execute(
+            select(
+                mentions.c.entity_id,
+                entities.c.name,
+                entities.c.type,
+                mentions.c.start,
+                mentions.c.end,
+                mentions.c.text,
+            )
+            .join(entities, entities.c.id == mentions.c.entity_id)
+            .where(mentions.c.document_id == document_id)
+            .order_by(mentions.c.start)
+        )
+    ]
+    evidence = []
+    q = (
+        select(
+            event_sources.c.event_id,
+            events_t.c.type,
+            event_sources.c.status,
+            event_sources.c.local_json,
+        )
+        .join(events_t, events_t.c.id == event_sources.c.event_id)
+        .where(event_sources.c.document_id == document_id)
+    )
+    for r in conn.execute(q):
+        for span in json.loads(r.local_json).get("evidence", []):
+            evidence.append({"event_id": r.event_id, "type": r.type, "status": r.status, **span})
+    evidence.sort(key=lambda e: (e["start"], e["event_id"]))
+    out["evidence"] = evidence
+    return out
+
+
+def documents_list(
+    conn: Connection, *, limit: int | None = 100, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Stored documents, latest published first: id, url, title, published, source, n_events."""
+    n = (
+        select(func.count(func.distinct(event_sources.c.event_id)))
+        .where(event_sources.c.document_id == documents.c.id)
+        .scalar_subquery()
+        .label("n_events")
+    )
+    stmt = select(
+        documents.c.id,
+        documents.c.url,
+        documents.c.title,
+        documents.c.published,
+        documents.c.source,
+        n,
+    ).order_by(documents.c.published.desc(), documents.c.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any) -> dict[str, Any]:
+    """The actor graph of the matching events (default: the 1,000 latest).
+
+    nodes: [{id, name, type, country, n_events}] — actors only, not systems or programs;
+    edges: [{source, target, event_id, type, status, systems, directed}], one per pair of
+    actors in an event: seller→buyer, provider→host/customer/recipient, participant→owner,
+    partner→customer; partners and parties of the same event are linked both ways
+    (directed False).
+    """
+    f = filters or EventFilters.from_kwargs(**{"limit": 1000, **kwargs})
+    evs = events(conn, f)
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: list[dict[str, Any]] = []
+    for e in evs:
+        by_role: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for p in e["participants"]:
+            if p["role"] in OBJECT_ROLES or p["type"] in ("weapon_system", "program"):
+                continue
+            by_role[p["role"]].append(p)
+            node = nodes.setdefault(
+                p["entity_id"],
+                {
+                    "id": p["entity_id"],
+                    "name": p["name"],
+                    "type": p["type"],
+                    "country": p["country"],
+                    "n_events": 0,
+                    "_ev": set(),
+                },
+            )
+            node["_ev"].add(e["id"])
+        pairs: list[tuple[str, str, bool]] = []
+        directed_roles = EDGE_ROLES.get(e["type"], ())
+        for a_role, b_role in directed_roles:
+            for a in by_role.get(a_role, []):
+                for b in by_role.get(b_role, []):
+                    if a["entity_id"] != b["entity_id"]:
+                        pairs.append((a["entity_id"], b["entity_id"], True))
+        directed_used = {r for pair in directed_roles for r in pair}
+        # Symmetric roles (partner, party, ...) and any role no directed rule covers.
+        for role, members in sorted(by_role.items()):
+            if role in directed_used and e["type"] != "co_production":
+                continue
+            if e["type"] == "co_production" and role == "customer":
+                continue
+            ids = sorted({m["entity_id"] for m in members})
+            pairs += [(a, b, False) for a, b in combinations(ids, 2)]
+        seen = set()
+        for a, b, directed in pairs:
+            key = (a, b) if directed else tuple(sorted((a, b)))
+            if key in seen:
+                continue
+            seen.add(key)
+            edges.append(
+                {
+                    "source": key[0],
+                    "target": key[1],
+                    "event_id": e["id"],
+                    "type": e["type"],
+                    "status": e["status"],
+                    "systems": e["systems"],
+                    "directed": directed,
+                }
+            )
+    for node in nodes.values():
+        node["n_events"] = len(node.pop("_ev"))
+    return {
+        "nodes": sorted(nodes.values(), key=lambda n: (-n["n_events"], n["name"])),
+        "edges": edges,
+    }
+
+
+def stats(conn: Connection) -> dict[str, int]:
+    """Row counts of the main tables: documents, entities, events, sources, facts."""
+    out = {}
+    for name, table in (
+        ("documents", documents),
+        ("entities", entities),
+        ("events", events_t),
+        ("sources", event_sources),
+        ("facts", facts),
+    ):
+        out[name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
+    return out
+
+
+__all__ = [
+    "EventFilters",
+    "actor",
+    "actors",
+    "count_events",
+    "document",
+    "documents_list",
+    "event",
+    "events",
+    "network",
+    "resolve_actor",
+    "stats",
+]

@@ -1,0 +1,189 @@
+"""The one database schema (SQLAlchemy Core), the same for SQLite and PostgreSQL.
+
+Plain types only (text, integers, floats; dates as ISO 8601 text) so that sqlite3,
+DuckDB and Datasette open the SQLite file as it is. Every change to these tables goes
+with a numbered Alembic migration in store/migrations/versions/.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# A document as read: one row per distinct text (id = input id or content hash).
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("url", Text),
+    Column("title", Text),
+    Column("published", String(32)),  # ISO date or datetime as the source gave it
+    Column("dateline", Text),
+    Column("language", String(16)),
+    Column("source", Text),  # file path (with :line) or URL it was read from
+    Column("content_hash", String(40), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+)
+Index("ix_documents_url", documents.c.url)
+Index("ix_documents_content_hash", documents.c.content_hash)
+Index("ix_documents_published", documents.c.published)
+
+# What the extractor returned for each document, as its JSON contract; `rebuild`
+# recomputes entities, events and facts from these rows alone.
+extractions = Table(
+    "extractions",
+    metadata,
+    Column(
+        "document_id",
+        String(200),
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("json", Text, nullable=False),
+)
+
+# Canonical entities (country:ISO3, gazetteer ids, or a stable hash of type + name).
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("type", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("country", String(8)),
+    Column("category", Text),
+    Column("wikidata", String(32)),
+)
+Index("ix_entities_type_name", entities.c.type, entities.c.name)
+Index("ix_entities_country", entities.c.country)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column(
+        "entity_id",
+        String(200),
+        ForeignKey("entities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("alias", String(300), primary_key=True),
+)
+Index("ix_aliases_alias", aliases.c.alias)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column(
+        "document_id",
+        String(200),
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("entity_id", String(200), ForeignKey("entities.id"), primary_key=True),
+    Column("start", Integer, primary_key=True, autoincrement=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)
+Index("ix_mentions_entity", mentions.c.entity_id)
+
+# One row per merged event (the same deal reported by several documents is one row).
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("type", String(32), nullable=False),
+    Column("status", String(16), nullable=False),  # the latest source's status
+    Column("first_seen", String(32)),  # earliest publication date of a source
+    Column("last_seen", String(32)),  # latest publication date of a source
+    Column("time_text", Text),
+    Column("time_start", String(32)),
+    Column("time_end", String(32)),
+    Column("quantity", Float),
+    Column("quantity_text", Text),
+    Column("value_amount", Float),
+    Column("value_currency", String(8)),
+    Column("value_text", Text),
+    Column("confidence", Float, nullable=False),
+    Column("n_sources", Integer, nullable=False),
+    Column("systems", Text),  # names and aliases of systems/programs, " | "-joined, to filter on
+    Column("merge_key", String(40), nullable=False),  # hash of type + non-system participants
+)
+Index("ix_events_last_seen", events.c.last_seen)
+Index("ix_events_type_last_seen", events.c.type, events.c.last_seen)
+Index("ix_events_merge_key", events.c.merge_key)
+
+event_participants = Table(
+    "event_participants",
+    metadata,
+    Column(
+        "event_id",
+        String(64),
+        ForeignKey("events.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("role", String(32), primary_key=True),
+    Column("entity_id", String(200), ForeignKey("entities.id"), primary_key=True),
+)
+Index("ix_event_participants_entity", event_participants.c.entity_id, event_participants.c.event_id)
+
+# One row per report of an event: the document, its evidence and what that report said.
+event_sources = Table(
+    "event_sources",
+    metadata,
+    Column(
+        "event_id",
+        String(64),
+        ForeignKey("events.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "document_id",
+        String(200),
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("local_event_id", String(200), primary_key=True),  # the event's id in its extraction
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("text", Text),  # the first evidence sentence; all spans are in local_json
+    Column("status", String(16), nullable=False),  # status as this report gave it
+    Column("published", String(32)),  # the document's publication date
+    Column("attribution", Text),
+    Column("local_json", Text, nullable=False),  # the event as extracted, entity ids canonical
+)
+Index("ix_event_sources_event", event_sources.c.event_id)
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("subject", String(200), ForeignKey("entities.id"), nullable=False),
+    Column("attribute", String(100), nullable=False),
+    Column("value", Text, nullable=False),  # numbers as their decimal text
+    Column("unit", String(32)),
+    Column(
+        "document_id",
+        String(200),
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("text", Text),
+)
+Index("ix_facts_subject", facts.c.subject)
+Index("ix_facts_document", facts.c.document_id)
+
+# Tables derived from `extractions` (emptied and refilled by Store.rebuild), children first.
+DERIVED_TABLES = (event_sources, event_participants, events, facts, mentions, aliases, entities)

@@ -1,0 +1,553 @@
+"""The database: open (and migrate) a SQLite file or a PostgreSQL URL, write extractions, rebuild.
+
+All writes go through `Store.add` (one document and everything extracted from it, in one
+transaction) and `Store.rebuild`; reads go through store/queries.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+
+from armsgraph.errors import StoreError
+from armsgraph.model import (
+    Attribution,
+    Comment,
+    Document,
+    Entity,
+    Event,
+    Extraction,
+    Fact,
+    Money,
+    Participant,
+    Quantity,
+    Span,
+    TimeExpr,
+    content_hash,
+)
+from armsgraph.resolve import merge
+from armsgraph.resolve.entities import resolve
+from armsgraph.store import queries
+from armsgraph.store.schema import (
+    DERIVED_TABLES,
+    aliases,
+    documents,
+    entities,
+    event_participants,
+    event_sources,
+    events,
+    extractions,
+    facts,
+    mentions,
+)
+
+DEFAULT_DB = "armsgraph.db"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def database_url(db: str | os.PathLike[str] | None = None) -> str:
+    """The SQLAlchemy URL for `db`: a path (SQLite), a sqlite:/postgresql: URL, or
+    ARMSGRAPH_DB, or ./armsgraph.db. `postgresql://` uses the psycopg (3) driver."""
+    value = str(db) if db is not None else os.environ.get("ARMSGRAPH_DB") or DEFAULT_DB
+    if value.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if "://" in value:
+        return value
+    return "sqlite:///" + str(Path(value).expanduser())
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, to name a database in messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return url
+
+
+@dataclass
+class AddResult:
+    """What `Store.add` did with one document."""
+
+    document_id: str
+    status: str  # "new" or "unchanged"
+    events_added: int = 0  # events no earlier report had
+    events_merged: int = 0  # reports merged into an event already stored
+    facts: int = 0
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _hint_for(err: BaseException) -> str:
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        return "another process is writing to this SQLite file; wait for it to finish, or use PostgreSQL for concurrent writers"
+    if "disk" in text and "full" in text or "no space" in text:
+        return "free disk space and re-run; what was committed is kept"
+    if "readonly" in text or "read-only" in text or "permission" in text:
+        return "the database file or its directory is not writable; choose another --db"
+    if "unable to open" in text:
+        return "check that the directory of --db exists and is writable"
+    if (
+        "connection" in text
+        or "server closed" in text
+        or "terminating" in text
+        or "could not connect" in text
+    ):
+        return "check that the PostgreSQL server is running and reachable, then re-run; what was committed is kept"
+    if "not a database" in text or "malformed" in text:
+        return "--db does not point to an armsgraph SQLite file"
+    return "re-run; what was committed is kept"
+
+
+def extraction_from_json(data: dict[str, Any], document: Document) -> Extraction:
+    """Rebuild an Extraction from its DESIGN.md JSON (as stored in the extractions table)."""
+
+    def span(d: dict[str, Any]) -> Span:
+        return Span(int(d["start"]), int(d["end"]), d["text"])
+
+    ents = [
+        Entity(
+            id=e["id"],
+            type=e["type"],
+            name=e["name"],
+            country=e.get("country"),
+            category=e.get("category"),
+            aliases=list(e.get("aliases", [])),
+            wikidata=e.get("wikidata"),
+            mentions=[span(m) for m in e.get("mentions", [])],
+        )
+        for e in data.get("entities", [])
+    ]
+    evs = []
+    for e in data.get("events", []):
+        t, q, v, a = e.get("time"), e.get("quantity"), e.get("value"), e.get("attribution")
+        evs.append(
+            Event(
+                id=e["id"],
+                type=e["type"],
+                status=e.get("status", "proposed"),
+                participants=[
+                    Participant(p["role"], p["entity"]) for p in e.get("participants", [])
+                ],
+                evidence=[span(s) for s in e.get("evidence", [])],
+                time=TimeExpr(**t) if t else None,
+                quantity=Quantity(**q) if q else None,
+                value=Money(**v) if v else None,
+                attribution=Attribution(**a) if a else None,
+                comments=[
+                    Comment(
+                        c["source"], c["stance"], span(c["evidence"]) if c.get("evidence") else None
+                    )
+                    for c in e.get("comments", [])
+                ],
+                confidence=float(e.get("confidence", 0.5)),
+                trigger=e.get("trigger"),
+            )
+        )
+    fs = [
+        Fact(f["subject"], f["attribute"], f["value"], f.get("unit"), span(f["evidence"]))
+        for f in data.get("facts", [])
+        if f.get("evidence")
+    ]
+    return Extraction(
+        document=document, entities=ents, events=evs, facts=fs, skipped=data.get("skipped")
+    )
+
+
+class Store:
+    """An armsgraph database. `Store()` opens ./armsgraph.db (or ARMSGRAPH_DB); `Store(path)`
+    a SQLite file; `Store("postgresql://user@host/db")` a PostgreSQL database. Opening
+    creates or migrates the schema to the latest version."""
+
+    def __init__(self, db: str | os.PathLike[str] | None = None, *, migrate: bool = True):
+        self.url = database_url(db)
+        self.name = describe_url(self.url)
+        self.dialect = make_url(self.url).get_backend_name()
+        if self.dialect == "sqlite":
+            path = make_url(self.url).database
+            if path and path != ":memory:" and not Path(path).parent.exists():
+                raise StoreError(
+                    f"directory {Path(path).parent} does not exist",
+                    where=self.name,
+                    hint="create it or choose another --db",
+                )
+        try:
+            self.engine: Engine = self._engine()
+            if migrate:
+                self.migrate()
+        except sa_exc.NoSuchModuleError as err:
+            raise StoreError(
+                f"no database driver for {self.name}",
+                where=self.name,
+                hint="for PostgreSQL: pip install 'armsgraph[postgres]'",
+            ) from err
+        except ImportError as err:
+            raise StoreError(
+                f"cannot load the database driver ({err})",
+                where=self.name,
+                hint="for PostgreSQL: pip install 'armsgraph[postgres]'",
+            ) from err
+        except sa_exc.SQLAlchemyError as err:
+            raise StoreError(
+                f"cannot open the database: {err.__class__.__name__}: {_first_line(err)}",
+                where=self.name,
+                hint=_hint_for(err),
+            ) from err
+
+    # -- connection plumbing -------------------------------------------------------------
+
+    def _engine(self) -> Engine:
+        if self.dialect != "sqlite":
+            return create_engine(self.url, pool_pre_ping=True)
+        engine = create_engine(self.url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy's begin() decide when a transaction starts (see _on_begin).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+            cur.execute(
+                "PRAGMA synchronous=NORMAL"
+            )  # safe with WAL; commits stay durable on crash of the process
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # Writers take the write lock up front, so two writers wait for each other
+            # instead of failing half-way with "database is locked".
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reading (pass it to store.queries functions)."""
+        with self._errors(), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection inside one write transaction: committed at the end, rolled back on error."""
+        with self._errors(), self.engine.connect() as conn:
+            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sa_exc.SQLAlchemyError as err:
+            raise StoreError(
+                f"database error: {_first_line(err)}", where=self.name, hint=_hint_for(err)
+            ) from err
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self) -> None:
+        """Bring the schema to the latest migration (Alembic, recorded in alembic_version)."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        with self.engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def _insert(self, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+        """Insert rows, leaving rows whose primary key is already stored as they are."""
+        if not rows:
+            return
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        conn.execute(insert(table).on_conflict_do_nothing(), rows)
+
+    def has_document(self, doc: Document) -> bool:
+        """Whether this text is stored already (ingesting it again would change nothing)."""
+        h = content_hash(doc.text, length=40)
+        with self.connect() as conn:
+            return (
+                conn.execute(
+                    select(documents.c.id).where(documents.c.content_hash == h).limit(1)
+                ).first()
+                is not None
+            )
+
+    def add(self, extraction: Extraction) -> AddResult:
+        """Store one document and everything extracted from it, in one transaction.
+
+        A text already stored changes nothing (status "unchanged"). A new text under an id
+        already used (a new version of the same page) is stored as a new document whose id
+        gets the content hash appended. Events merge with the stored reports of the same
+        event (resolve/merge.py).
+        """
+        doc = extraction.document
+        h = content_hash(doc.text, length=40)
+        with self.transaction() as conn:
+            if conn.execute(
+                select(documents.c.id).where(documents.c.content_hash == h).limit(1)
+            ).first():
+                existing = conn.execute(
+                    select(documents.c.id).where(documents.c.content_hash == h).limit(1)
+                ).scalar_one()
+                return AddResult(existing, "unchanged")
+            doc_id = doc.id
+            if conn.execute(select(documents.c.id).where(documents.c.id == doc_id)).first():
+                doc_id = f"{doc.id}@{h[:12]}"
+            if doc_id != doc.id:
+                from dataclasses import replace
+
+                doc = replace(doc, id=doc_id)
+                extraction = Extraction(
+                    doc,
+                    extraction.entities,
+                    extraction.events,
+                    extraction.facts,
+                    extraction.skipped,
+                )
+            conn.execute(
+                documents.insert(),
+                {
+                    "id": doc.id,
+                    "url": doc.url,
+                    "title": doc.title,
+                    "published": doc.published,
+                    "dateline": doc.dateline,
+                    "language": doc.language,
+                    "source": doc.source,
+                    "content_hash": h,
+                    "text": doc.text,
+                    "ingested_at": _now(),
+                },
+            )
+            conn.execute(
+                extractions.insert(),
+                {
+                    "document_id": doc.id,
+                    "json": json.dumps(extraction.to_json(), ensure_ascii=False, sort_keys=True),
+                },
+            )
+            return self._apply(conn, extraction)
+
+    def _apply(self, conn: Connection, extraction: Extraction) -> AddResult:
+        """Write the entities, mentions, facts and events of one stored document."""
+        doc = extraction.document
+        resolved = resolve(extraction)
+        result = AddResult(doc.id, "new")
+        ent_rows, alias_rows, mention_rows = [], [], []
+        for e in resolved.entities:
+            ent_rows.append(
+                {
+                    "id": e.id,
+                    "type": e.type,
+                    "name": e.name,
+                    "country": e.country,
+                    "category": e.category,
+                    "wikidata": e.wikidata,
+                }
+            )
+            alias_rows += [{"entity_id": e.id, "alias": a[:300]} for a in e.aliases]
+            mention_rows += [
+                {
+                    "document_id": doc.id,
+                    "entity_id": e.id,
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                }
+                for m in e.mentions
+            ]
+        self._insert(conn, entities, ent_rows)
+        self._insert(conn, aliases, alias_rows)
+        self._insert(conn, mentions, mention_rows)
+        fact_rows = [
+            {
+                "id": "fact:" + content_hash(doc.id, f.subject, f.attribute, str(f.evidence.start)),
+                "subject": f.subject,
+                "attribute": f.attribute,
+                "value": str(f.value),
+                "unit": f.unit,
+                "document_id": doc.id,
+                "start": f.evidence.start,
+                "end": f.evidence.end,
+                "text": f.evidence.text,
+            }
+            for f in resolved.facts
+        ]
+        self._insert(conn, facts, fact_rows)
+        result.facts = len(fact_rows)
+
+        local_ids: set[str] = set()
+        for i, ev_json in enumerate(resolved.to_json()["events"]):
+            local_id = str(ev_json.get("id") or i)
+            if local_id in local_ids:  # an extractor bug must not lose an event
+                local_id = f"{local_id}#{i}"
+            local_ids.add(local_id)
+            source = merge.Source(doc.id, local_id, doc.published, ev_json)
+            if self._merge(conn, source):
+                result.events_merged += 1
+            else:
+                result.events_added += 1
+        return result
+
+    def _merge(self, conn: Connection, new: merge.Source) -> bool:
+        """Merge one report into the stored events; True if it joined an existing event."""
+        q = (
+            select(
+                event_sources.c.event_id,
+                event_sources.c.document_id,
+                event_sources.c.local_event_id,
+                event_sources.c.published,
+                event_sources.c.local_json,
+            )
+            .join(events, events.c.id == event_sources.c.event_id)
+            .where(events.c.merge_key == new.key)
+        )
+        by_event: dict[str, list[merge.Source]] = {}
+        for r in conn.execute(q):
+            by_event.setdefault(r.event_id, []).append(
+                merge.Source(r.document_id, r.local_event_id, r.published, json.loads(r.local_json))
+            )
+        joined = sorted(
+            eid for eid, srcs in by_event.items() if any(merge.compatible(new, s) for s in srcs)
+        )
+        cluster = [new] + [s for eid in joined for s in by_event[eid]]
+        if joined:
+            for table in (event_sources, event_participants, events):
+                col = table.c.event_id if table is not events else table.c.id
+                conn.execute(delete(table).where(col.in_(joined)))
+        self._write_event(conn, cluster)
+        return bool(joined)
+
+    def _write_event(self, conn: Connection, cluster: list[merge.Source]) -> None:
+        row = merge.summarize(cluster)
+        participants = row.pop("participants")
+        objects = sorted({e for r, e in participants if r in merge.OBJECT_ROLES})
+        names: list[str] = []
+        if objects:
+            names += conn.execute(
+                select(entities.c.name).where(entities.c.id.in_(objects)).order_by(entities.c.name)
+            ).scalars()
+            names += conn.execute(
+                select(aliases.c.alias)
+                .where(aliases.c.entity_id.in_(objects))
+                .order_by(aliases.c.alias)
+            ).scalars()
+        row["systems"] = " | ".join(dict.fromkeys(names)) or None
+        conn.execute(events.insert(), row)
+        if participants:
+            conn.execute(
+                event_participants.insert(),
+                [{"event_id": row["id"], "role": r, "entity_id": e} for r, e in participants],
+            )
+        conn.execute(
+            event_sources.insert(),
+            [
+                {
+                    **merge.source_row(s),
+                    "event_id": row["id"],
+                    "local_json": json.dumps(s.event, ensure_ascii=False, sort_keys=True),
+                }
+                for s in cluster
+            ],
+        )
+
+    def rebuild(self) -> dict[str, int]:
+        """Recompute entities, mentions, facts and merged events from the stored extractions,
+        in one transaction (deterministic: the same stored documents give the same events)."""
+        with self.transaction() as conn:
+            for table in DERIVED_TABLES:
+                conn.execute(delete(table))
+            q = (
+                select(documents, extractions.c.json)
+                .join(extractions, extractions.c.document_id == documents.c.id)
+                .order_by(func.coalesce(documents.c.published, ""), documents.c.id)
+            )
+            n = 0
+            for r in conn.execute(q).all():
+                doc = Document(
+                    text=r.text,
+                    id=r.id,
+                    url=r.url,
+                    title=r.title,
+                    published=r.published,
+                    dateline=r.dateline,
+                    source=r.source,
+                    language=r.language,
+                )
+                self._apply(conn, extraction_from_json(json.loads(r.json), doc))
+                n += 1
+            counts = queries.stats(conn)
+        counts["rebuilt"] = n
+        return counts
+
+    # -- reads (see store/queries.py) ---------------------------------------------------------
+
+    def events(
+        self, filters: queries.EventFilters | None = None, **kwargs: Any
+    ) -> list[dict[str, Any]]:
+        with self.connect() as conn:
+            return queries.events(conn, filters, **kwargs)
+
+    def count_events(self, filters: queries.EventFilters | None = None, **kwargs: Any) -> int:
+        with self.connect() as conn:
+            return queries.count_events(conn, filters, **kwargs)
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        with self.connect() as conn:
+            return queries.event(conn, event_id)
+
+    def actors(self, **kwargs: Any) -> list[dict[str, Any]]:
+        with self.connect() as conn:
+            return queries.actors(conn, **kwargs)
+
+    def actor(self, entity_id: str, **kwargs: Any) -> dict[str, Any] | None:
+        with self.connect() as conn:
+            return queries.actor(conn, entity_id, **kwargs)
+
+    def document(self, document_id: str) -> dict[str, Any] | None:
+        with self.connect() as conn:
+            return queries.document(conn, document_id)
+
+    def network(self, filters: queries.EventFilters | None = None, **kwargs: Any) -> dict[str, Any]:
+        with self.connect() as conn:
+            return queries.network(conn, filters, **kwargs)
+
+    def stats(self) -> dict[str, int]:
+        with self.connect() as conn:
+            return queries.stats(conn)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(getattr(err, "orig", None) or err)
+    return text.strip().splitlines()[0] if text.strip() else err.__class__.__name__
