@@ -1,1 +1,297 @@
-"""ingest stage."""
+"""Ingest stage: paths, directories, URLs and standard input → Documents (errors yielded, not raised)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from armsgraph.errors import InputError
+from armsgraph.ingest.common import (
+    human_size,
+    looks_binary,
+    normalize_date,
+)
+from armsgraph.ingest.feeds import iter_feed_bytes
+from armsgraph.ingest.fetch import DEFAULT_TIMEOUT, fetch, is_url
+from armsgraph.ingest.html import html_document, read_html_file
+from armsgraph.ingest.jsonl import iter_jsonl, read_jsonl_file
+from armsgraph.ingest.text import read_text_file, text_document
+from armsgraph.ingest.warc import read_warc
+from armsgraph.model import Document
+
+__all__ = ["EXTENSIONS", "InputError", "iter_documents", "normalize_date", "source_kind"]
+
+# File name endings → reader. Longest endings first so ".warc.gz" wins over ".gz".
+EXTENSIONS: dict[str, str] = {
+    ".warc.gz": "warc",
+    ".warc": "warc",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json-lines": "jsonl",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+}
+_FEED_TYPES = {
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+}
+_HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_JSONL_TYPES = {"application/jsonl", "application/x-ndjson", "application/json-lines"}
+_SNIFF = 4096
+_STDIN = "<stdin>"
+
+
+def _kind_by_name(path: str) -> str | None:
+    lower = path.lower()
+    for ending, kind in EXTENSIONS.items():
+        if lower.endswith(ending):
+            return kind
+    return None
+
+
+def sniff(head: bytes) -> str:
+    """Guess a reader from the first bytes: warc, feed, html, jsonl, text or binary."""
+    if head.startswith(b"WARC/"):
+        return "warc"
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            inner = gzip.GzipFile(fileobj=io.BytesIO(head)).read(5)
+        except (OSError, EOFError):
+            inner = b""
+        return "warc" if inner.startswith(b"WARC/") else "binary"
+    if looks_binary(head):
+        return "binary"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    lower = start[:_SNIFF].lower()
+    if lower.startswith(b"<"):
+        if b"<rss" in lower or b"<feed" in lower or b"<rdf:rdf" in lower:
+            return "feed"
+        if lower.startswith(b"<?xml") and b"<html" not in lower:
+            return "feed"
+        return "html"
+    if start.startswith(b"{"):
+        first = start.split(b"\n", 1)[0]
+        if b"\n" not in start:  # first line longer than the sniffed block: trust the brace
+            return "jsonl"
+        try:
+            return "jsonl" if isinstance(json.loads(first), dict) else "text"
+        except ValueError:
+            return "text"
+    return "text"
+
+
+def source_kind(source: str) -> str:
+    """The reader for a path: by its ending, else by its first bytes ("url", "stdin" too)."""
+    if source == "-":
+        return "stdin"
+    if is_url(source):
+        return "url"
+    if os.path.isdir(source):
+        return "dir"
+    kind = _kind_by_name(source)
+    if kind:
+        return kind
+    try:
+        with open(source, "rb") as fh:
+            return sniff(fh.read(_SNIFF))
+    except OSError:
+        return "text"  # the reader reports the OS error with its hint
+
+
+def iter_documents(
+    sources: Iterable[str],
+    *,
+    published: str | None = None,
+    fetch_links: bool = False,
+    max_bytes: int = 50_000_000,
+    timeout: float = DEFAULT_TIMEOUT,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[Document | InputError]:
+    """Documents from every source, in order, with an InputError for each bad input.
+
+    sources: file paths, directories (recursed, hidden files skipped), http(s) URLs and
+    "-" for standard input. published: date for inputs that carry none (any common form,
+    normalized to YYYY-MM-DD). fetch_links: read the page each feed entry links to rather
+    than the entry's own text. max_bytes: size limit of one document (a text or HTML
+    file, a feed, a JSON Lines line, a WARC record); corpora are streamed. timeout:
+    seconds allowed for each URL fetch.
+    """
+    default_date = None
+    if published:
+        default_date = normalize_date(published)
+        if default_date is None:
+            yield InputError(
+                f"cannot read the publication date {published!r}",
+                where="published",
+                hint="give a date such as 2024-11-25",
+            )
+    opts = {"published": default_date, "max_bytes": max_bytes}
+    for source in sources:
+        kind = source_kind(source)
+        if kind == "stdin":
+            yield from _read_stdin(stdin or sys.stdin.buffer, **opts)
+        elif kind == "url":
+            yield from _read_url(source, fetch_links=fetch_links, timeout=timeout, **opts)
+        elif kind == "dir":
+            yield from _read_dir(source, fetch_links=fetch_links, timeout=timeout, **opts)
+        elif not os.path.exists(source):
+            yield InputError("no such file or directory", where=source, hint="check the path")
+        else:
+            yield from _read_file(source, kind, fetch_links=fetch_links, timeout=timeout, **opts)
+
+
+def _read_file(
+    path: str,
+    kind: str,
+    *,
+    published: str | None,
+    max_bytes: int,
+    fetch_links: bool,
+    timeout: float,
+) -> Iterator[Document | InputError]:
+    if kind == "text":
+        yield read_text_file(path, published=published, max_bytes=max_bytes)
+    elif kind == "html":
+        yield read_html_file(path, published=published, max_bytes=max_bytes)
+    elif kind == "jsonl":
+        yield from read_jsonl_file(path, published=published, max_bytes=max_bytes)
+    elif kind == "warc":
+        yield from read_warc(path, published=published, max_bytes=max_bytes)
+    elif kind == "feed":
+        from armsgraph.ingest.feeds import read_feed
+
+        yield from read_feed(
+            path, published=published, fetch_links=fetch_links, timeout=timeout,
+            max_bytes=max_bytes,
+        )  # fmt: skip
+    else:
+        yield InputError(
+            "binary file, not text",
+            where=path,
+            hint="give .txt, .html, .jsonl, feed or WARC files; convert PDFs or Word files to text first",
+        )
+
+
+def _read_dir(
+    root: str, *, published: str | None, max_bytes: int, fetch_links: bool, timeout: float
+) -> Iterator[Document | InputError]:
+    readable = 0
+    others = 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        # Sorted for a stable order across runs; hidden entries (.git, .DS_Store) skipped.
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = os.path.join(dirpath, name)
+            kind = _kind_by_name(name)
+            if kind is None:
+                others += 1
+                continue
+            readable += 1
+            yield from _read_file(
+                path, kind, published=published, max_bytes=max_bytes,
+                fetch_links=fetch_links, timeout=timeout,
+            )  # fmt: skip
+    if readable == 0:
+        skipped = f" ({others} other files skipped)" if others else ""
+        yield InputError(
+            f"directory has no readable files{skipped}",
+            where=root,
+            hint="it should hold .txt, .html, .jsonl, .xml/.rss/.atom or .warc files",
+        )
+
+
+def _read_url(
+    url: str, *, published: str | None, max_bytes: int, fetch_links: bool, timeout: float
+) -> Iterator[Document | InputError]:
+    got = fetch(url, timeout=timeout, max_bytes=max_bytes)
+    if isinstance(got, InputError):
+        yield got
+        return
+    kind = {**dict.fromkeys(_HTML_TYPES, "html"), **dict.fromkeys(_FEED_TYPES, "feed"),
+            **dict.fromkeys(_JSONL_TYPES, "jsonl"), "text/plain": "text"}.get(got.content_type)  # fmt: skip
+    if kind is None:
+        kind = sniff(got.content[:_SNIFF])
+    if kind == "html":
+        yield html_document(got.content, url, url=got.url, published=published)
+    elif kind == "feed":
+        yield from iter_feed_bytes(
+            got.content, url, published=published, fetch_links=fetch_links,
+            timeout=timeout, max_bytes=max_bytes,
+        )  # fmt: skip
+    elif kind == "jsonl":
+        yield from iter_jsonl(
+            io.BytesIO(got.content), url, published=published, max_bytes=max_bytes
+        )
+    elif kind == "text":
+        yield text_document(got.content, url, published=published, url=got.url)
+    elif kind == "warc":
+        yield InputError(
+            "WARC archives are read from files, not URLs",
+            where=url,
+            hint="download the archive and give its path",
+        )
+    else:
+        yield InputError(
+            f"unsupported content type {got.content_type or 'unknown'}",
+            where=url,
+            hint="give an HTML page, a feed, plain text or JSON Lines",
+        )
+
+
+def _read_stdin(
+    stream: IO[bytes], *, published: str | None, max_bytes: int
+) -> Iterator[Document | InputError]:
+    # Whether standard input is JSON Lines is known only at its end, so it is spooled
+    # to a temporary file (memory up to 8 MB) while each line is checked.
+    all_objects = True
+    nonempty = 0
+    size = 0
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
+        for line in stream:
+            spool.write(line)
+            size += len(line)
+            if all_objects and line.strip():
+                nonempty += 1
+                try:
+                    all_objects = isinstance(json.loads(line), dict)
+                except ValueError:
+                    all_objects = False
+        spool.seek(0)
+        if nonempty and all_objects:
+            yield from iter_jsonl(spool, _STDIN, published=published, max_bytes=max_bytes)
+            return
+        if size > max_bytes:
+            yield InputError(
+                f"standard input is {human_size(size)}, larger than the limit of "
+                f"{human_size(max_bytes)}",
+                where=_STDIN,
+                hint="give a file, JSON Lines, or raise the size limit",
+            )
+            return
+        data = spool.read()
+    if not data.strip():
+        yield InputError(
+            "standard input is empty",
+            where=_STDIN,
+            hint="pipe a report or JSON Lines into the command",
+        )
+        return
+    yield text_document(data, _STDIN, published=published)

@@ -1,0 +1,129 @@
+"""Read web archives (WARC, optionally gzipped) with warcio: HTML responses become Documents."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import IO
+
+from armsgraph.errors import InputError
+from armsgraph.ingest.common import human_size, normalize_date
+from armsgraph.ingest.html import html_document
+from armsgraph.model import Document
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _media_type(value: str | None) -> str:
+    return (value or "").split(";")[0].strip().lower()
+
+
+def read_warc(
+    path: str, *, published: str | None = None, max_bytes: int = 50_000_000
+) -> Iterator[Document | InputError]:
+    """Documents from the HTML response records of a WARC file, streamed record by record.
+
+    max_bytes bounds each record, not the archive. A truncated record yields an
+    InputError; reading stops at a record whose header cannot be parsed, since nothing
+    after it can be located reliably.
+    """
+    try:
+        if os.path.getsize(path) == 0:
+            yield InputError("empty file", where=path, hint="remove it or give a WARC file")
+            return
+        with open(path, "rb") as fh:
+            yield from _records(fh, path, published=published, max_bytes=max_bytes)
+    except OSError as exc:
+        yield InputError(f"cannot read: {exc.strerror}", where=path, hint="check the path")
+
+
+def _records(
+    fh: IO[bytes], path: str, *, published: str | None, max_bytes: int
+) -> Iterator[Document | InputError]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.limitreader import LimitReader
+
+    found_html = False
+    records = ArchiveIterator(fh)
+    n = 0
+    while True:
+        where = f"{path} record {n + 1}"
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError) as exc:
+            # warcio reports a garbled header as ArchiveLoadFailed, a cut gzip member
+            # as EOFError/zlib error, and a header cut mid-line as AttributeError.
+            yield InputError(
+                f"truncated or corrupt WARC record ({type(exc).__name__}: {exc})",
+                where=where,
+                hint="the archive is cut off or damaged; the records before it were read",
+            )
+            return
+        n += 1
+        if record.rec_type not in ("response", "resource"):
+            continue
+        uri = record.rec_headers.get_header("WARC-Target-URI")
+        if record.rec_type == "response":
+            if record.http_headers is None:
+                continue
+            status = record.http_headers.get_statuscode()
+            if not status or not status.startswith("2"):
+                continue  # redirects and error pages are not articles
+            ctype = _media_type(record.http_headers.get_header("Content-Type"))
+        else:
+            ctype = _media_type(record.rec_headers.get_header("Content-Type"))
+        if ctype not in _HTML_TYPES:
+            continue
+        found_html = True
+        where = f"{path} record {n} ({uri})" if uri else f"{path} record {n}"
+        length = record.length or 0
+        if length > max_bytes:
+            yield InputError(
+                f"record is {human_size(length)}, larger than the limit of {human_size(max_bytes)}",
+                where=where,
+                hint="raise the size limit if this page is expected",
+            )
+            continue
+        try:
+            payload = record.content_stream().read()
+            while record.raw_stream.read(1 << 16):
+                pass
+        except Exception as exc:  # noqa: BLE001 - a cut record fails in several ways
+            yield InputError(
+                f"truncated or corrupt WARC record ({type(exc).__name__}: {exc})",
+                where=where,
+                hint="the archive is cut off or damaged; the records before it were read",
+            )
+            return
+        raw = record.raw_stream
+        if not isinstance(raw, LimitReader) or raw.limit > 0:
+            missing = f", {raw.limit} bytes missing" if isinstance(raw, LimitReader) else ""
+            yield InputError(
+                f"truncated WARC record{missing}",
+                where=where,
+                hint="the archive is cut off; the records before it were read",
+            )
+            continue
+        warc_date = normalize_date(record.rec_headers.get_header("WARC-Date"))
+        doc = html_document(payload, where, url=uri, published=None)
+        if isinstance(doc, InputError):
+            yield doc
+            continue
+        # The page's own date wins; the capture date bounds the publication date and
+        # stands in for it, before the caller's default.
+        if not doc.published:
+            doc.published = warc_date or published
+        if warc_date:
+            doc.meta["captured"] = warc_date
+        doc.source = uri or path
+        doc.meta["warc"] = path
+        yield doc
+    if not found_html:
+        yield InputError(
+            "no HTML response records in the archive",
+            where=path,
+            hint="check that the WARC holds crawled web pages",
+        )
