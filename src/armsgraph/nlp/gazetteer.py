@@ -8,11 +8,12 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from armsgraph.errors import GazetteerError
 
@@ -25,7 +26,15 @@ SHIPPED_FILES = (
     "programs.csv",
     "categories.csv",
 )
-ENTITY_TYPES = {"country", "organization", "person", "weapon_system", "program", "facility", "location"}
+ENTITY_TYPES = {
+    "country",
+    "organization",
+    "person",
+    "weapon_system",
+    "program",
+    "facility",
+    "location",
+}
 ORGANIZATION_CATEGORIES = {
     "company",
     "government_agency",
@@ -42,18 +51,92 @@ ENV_VAR = "ARMSGRAPH_GAZETTEER"
 # Aliases that fold to an ordinary English word only match when written with the alias's own
 # capitals ("Turkey", "TURKEY", not "turkey"; "US", not "us"), so prose does not become actors.
 COMMON_WORDS = frozenset(
-    """a add aid am an and are as at awe be bell by can car chad chile china commit cubic do edge
-    fab for go guinea he hit i if in is it jersey man me mil mod mon my no oak of ok on or pal
-    pan panama per plan polish ran reunion roe sac sage sami so sub the to turkey ultra up us
-    we""".split()
+    [
+        "a",
+        "add",
+        "aid",
+        "am",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "awe",
+        "be",
+        "bell",
+        "by",
+        "can",
+        "car",
+        "chad",
+        "chile",
+        "china",
+        "commit",
+        "cubic",
+        "do",
+        "edge",
+        "fab",
+        "for",
+        "go",
+        "guinea",
+        "he",
+        "hit",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "jersey",
+        "man",
+        "me",
+        "mil",
+        "mod",
+        "mon",
+        "my",
+        "no",
+        "oak",
+        "of",
+        "ok",
+        "on",
+        "or",
+        "pal",
+        "pan",
+        "panama",
+        "per",
+        "plan",
+        "polish",
+        "ran",
+        "reunion",
+        "roe",
+        "sac",
+        "sage",
+        "sami",
+        "so",
+        "sub",
+        "the",
+        "to",
+        "turkey",
+        "ultra",
+        "up",
+        "us",
+        "we",
+    ]
 )
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9.\-&/]*$")
 _ID = re.compile(r"^[a-z][a-z_]*:\S+$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _COUNTRY_CODE = re.compile(r"^[A-Z]{3}$")
 _SPACES = re.compile(r"\s+")
-_FOLD_TABLE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-",
-                             "\u2013": "-", "\u00a0": " "})
+_FOLD_TABLE = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u00a0": " ",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -129,7 +212,9 @@ class Gazetteer:
     `problems` lists the rows of user files that were skipped, each naming file:line.
     """
 
-    def __init__(self, entries: Iterable[GazetteerEntry], problems: list[GazetteerError] | None = None):
+    def __init__(
+        self, entries: Iterable[GazetteerEntry], problems: list[GazetteerError] | None = None
+    ):
         self.entries: dict[str, GazetteerEntry] = {}
         for e in entries:  # later entries (user files) override earlier ones
             self.entries[e.id] = e
@@ -168,7 +253,7 @@ class Gazetteer:
     def explain(self, name: str, any_case: bool = False) -> list[Match]:
         """Like lookup, but says which alias matched and how; `any_case` also tries
         case-sensitive aliases ignoring case (for people typing a name, not for prose)."""
-        text = _SPACES.sub(" ", name.strip().strip("\"“”«»()[],;:")).strip()
+        text = _SPACES.sub(" ", name.strip().strip('"“”«»()[],;:')).strip()
         for variant, how in _variants(text):
             found = self._match(variant, how, any_case=False)
             if found:
@@ -185,7 +270,9 @@ class Gazetteer:
 
     def _match(self, text: str, how: str, any_case: bool) -> list[Match]:
         key = fold(text)
-        out = [Match(self.entries[i], self._written[(key, i)], how) for i in self.by_alias.get(key, [])]
+        out = [
+            Match(self.entries[i], self._written[(key, i)], how) for i in self.by_alias.get(key, [])
+        ]
         exact = _strip_marks(text)
         for i in self.by_exact.get(exact, []):
             out.append(Match(self.entries[i], self._written[(exact, i)], how))
@@ -200,14 +287,18 @@ class Gazetteer:
         words = text.split(" ")
         for cut in range(len(words) - 1, 0, -1):
             head, rest = " ".join(words[:cut]), " ".join(words[cut:])
-            countries = [m.entry for m in self._match(head, how, any_case=False) if m.entry.type == "country"]
+            countries = [
+                m.entry for m in self._match(head, how, any_case=False) if m.entry.type == "country"
+            ]
             if len(countries) != 1:
                 continue
             for other in countries[0].names():
                 found = self._match(f"{other} {rest}", how, any_case=False)
                 found = [m for m in found if m.entry.type != "country"]
                 if found:
-                    return [Match(m.entry, m.alias, f"{how}, {head!r} read as {other!r}") for m in found]
+                    return [
+                        Match(m.entry, m.alias, f"{how}, {head!r} read as {other!r}") for m in found
+                    ]
         return []
 
     def ambiguous_aliases(self) -> dict[str, list[str]]:
@@ -249,7 +340,7 @@ def _variants(text: str) -> list[tuple[str, str]]:
             out.append((base[:-1], how + ", possessive ' dropped"))
         if "'s " in b:  # "Pakistan's navy" -> "Pakistan navy"
             i = b.index("'s ")
-            out.append((base[:i] + base[i + 2:], how + ", possessive 's dropped"))
+            out.append((base[:i] + base[i + 2 :], how + ", possessive 's dropped"))
     for base, how in list(out):
         if fold(base).endswith("s") and len(base) > 3:
             out.append((base[:-1], how + ", plural 's' dropped"))
@@ -270,22 +361,32 @@ def _row_to_entry(row: dict[str, Any], where: str) -> GazetteerEntry:
     unknown = sorted(k for k in row if k is not None and k not in COLUMNS)
     if unknown:
         raise GazetteerError(
-            f"unknown column(s) {', '.join(map(str, unknown))}", where=where, hint=f"use the columns {','.join(COLUMNS)}"
+            f"unknown column(s) {', '.join(map(str, unknown))}",
+            where=where,
+            hint=f"use the columns {','.join(COLUMNS)}",
         )
     if None in row:  # csv.DictReader puts extra cells under None
         raise GazetteerError(
-            "row has more cells than the header", where=where, hint="quote cells that contain commas"
+            "row has more cells than the header",
+            where=where,
+            hint="quote cells that contain commas",
         )
     rid, rtype, name = _clean(row.get("id")), _clean(row.get("type")), _clean(row.get("name"))
     if not rid or not name:
-        raise GazetteerError("row has no id or no name", where=where, hint="fill both the id and name columns")
+        raise GazetteerError(
+            "row has no id or no name", where=where, hint="fill both the id and name columns"
+        )
     if not _ID.match(rid):
         raise GazetteerError(
-            f"malformed id {rid!r}", where=where, hint="write ids as prefix:slug, e.g. org:roketsan or country:TUR"
+            f"malformed id {rid!r}",
+            where=where,
+            hint="write ids as prefix:slug, e.g. org:roketsan or country:TUR",
         )
     if rtype not in ENTITY_TYPES:
         raise GazetteerError(
-            f"unknown type {rtype!r}", where=where, hint=f"use one of {', '.join(sorted(ENTITY_TYPES))}"
+            f"unknown type {rtype!r}",
+            where=where,
+            hint=f"use one of {', '.join(sorted(ENTITY_TYPES))}",
         )
     raw_aliases = row.get("aliases")
     if isinstance(raw_aliases, (list, tuple)):
@@ -301,7 +402,9 @@ def _row_to_entry(row: dict[str, Any], where: str) -> GazetteerEntry:
     country = _clean(row.get("country")).upper() or None
     if country and not _COUNTRY_CODE.match(country):
         raise GazetteerError(
-            f"country {country!r} is not an ISO 3166 alpha-3 code", where=where, hint="use e.g. TUR, PAK, USA"
+            f"country {country!r} is not an ISO 3166 alpha-3 code",
+            where=where,
+            hint="use e.g. TUR, PAK, USA",
         )
     category = _clean(row.get("category")) or None
     if rtype == "organization" and category and category not in ORGANIZATION_CATEGORIES:
@@ -312,7 +415,11 @@ def _row_to_entry(row: dict[str, Any], where: str) -> GazetteerEntry:
         )
     wikidata = _clean(row.get("wikidata")) or None
     if wikidata and not _QID.match(wikidata):
-        raise GazetteerError(f"wikidata {wikidata!r} is not a Q-id", where=where, hint="write e.g. Q43, or leave it empty")
+        raise GazetteerError(
+            f"wikidata {wikidata!r} is not a Q-id",
+            where=where,
+            hint="write e.g. Q43, or leave it empty",
+        )
     return GazetteerEntry(
         id=rid,
         type=rtype,
@@ -327,7 +434,9 @@ def _row_to_entry(row: dict[str, Any], where: str) -> GazetteerEntry:
     )
 
 
-def read_csv_rows(path: Path | str, text: str | None = None) -> tuple[list[GazetteerEntry], list[GazetteerError]]:
+def read_csv_rows(
+    path: Path | str, text: str | None = None
+) -> tuple[list[GazetteerEntry], list[GazetteerError]]:
     """Parse one gazetteer CSV; malformed rows are returned as errors, not raised."""
     entries: list[GazetteerEntry] = []
     errors: list[GazetteerError] = []
@@ -335,7 +444,11 @@ def read_csv_rows(path: Path | str, text: str | None = None) -> tuple[list[Gazet
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            return [], [GazetteerError(f"cannot read the file: {exc}", where=str(path), hint="check the path")]
+            return [], [
+                GazetteerError(
+                    f"cannot read the file: {exc}", where=str(path), hint="check the path"
+                )
+            ]
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("id", "type", "name") if c not in (reader.fieldnames or [])]
     if missing:
@@ -359,7 +472,9 @@ def read_csv_rows(path: Path | str, text: str | None = None) -> tuple[list[Gazet
     return entries, errors
 
 
-def read_yaml_rows(path: Path | str, text: str | None = None) -> tuple[list[GazetteerEntry], list[GazetteerError]]:
+def read_yaml_rows(
+    path: Path | str, text: str | None = None
+) -> tuple[list[GazetteerEntry], list[GazetteerError]]:
     """Parse one gazetteer YAML file: a list of mappings with the CSV columns as keys."""
     import yaml  # only user files are YAML; keep it off the start-up path
 
@@ -367,7 +482,11 @@ def read_yaml_rows(path: Path | str, text: str | None = None) -> tuple[list[Gaze
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            return [], [GazetteerError(f"cannot read the file: {exc}", where=str(path), hint="check the path")]
+            return [], [
+                GazetteerError(
+                    f"cannot read the file: {exc}", where=str(path), hint="check the path"
+                )
+            ]
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         root = yaml.compose(text, Loader=loader)
@@ -375,13 +494,16 @@ def read_yaml_rows(path: Path | str, text: str | None = None) -> tuple[list[Gaze
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
-        return [], [GazetteerError(f"not valid YAML: {problem}", where=where, hint="fix the YAML syntax")]
+        return [], [
+            GazetteerError(f"not valid YAML: {problem}", where=where, hint="fix the YAML syntax")
+        ]
     if root is None:
         return [], []
     if not isinstance(root, yaml.SequenceNode):
         return [], [
             GazetteerError(
-                "the file is not a YAML list", where=f"{path}:{root.start_mark.line + 1}",
+                "the file is not a YAML list",
+                where=f"{path}:{root.start_mark.line + 1}",
                 hint="write one '- id: ...' mapping per entity",
             )
         ]
@@ -391,7 +513,11 @@ def read_yaml_rows(path: Path | str, text: str | None = None) -> tuple[list[Gaze
     for node in root.value:
         where = f"{path}:{node.start_mark.line + 1}"
         if not isinstance(node, yaml.MappingNode):
-            errors.append(GazetteerError("item is not a mapping", where=where, hint="write 'id: ...', 'type: ...' keys"))
+            errors.append(
+                GazetteerError(
+                    "item is not a mapping", where=where, hint="write 'id: ...', 'type: ...' keys"
+                )
+            )
             continue
         try:
             row = constructor.construct_mapping(node, deep=True)
@@ -399,7 +525,9 @@ def read_yaml_rows(path: Path | str, text: str | None = None) -> tuple[list[Gaze
         except GazetteerError as exc:
             errors.append(exc)
         except yaml.YAMLError as exc:
-            errors.append(GazetteerError(f"bad YAML value: {exc}", where=where, hint="fix the YAML syntax"))
+            errors.append(
+                GazetteerError(f"bad YAML value: {exc}", where=where, hint="fix the YAML syntax")
+            )
     return entries, errors
 
 
@@ -411,7 +539,11 @@ def read_rows(path: Path | str) -> tuple[list[GazetteerEntry], list[GazetteerErr
     if suffix in (".csv", ".txt", ""):
         return read_csv_rows(path)
     return [], [
-        GazetteerError(f"unknown gazetteer file type {suffix!r}", where=str(path), hint="use a .csv, .yaml or .yml file")
+        GazetteerError(
+            f"unknown gazetteer file type {suffix!r}",
+            where=str(path),
+            hint="use a .csv, .yaml or .yml file",
+        )
     ]
 
 
@@ -435,7 +567,11 @@ def _check_references(
 ) -> tuple[list[GazetteerEntry], list[GazetteerError]]:
     """Country codes must name a country row; shipped rows failing this raise, user rows are skipped."""
     codes = {e.country for e in entries if e.type == "country" and e.country}
-    codes |= {e.id.split(":", 1)[1] for e in entries if e.type == "country" and e.id.startswith("country:")}
+    codes |= {
+        e.id.split(":", 1)[1]
+        for e in entries
+        if e.type == "country" and e.id.startswith("country:")
+    }
     kept: list[GazetteerEntry] = []
     problems: list[GazetteerError] = []
     for i, e in enumerate(entries):
