@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,10 +19,13 @@ gazetteer_app = typer.Typer(
 )
 app.add_typer(gazetteer_app, name="gazetteer")
 
-GAZETTEER_HELP = (
+_GAZETTEER_HELP = (
     f"Extra gazetteer file (CSV or YAML, same columns); repeat for several. Files named in {ENV_VAR} "
     "are read too. Rows override shipped rows with the same id."
 )
+GazetteerFiles = Annotated[
+    list[Path] | None, typer.Option("--gazetteer", "-g", help=_GAZETTEER_HELP, show_default=False)
+]
 
 
 def _load(files: list[Path] | None, err: Console) -> Gazetteer:
@@ -31,14 +35,21 @@ def _load(files: list[Path] | None, err: Console) -> Gazetteer:
         err.print(f"error: {exc.one_line()}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
     for problem in gaz.problems:
-        err.print(f"warning: {problem.one_line()} (row skipped)", markup=False, highlight=False, soft_wrap=True)
+        err.print(
+            f"warning: {problem.one_line()} (row skipped)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     return gaz
 
 
 @gazetteer_app.command("lookup")
 def lookup_cmd(
-    name: str = typer.Argument(..., help="A name as it appears in a report, e.g. \"Pakistan's navy\"."),
-    gazetteer: list[Path] | None = typer.Option(None, "--gazetteer", "-g", help=GAZETTEER_HELP),
+    name: Annotated[
+        str, typer.Argument(help='A name as written in a report, e.g. "Pakistan\'s navy".')
+    ],
+    gazetteer: GazetteerFiles = None,
 ) -> None:
     """Print the entity NAME resolves to, the alias that matched and the file:line it comes from.
 
@@ -83,7 +94,7 @@ def lookup_cmd(
 
 @gazetteer_app.command("stats")
 def stats_cmd(
-    gazetteer: list[Path] | None = typer.Option(None, "--gazetteer", "-g", help=GAZETTEER_HELP),
+    gazetteer: GazetteerFiles = None,
 ) -> None:
     """Print how many entities the gazetteer holds by type, and by category within a type.
 
