@@ -36,7 +36,7 @@ def _load(files: list[Path] | None, err: Console) -> Gazetteer:
         raise typer.Exit(2) from exc
     for problem in gaz.problems:
         err.print(
-            f"warning: {problem.one_line()} (row skipped)",
+            f"skipped: {problem.one_line()}",
             markup=False,
             highlight=False,
             soft_wrap=True,
