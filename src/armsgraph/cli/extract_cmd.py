@@ -1,1 +1,131 @@
-"""CLI verbs: extract (to be filled)."""
+"""CLI verbs `extract` and `evaluate`: reports in, events out (or scored against gold)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from armsgraph.cli.app import app
+from armsgraph.errors import ArmsgraphError, InputError
+
+err = Console(stderr=True, highlight=False)
+
+GazetteerOpt = Annotated[
+    Optional[list[Path]],
+    typer.Option("--gazetteer", "-g", help="Extra gazetteer file (CSV or YAML); repeatable.", exists=True),
+]
+ModelOpt = Annotated[
+    Optional[str],
+    typer.Option("--model", help="An installed spaCy model to use (e.g. en_core_web_sm); default: rules only."),
+]
+
+
+def make_extractor(model: str | None, gazetteer: list[Path] | None):
+    from armsgraph.extract import Extractor
+
+    try:
+        return Extractor(model=model, gazetteer_files=tuple(str(p) for p in gazetteer or ()))
+    except ArmsgraphError as exc:
+        err.print(f"error: {exc.one_line()}")
+        raise typer.Exit(2) from None
+
+
+def _event_rows(extraction) -> list[tuple[str, ...]]:
+    names = {e.id: e.name for e in extraction.entities}
+    rows = []
+    for ev in extraction.events:
+        actors = "; ".join(f"{p.role}: {names.get(p.entity, p.entity)}" for p in ev.participants
+                           if p.role not in ("system", "program"))
+        things = ", ".join(names.get(p.entity, p.entity) for p in ev.participants if p.role in ("system", "program"))
+        extra = " ".join(x for x in (ev.time.text if ev.time else "", ev.quantity.text if ev.quantity else "",
+                                     ev.value.text if ev.value else "") if x)
+        rows.append((ev.type, ev.status, actors, things, extra, ev.evidence[0].text[:90]))
+    return rows
+
+
+@app.command(rich_help_panel="Extract")
+def extract(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories, URLs, or - for standard input.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="table (readable) or json (one object per document per line).")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none.")] = None,
+    model: ModelOpt = None,
+    gazetteer: GazetteerOpt = None,
+) -> None:
+    """Extract source-cited events from reports.
+
+    Example: armsgraph extract report.txt --published 2025-11-25 --format json
+    """
+    from armsgraph.ingest import iter_documents
+
+    if format not in ("table", "json"):
+        err.print(f"error: unknown --format {format!r} (use table or json)")
+        raise typer.Exit(2)
+    extractor = make_extractor(model, gazetteer)
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    console = Console(file=out, width=160) if format == "table" else None
+    skipped = other_language = docs = events = 0
+    try:
+        for item in iter_documents(inputs, published=published):
+            if isinstance(item, InputError):
+                skipped += 1
+                err.print(f"skipped: {item.one_line()}", markup=False)
+                continue
+            docs += 1
+            ex = extractor.extract(item)
+            if ex.skipped:
+                other_language += 1
+                err.print(f"not extracted: {item.source or item.id}: {ex.skipped}", markup=False)
+            events += len(ex.events)
+            if format == "json":
+                out.write(json.dumps(ex.to_json(), ensure_ascii=False) + "\n")
+            else:
+                table = Table(title=f"{item.title or item.id}  ({len(ex.events)} events)", title_justify="left")
+                for col in ("type", "status", "actors", "systems", "when / how many / value", "evidence"):
+                    table.add_column(col, overflow="fold")
+                for row in _event_rows(ex):
+                    table.add_row(*row)
+                console.print(table)
+    finally:
+        if output:
+            out.close()
+    err.print(f"{docs} document(s), {events} event(s); {skipped} input(s) skipped; {other_language} not in English")
+    raise typer.Exit(1 if skipped else 0)
+
+
+@app.command(rich_help_panel="Extract")
+def evaluate(
+    inputs: Annotated[list[str], typer.Argument(help="Input documents (e.g. a JSON Lines corpus).")],
+    gold: Annotated[Path, typer.Option("--gold", help="Gold annotations (JSON Lines, see shared/ANNOTATION.md).", exists=True)],
+    predictions: Annotated[bool, typer.Option("--predictions", help="INPUTS are `extract --format json` outputs, not documents.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss and extra.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    model: ModelOpt = None,
+    gazetteer: GazetteerOpt = None,
+) -> None:
+    """Score extraction against gold events: lenient and strict precision, recall and F1.
+
+    Example: armsgraph evaluate --gold corpus/eval/eval.gold.jsonl corpus/eval/eval.jsonl --verbose
+    """
+    from armsgraph.evaluate import evaluate as score, read_predictions, run_evaluation
+
+    try:
+        if predictions:
+            report = score(gold, (rec for path in inputs for rec in read_predictions(path)))
+        else:
+            extractor = make_extractor(model, gazetteer)
+            report = run_evaluation(gold, inputs, extractor.extract)
+    except ArmsgraphError as exc:
+        err.print(f"error: {exc.one_line()}", markup=False)
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        for line in report.summary_lines(verbose=verbose):
+            print(line)

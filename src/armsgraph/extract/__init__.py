@@ -15,22 +15,54 @@ class Extractor:
     """
 
     def __init__(self, *, gazetteer_files: tuple[str, ...] = (), model: str | None = None):
+        from armsgraph.extract.events import EventExtractor
+        from armsgraph.nlp.gazetteer import load_gazetteer
+        from armsgraph.nlp.pipeline import get_pipeline
+
         self.gazetteer_files = tuple(gazetteer_files)
         self.model = model
+        self.nlp = get_pipeline(model, self.gazetteer_files)
+        self.events = EventExtractor(self.nlp, load_gazetteer(self.gazetteer_files))
+
+    def _skip_reason(self, doc: Document) -> str | None:
+        if not doc.text.strip():
+            return "empty text"
+        if doc.language and not doc.language.startswith("en"):
+            return f"language: {doc.language} (only English is extracted)"
+        return None
 
     def extract(self, doc: Document) -> Extraction:
-        return Extraction(document=doc)
+        reason = self._skip_reason(doc)
+        if reason:
+            return Extraction(document=doc, skipped=reason)
+        return self.events.extract(doc, self.nlp(doc.text))
 
-    def pipe(self, docs: Iterable[Document], batch_size: int = 64) -> Iterator[Extraction]:
+    def pipe(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[Extraction]:
+        """Extract many documents, letting spaCy batch the tokenization."""
+        pending: list[Document] = []
         for doc in docs:
-            yield self.extract(doc)
+            pending.append(doc)
+            if len(pending) >= batch_size:
+                yield from self._run(pending)
+                pending = []
+        if pending:
+            yield from self._run(pending)
+
+    def _run(self, docs: list[Document]) -> Iterator[Extraction]:
+        todo = [d for d in docs if self._skip_reason(d) is None]
+        parsed = dict(zip((id(d) for d in todo), self.nlp.pipe(d.text for d in todo)))
+        for d in docs:
+            if id(d) in parsed:
+                yield self.events.extract(d, parsed[id(d)])
+            else:
+                yield Extraction(document=d, skipped=self._skip_reason(d))
 
 
 _default: Extractor | None = None
 
 
 def extract(doc: Document | str, **kwargs) -> Extraction:
-    """Extract one document (or a plain text) with a shared default Extractor."""
+    """Extract one document (or a plain text, with Document fields as keywords) with a shared Extractor."""
     global _default
     if isinstance(doc, str):
         doc = Document(text=doc, **kwargs)

@@ -1,0 +1,67 @@
+"""Who says so: "according to X speaking to Y", "X said"; and who declined to comment."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span as SpacySpan
+
+from armsgraph.model import Attribution, Comment, Span
+
+_ACCORDING = re.compile(
+    r"\baccording to (?P<src>[^,;.]+?)(?:\s(?:speaking to|talking to|told|in an interview with|cited by|quoted by|as reported by)\s(?P<via>[^,;.]+))?(?=[,;.]|$)",
+    re.IGNORECASE,
+)
+_SAID_AFTER = re.compile(
+    r",\s(?:said|says|told reporters|announced|stated)\s(?P<src>[^,;.]+?)(?:,|\.|;|$)", re.IGNORECASE
+)
+_SAID_BEFORE = re.compile(r"^(?P<src>[A-Z][^,;]{2,80}?)\s(?:said|says|announced|stated)(?:\son\s\w+)?\s(?:that\s)?", re.M)
+_REFUSAL = re.compile(
+    r"(?P<src>[^,;.]*?)\s(?P<stance>declined to comment|refused to comment|would not comment|did not (?:immediately )?respond(?: to (?:inquiries|requests? for comment|a request for comment|questions))?|could not be reached for comment)",
+    re.IGNORECASE,
+)
+_LEAD_WORDS = re.compile(r"^(?:while|and|but|although|though|however|meanwhile)\s+", re.IGNORECASE)
+
+
+@dataclass
+class FoundAttribution:
+    record: Attribution
+    token_start: int  # where the attribution phrase begins: the claim's clause ends there
+
+
+def find_attribution(sent: SpacySpan) -> FoundAttribution | None:
+    text = sent.text
+    m = _ACCORDING.search(text)
+    if m:
+        cut_char = sent.start_char + m.start()
+        tok = _token_at(sent, cut_char)
+        hedge = None
+        return FoundAttribution(Attribution(source=m.group("src").strip(), via=(m.group("via") or "").strip() or None,
+                                            hedge=hedge), tok)
+    m = _SAID_AFTER.search(text)
+    if m:
+        return FoundAttribution(Attribution(source=m.group("src").strip()), _token_at(sent, sent.start_char + m.start()))
+    m = _SAID_BEFORE.search(text)
+    if m and len(m.group("src").split()) <= 10:
+        return FoundAttribution(Attribution(source=m.group("src").strip()), sent.end)
+    return None
+
+
+def _token_at(sent: SpacySpan, char: int) -> int:
+    for tok in sent:
+        if tok.idx >= char:
+            return tok.i
+    return sent.end
+
+
+def find_refusals(sent: SpacySpan) -> list[Comment]:
+    out = []
+    for m in _REFUSAL.finditer(sent.text):
+        src = _LEAD_WORDS.sub("", m.group("src").strip())
+        if not src:
+            continue
+        s = sent.start_char + m.start("src") + (len(m.group("src")) - len(m.group("src").lstrip()))
+        e = sent.start_char + m.end("stance")
+        out.append(Comment(source=src, stance=m.group("stance"), evidence=Span(s, e, sent.doc.text[s:e])))
+    return out

@@ -1,0 +1,715 @@
+"""Turn a parsed document into typed events: triggers, role slots, coreference, status, time, amounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+from spacy.util import filter_spans
+
+from armsgraph.extract.attribution import find_attribution, find_refusals
+from armsgraph.extract.ontology import Ontology, TriggerRule, load_ontology
+from armsgraph.extract.status import StatusTagger
+from armsgraph.model import (
+    Attribution,
+    Comment,
+    Document,
+    Entity,
+    Event,
+    Extraction,
+    Fact,
+    Money,
+    Participant,
+    Quantity,
+    Span,
+    TimeExpr,
+    content_hash,
+)
+from armsgraph.nlp.gazetteer import Gazetteer
+from armsgraph.nlp.pipeline import TYPES_BY_LABEL
+from armsgraph.nlp.quantities import find_counts, find_money, find_percent
+from armsgraph.nlp.time import find_times, resolve_time
+
+ACTOR_LABELS = {"COUNTRY", "ORG"}
+THING_LABELS = {"SYSTEM", "PROGRAM"}
+PREPOSITIONS = {"to", "for", "in", "with", "from", "by", "between", "of", "at", "on", "against", "through"}
+BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
+IRREGULAR_PARTICIPLES = {"sold", "bought", "built", "made", "struck", "given", "taken", "won"}
+DEMONYM_ENDINGS = ("ish", "ese", "ian", "ean", "ani", "i", "ic", "ch", "an")
+
+
+@dataclass
+class Actor:
+    """One mention of one or more actors (a group anaphor stands for two) in a clause."""
+
+    start: int  # token indices
+    end: int
+    entities: list[str]
+    slot: str  # preposition slot, "poss", "adj", or "bare" (subject/object decided per trigger)
+    kind: str = "name"  # name | group | pronoun | possessive_pronoun
+
+
+@dataclass
+class Trigger:
+    rule: TriggerRule
+    start: int
+    end: int
+
+
+@dataclass
+class Draft:
+    """An event before merging: what one trigger in one clause says."""
+
+    type: str
+    status: str
+    status_cue: bool
+    roles: list[tuple[str, str]]  # (role, entity id)
+    things: list[str]  # system/program entity ids
+    sentence: tuple[int, int]  # char offsets of the evidence sentence
+    trigger_text: str
+    token: int  # trigger token index
+    time: TimeExpr | None = None
+    quantity: Quantity | None = None
+    value: Money | None = None
+    attribution: Attribution | None = None
+    comments: list[Comment] = field(default_factory=list)
+    filled: bool = False  # participants were borrowed from an earlier event
+    rule: TriggerRule | None = None
+
+
+class EventExtractor:
+    """Finds events in a spaCy Doc produced by the armsgraph pipeline."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, ontology: Ontology | None = None):
+        self.nlp = nlp
+        self.gaz = gazetteer
+        self.onto = ontology or load_ontology()
+        lex = self.onto.lexicon
+        self.trigger_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        for i, rule in enumerate(self.onto.triggers):
+            self.trigger_matcher.add(f"T{i}", [nlp.make_doc(p) for p in rule.phrases])
+        self.trigger_matcher.add("EXCLUDE", [nlp.make_doc(p) for p in lex.get("exclusions", [])])
+        self.lex_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        for key in ("group_anaphors", "institutions", "government_of", "refusals", "hedges"):
+            self.lex_matcher.add(key, [nlp.make_doc(p) for p in lex.get(key, [])])
+        self.status = StatusTagger(nlp, self.onto)
+        self.breaks = sorted((tuple(nlp.make_doc(b).to_array("NORM").tolist()) for b in lex["clause_breaks"]),
+                             key=len, reverse=True)
+        self.break_norms = [[nlp.vocab.strings[n] for n in b] for b in self.breaks]
+        self.determiners = set(lex["determiners"])
+        self.event_anaphors = set(lex["event_anaphors"])
+        self.pronouns = set(lex["subject_pronouns"])
+
+    # ----------------------------------------------------------------- entities
+    def _entity_for(self, ent: SpacySpan, registry: dict[str, Entity], country_hint: str | None = None) -> str:
+        eid = ent.id_
+        if eid not in registry:
+            entry = self.gaz.get(eid)
+            if entry is not None:
+                country = entry.country or (eid.split(":", 1)[1] if entry.type == "country" else None)
+                registry[eid] = Entity(id=eid, type=entry.type, name=entry.name, country=country,
+                                       category=entry.category, aliases=entry.aliases[:20], wikidata=entry.wikidata)
+            else:
+                registry[eid] = Entity(id=eid, type=TYPES_BY_LABEL.get(ent.label_, "organization"),
+                                       name=ent.text, country=country_hint)
+        ent_obj = registry[eid]
+        if ent_obj.country is None and country_hint:
+            ent_obj.country = country_hint
+        ent_obj.mentions.append(Span(ent.start_char, ent.end_char, ent.text))
+        return eid
+
+    # ----------------------------------------------------------------- clauses
+    def _clauses(self, sent: SpacySpan) -> list[tuple[int, int]]:
+        """Token ranges of the clauses of a sentence, split at clause-break phrases."""
+        norms = [t.norm_ for t in sent]
+        cuts = [0]
+        i = 0
+        while i < len(norms):
+            for b in self.break_norms:
+                if norms[i : i + len(b)] == b:
+                    if i > 0:
+                        cuts.append(i)
+                    i += len(b) - 1
+                    break
+            i += 1
+        cuts.append(len(norms))
+        return [(sent.start + a, sent.start + b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+    # ----------------------------------------------------------------- actors
+    def _slot_before(self, doc: Doc, start: int, lo: int, actors: list[Actor]) -> tuple[str, int]:
+        """The slot given by the words before token `start`, and where the actor phrase begins."""
+        i = start - 1
+        while i >= lo and doc[i].norm_ in ("the", "a", "an"):
+            i -= 1
+        if i >= lo and doc[i].norm_ in PREPOSITIONS:
+            return doc[i].norm_, start
+        if i >= lo and doc[i].norm_ in ("and", ",", "&", "or") and actors:
+            prev = actors[-1]
+            if prev.end >= i - 1 and prev.end <= i + 1:
+                return prev.slot, start
+        return "bare", start
+
+    def _actors(self, doc: Doc, lo: int, hi: int, registry: dict[str, Entity], lex_spans: dict,
+                history: "DocState") -> tuple[list[Actor], list[tuple[int, int, str]]]:
+        """Actors and things (systems/programs) mentioned in tokens [lo, hi)."""
+        actors: list[Actor] = []
+        things: list[tuple[int, int, str]] = []
+        ents = [e for e in doc.ents if e.start >= lo and e.end <= hi]
+        consumed: set[int] = set()
+        for k, ent in enumerate(ents):
+            if ent.start in consumed or ent.start_char < history.skip_before:
+                continue
+            if ent.label_ in THING_LABELS:
+                things.append((ent.start, ent.end, self._entity_for(ent, registry)))
+                continue
+            if ent.label_ not in ACTOR_LABELS:
+                continue
+            end = ent.end
+            nxt = doc[end] if end < hi else None
+            start = ent.start
+            # "the Government of Morocco": the phrase starts at "Government".
+            gov = lex_spans["government_of"].get(ent.start)
+            if gov is not None:
+                start = gov
+            slot, _ = self._slot_before(doc, start, lo, actors)
+            country_hint = None
+            if ent.label_ == "COUNTRY" and nxt is not None and nxt.norm_ in ("'s", "'"):
+                after = end + 1
+                inst_end = lex_spans["institutions"].get(after)
+                nxt_ent = next((e for e in ents[k + 1 :] if e.start == after), None)
+                if inst_end is not None:
+                    # "Pakistan's navy" is Pakistan acting through its navy.
+                    eid = self._entity_for(ent, registry)
+                    actors.append(Actor(start, inst_end, [eid], slot))
+                    continue
+                if nxt_ent is None:
+                    # "Pakistan's Information Minister Attaullah Tarar": a title, then the person.
+                    nxt_ent = next((e for e in ents[k + 1 :] if e.label_ == "PERSON" and e.start <= after + 3
+                                    and all(t.text[:1].isupper() for t in doc[after : e.start])), None)
+                if nxt_ent is not None and nxt_ent.label_ in ("ORG", "PERSON"):
+                    # "Pakistan's National Engineering and Scientific Commission": the org is the actor.
+                    country_hint = ent.id_.split(":", 1)[1]
+                    self._entity_for(ent, registry)
+                    consumed.add(nxt_ent.start)
+                    if nxt_ent.label_ == "PERSON":
+                        self._entity_for(nxt_ent, registry, country_hint)
+                        continue
+                    oid = self._entity_for(nxt_ent, registry, country_hint)
+                    actors.append(Actor(start, nxt_ent.end, [oid], slot))
+                    continue
+                eid = self._entity_for(ent, registry)
+                actors.append(Actor(start, end, [eid], "poss" if slot == "bare" else slot))
+                continue
+            if ent.label_ == "COUNTRY" and nxt is not None and self._is_modifier(doc, ent, nxt, lex_spans, ents[k + 1 :]):
+                eid = self._entity_for(ent, registry)
+                inst_end = lex_spans["institutions"].get(end)
+                if inst_end is not None:  # "Turkish officials", "the Pakistani navy"
+                    if doc[end : inst_end].text.lower() in ("officials", "authorities"):
+                        continue
+                    actors.append(Actor(start, inst_end, [eid], slot))
+                    continue
+                nxt_ent = next((e for e in ents[k + 1 :] if e.start == end), None)
+                if nxt_ent is not None and nxt_ent.label_ == "ORG":
+                    # "Pakistani firm X": give the org its country.
+                    oid = self._entity_for(nxt_ent, registry, ent.id_.split(":", 1)[1])
+                    consumed.add(nxt_ent.start)
+                    actors.append(Actor(start, nxt_ent.end, [oid], slot))
+                    continue
+                actors.append(Actor(start, end, [eid], "adj" if slot == "bare" else slot))
+                continue
+            eid = self._entity_for(ent, registry)
+            actors.append(Actor(start, end, [eid], slot))
+        # Group anaphors ("both countries") and pronouns ("it").
+        for s, e in lex_spans["group_anaphors_list"]:
+            if lo <= s and e <= hi:
+                slot, _ = self._slot_before(doc, s, lo, actors)
+                actors.append(Actor(s, e, history.last_countries(2), slot, kind="group"))
+        for i in range(lo, hi):
+            low = doc[i].norm_
+            if low in self.pronouns and not any(a.start <= i < a.end for a in actors):
+                slot, _ = self._slot_before(doc, i, lo, actors)
+                kind = "possessive_pronoun" if low in ("its", "their") else "pronoun"
+                actors.append(Actor(i, i + 1, [], slot if kind == "pronoun" else "pronoun_poss", kind=kind))
+        actors.sort(key=lambda a: a.start)
+        return actors, things
+
+    def _is_modifier(self, doc: Doc, ent: SpacySpan, nxt, lex_spans: dict, later_ents: list[SpacySpan]) -> bool:
+        """True when a country name modifies the next word ("Turkish drones", "Pakistani navy")."""
+        if ent.end in lex_spans["institutions"]:
+            return True
+        if any(e.start == ent.end and e.label_ in ("ORG", "SYSTEM", "PROGRAM") for e in later_ents):
+            return True
+        word = ent.text.lower()
+        return word.endswith(DEMONYM_ENDINGS) and nxt.is_alpha and nxt.is_lower and not nxt.is_stop
+
+    # ----------------------------------------------------------------- document
+    def extract(self, document: Document, doc: Doc) -> Extraction:
+        registry: dict[str, Entity] = {}
+        state = DocState(self.gaz)
+        dateline_end = _dateline_end(doc)
+        state.skip_before = dateline_end
+        if dateline_end:
+            for ent in doc.ents:
+                if ent.end_char <= dateline_end and ent.label_ == "COUNTRY":
+                    state.dateline_country = ent.id_
+        text = document.text
+        money_all = find_money(text)
+        percent_all = find_percent(text)
+        counts_all = find_counts(text)
+        times_all = find_times(text)
+        lex_spans = self._lex_spans(doc)
+        trig_by_start = self._triggers(doc)
+        drafts: list[Draft] = []
+        facts: list[Fact] = []
+        for sent in doc.sents:
+            if sent.end_char <= dateline_end or not sent.text.strip():
+                continue
+            s_start, s_end = _trim(text, sent.start_char, sent.end_char)
+            sent_drafts: list[Draft] = []
+            attribution = find_attribution(sent)
+            cut = attribution.token_start if attribution else sent.end
+            for lo, hi in self._clauses(sent):
+                hi = min(hi, cut)
+                if hi <= lo:
+                    continue
+                actors, things = self._actors(doc, lo, hi, registry, lex_spans, state)
+                self._resolve_pronouns(actors, state)
+                triggers = [t for t in trig_by_start if lo <= t.start and t.end <= hi]
+                triggers = self._drop_weak(triggers, things)
+                for ti, trig in enumerate(triggers):
+                    nxt = triggers[ti + 1].start if ti + 1 < len(triggers) else hi
+                    windows = [(t.end, triggers[tj + 1].start if tj + 1 < len(triggers) else hi)
+                               for tj, t in enumerate(triggers) if tj != ti]
+                    mine = [a for a in actors if (trig.end <= a.start < nxt) or
+                            (a.start < trig.start and not any(w0 <= a.start < w1 for w0, w1 in windows))]
+                    my_things = [th for th in things if (trig.end <= th[0] < nxt) or
+                                 (th[0] < trig.start and not any(w0 <= th[0] < w1 for w0, w1 in windows))]
+                    if not my_things and trig.rule.type not in ("armed_clash", "ceasefire", "export_statistic"):
+                        my_things = things  # a system named anywhere in the clause
+                    draft = self._draft(doc, trig, mine, my_things, (lo, hi), (s_start, s_end), registry, state)
+                    if draft is None:
+                        continue
+                    window = (trig.start, nxt) if len(triggers) > 1 else (lo, hi)
+                    self._amounts(draft, doc, trig, (lo, hi), window, sent, money_all, percent_all, counts_all,
+                                  times_all, my_things, document.published)
+                    if attribution:
+                        draft.attribution = attribution.record
+                    sent_drafts.append(draft)
+                subj = next((a for a in actors if a.slot == "bare" and a.entities), None)
+                if subj is not None:
+                    state.last_subject = subj.entities
+                for a in actors:
+                    for eid in a.entities:
+                        state.note_country(registry.get(eid))
+            self._fill_conflict_parties(sent_drafts, state, registry)
+            refusals = find_refusals(sent)
+            if refusals:
+                target = drafts[-1:] or sent_drafts[-1:]
+                for d in target:
+                    d.comments.extend(refusals)
+            drafts.extend(sent_drafts)
+            facts.extend(self._facts(sent, registry, text))
+        events = self._finish(drafts, registry, document)
+        used = {p.entity for e in events for p in e.participants}
+        used.update(f.subject for f in facts)
+        entities = [e for e in registry.values() if e.mentions or e.id in used]
+        return Extraction(document=document, entities=entities, events=events, facts=facts)
+
+    def _lex_spans(self, doc: Doc) -> dict:
+        out: dict = {"institutions": {}, "government_of": {}, "group_anaphors_list": []}
+        matches = filter_spans([SpacySpan(doc, s, e, label=m) for m, s, e in self.lex_matcher(doc)])
+        for sp in matches:
+            key = sp.label_
+            if key == "institutions":
+                out["institutions"][sp.start] = sp.end
+            elif key == "government_of":
+                out["government_of"][sp.end] = sp.start
+            elif key == "group_anaphors":
+                out["group_anaphors_list"].append((sp.start, sp.end))
+        return out
+
+    def _triggers(self, doc: Doc) -> list[Trigger]:
+        spans = []
+        excluded = []
+        for match_id, s, e in self.trigger_matcher(doc):
+            label = self.nlp.vocab.strings[match_id]
+            if label == "EXCLUDE":
+                excluded.append((s, e))
+            else:
+                spans.append(SpacySpan(doc, s, e, label=label))
+        out = []
+        for sp in filter_spans(spans):
+            if any(s <= sp.start < e for s, e in excluded):
+                continue
+            out.append(Trigger(self.onto.triggers[int(sp.label_[1:])], sp.start, sp.end))
+        return out
+
+    def _drop_weak(self, triggers: list[Trigger], things) -> list[Trigger]:
+        strong_types = {t.rule.type for t in triggers if not t.rule.weak}
+        if not strong_types:
+            return triggers
+        return [t for t in triggers if not t.rule.weak]
+
+    def _resolve_pronouns(self, actors: list[Actor], state: "DocState") -> None:
+        subject = next((a for a in actors if a.kind == "name" and a.slot == "bare"), None)
+        for a in actors:
+            if a.kind == "pronoun":
+                a.entities = list(subject.entities if subject and subject.start < a.start else state.last_subject)
+            elif a.kind == "possessive_pronoun":
+                # "its program": the owner is the clause's subject, already a participant.
+                a.entities = list(subject.entities if subject else state.last_subject)
+
+    def _passive(self, doc: Doc, trig: Trigger) -> bool:
+        word = doc[trig.start].norm_
+        if not (word.endswith("ed") or word in IRREGULAR_PARTICIPLES):
+            return False
+        j = trig.start - 1
+        while j >= 0 and doc[j].norm_.endswith("ly"):
+            j -= 1
+        return j >= 0 and doc[j].norm_ in BE_FORMS
+
+    def _draft(self, doc: Doc, trig: Trigger, actors: list[Actor], things, clause, sentence,
+               registry: dict[str, Entity], state: "DocState") -> Draft | None:
+        rule = trig.rule
+        spec = self.onto.types[rule.type]
+        passive = self._passive(doc, trig)
+        roles: list[tuple[str, str]] = []
+        for a in actors:
+            slot = a.slot
+            if slot == "bare":
+                slot = ("subj_pass" if passive else "subj") if a.start < trig.start else "obj"
+            elif slot == "pronoun_poss":
+                slot = "subj"  # the owner named by "its" is the subject
+            role = rule.roles.get(slot)
+            if role is None:
+                continue
+            for eid in a.entities:
+                if eid and (role, eid) not in roles:
+                    roles.append((role, eid))
+        if spec.get("max_actors"):
+            # A statistic has one subject: the actor nearest the trigger ("Turkiye's defense exports").
+            ranked = sorted(actors, key=lambda a: abs(a.end - trig.start))
+            keep = {e for a in ranked[: spec["max_actors"]] for e in a.entities}
+            roles = [(r, e) for r, e in roles if e in keep]
+        # One entity, one role: keep the first role found for it.
+        seen: set[str] = set()
+        roles = [(r, e) for r, e in roles if not (e in seen or seen.add(e))]
+        thing_ids = list(dict.fromkeys(t[2] for t in things))
+        if not self._needs_met(rule, thing_ids, roles, clause, doc, registry):
+            return None
+        status, cue = self.status.decide(doc, trig.start, trig.end, clause, spec)
+        draft = Draft(type=rule.type, status=status, status_cue=cue, roles=roles, things=thing_ids,
+                      sentence=sentence, trigger_text=doc[trig.start : trig.end].text, token=trig.start, rule=rule)
+        for role, eid in rule.implied.items():
+            if not any(r == role for r, _ in draft.roles):
+                self._ensure_entity(eid, registry)
+                draft.roles.append((role, eid))
+        if self._actor_count(draft, registry) < spec["min_actors"] and self._is_anaphoric(doc, trig, clause, actors):
+            self._borrow(draft, state)
+        self._origin_fill(draft, registry, spec)
+        state.drafts.append(draft)
+        return draft
+
+    def _needs_met(self, rule: TriggerRule, thing_ids, roles, clause, doc, registry) -> bool:
+        types = {self.gaz.get(t).type if self.gaz.get(t) else "weapon_system" for t in thing_ids}
+        for need in rule.needs:
+            if need == "system" and "weapon_system" not in types and "program" not in types:
+                return False
+            if need == "program" and "program" not in types:
+                return False
+            if need == "system_or_program" and not types:
+                return False
+            if need == "money_or_percent":
+                lo, hi = clause
+                span_text = doc[lo:hi].text
+                if not (find_money(span_text) or find_percent(span_text)):
+                    # The amount may follow in a relative clause: look to the end of the sentence.
+                    rest = doc[lo : doc[hi - 1].sent.end].text
+                    if not (find_money(rest) or find_percent(rest)):
+                        return False
+            if need == "foreign":
+                countries = {self._country_of(e, registry) for _, e in roles}
+                if len(countries - {None}) < 2:
+                    return False
+        return True
+
+    def _is_anaphoric(self, doc: Doc, trig: Trigger, clause, actors: list[Actor]) -> bool:
+        """The trigger or the clause's subject refers back: "the facility", "this sale", "it"."""
+        lo, hi = clause
+        if any(a.kind in ("pronoun", "group") for a in actors):
+            return True
+        for j in range(max(lo, trig.start - 4), trig.start):
+            if doc[j].norm_ in self.determiners:
+                return True
+        first = lo
+        while first < hi and (doc[first].is_punct or doc[first].norm_ in ("moreover", "additionally", "meanwhile")):
+            first += 1
+        if first < hi and doc[first].norm_ in self.determiners:
+            for j in range(first + 1, min(first + 5, hi)):
+                if doc[j].norm_ in self.event_anaphors or doc[j].norm_.rstrip("s") in self.event_anaphors:
+                    return True
+        return False
+
+    def _borrow(self, draft: Draft, state: "DocState") -> None:
+        for prev in reversed(state.drafts):
+            if prev.type == draft.type and prev is not draft:
+                have = {e for _, e in draft.roles}
+                for role, eid in prev.roles:
+                    if eid not in have and not any(r == role for r, _ in draft.roles) or (
+                        eid not in have and role in ("partner", "party")
+                    ):
+                        draft.roles.append((role, eid))
+                        have.add(eid)
+                if not draft.things:
+                    draft.things = list(prev.things)
+                draft.filled = True
+                return
+
+    def _origin_fill(self, draft: Draft, registry: dict[str, Entity], spec: dict) -> None:
+        """A sale with no seller named: the country that makes the system sells it."""
+        role = spec.get("origin_role")
+        if not role or any(r == role for r, _ in draft.roles) or not draft.roles:
+            return
+        have = {self._country_of(e, registry) for _, e in draft.roles}
+        for tid in draft.things:
+            entry = self.gaz.get(tid)
+            if entry is not None and entry.country and entry.country not in have and not tid.startswith("category:"):
+                cid = f"country:{entry.country}"
+                self._ensure_entity(cid, registry)
+                draft.roles.append((role, cid))
+                return
+
+    def _ensure_entity(self, eid: str, registry: dict[str, Entity]) -> None:
+        if eid in registry:
+            return
+        entry = self.gaz.get(eid)
+        if entry is None:
+            registry[eid] = Entity(id=eid, type="country", name=eid.split(":", 1)[-1],
+                                   country=eid.split(":", 1)[-1] if eid.startswith("country:") else None)
+            return
+        country = entry.country or (eid.split(":", 1)[1] if entry.type == "country" else None)
+        registry[eid] = Entity(id=eid, type=entry.type, name=entry.name, country=country,
+                               category=entry.category, aliases=entry.aliases[:20], wikidata=entry.wikidata)
+
+    def _country_of(self, eid: str, registry: dict[str, Entity]) -> str | None:
+        ent = registry.get(eid)
+        if ent is not None:
+            return ent.country
+        if eid.startswith("country:"):
+            return eid.split(":", 1)[1]
+        entry = self.gaz.get(eid)
+        return entry.country if entry else None
+
+    def _actor_count(self, draft: Draft, registry) -> int:
+        return len({e for _, e in draft.roles})
+
+    def _fill_conflict_parties(self, drafts: list[Draft], state: "DocState", registry) -> None:
+        """Clashes and ceasefires named with one side: take the other from a linked event or the dateline."""
+        family = set(self.onto.lexicon.get("conflict_family", []))
+        fam = [d for d in drafts if d.type in family]
+        for i, d in enumerate(fam):
+            parties = [e for r, e in d.roles if r == "party"]
+            if len(parties) >= 2:
+                continue
+            if not parties and i > 0:
+                for _, e in fam[i - 1].roles:
+                    if e not in parties:
+                        d.roles.append(("party", e))
+                        parties.append(e)
+            if len(parties) == 1:
+                home = state.dateline_country or state.focus_country(exclude=parties[0])
+                if home and home != parties[0]:
+                    self._ensure_entity(home, registry)
+                    d.roles.append(("party", home))
+        # A conflict event with one party still has its other side unknown: it is dropped in _finish.
+
+    def _amounts(self, draft: Draft, doc: Doc, trig: Trigger, clause, window, sent, money_all, percent_all,
+                 counts_all, times_all, things, published) -> None:
+        lo, hi = clause
+        w0, w1 = doc[window[0]].idx, doc[window[1] - 1].idx + len(doc[window[1] - 1])
+        c0, c1 = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
+        s0, s1 = sent.start_char, sent.end_char
+        t0 = doc[trig.start].idx
+        after_only = self.onto.types[draft.type].get("status_from") == "after"
+        money = [m for m in money_all if c0 <= m.start < c1] or (
+            [m for m in money_all if t0 <= m.start < s1] if after_only else [])
+        if after_only:
+            money = [m for m in money if m.start >= t0] or money
+        if money:
+            draft.value = money[0].value
+        # A count right before a system: "12 F-16s", "dozens of Pakistan's F-16s", "three (3) E-2D".
+        for tstart, _tend, _tid in things:
+            sys_char = doc[tstart].idx
+            for q in counts_all:
+                if c0 <= q.start and q.end <= sys_char and sys_char - q.end <= 24:
+                    between = doc.text[q.end : sys_char]
+                    if not any(ch in between for ch in ",;.") or between.strip() == "":
+                        draft.quantity = q.value
+            if draft.quantity:
+                break
+        if window != clause:
+            times = [t for t in times_all if w0 <= t[0] < w1]
+        else:
+            times = [t for t in times_all if c0 <= t[0] < c1] or [t for t in times_all if s0 <= t[0] < s1]
+        if times:
+            # The time nearest the trigger.
+            best = min(times, key=lambda t: abs(t[0] - t0))
+            draft.time = resolve_time(best[2], best[3], published)
+
+    def _facts(self, sent: SpacySpan, registry: dict[str, Entity], text: str) -> list[Fact]:
+        out = []
+        systems = [e for e in sent.ents if e.label_ == "SYSTEM"]
+        exporters = []
+        for attribute, regex, unit in self.onto.fact_patterns:
+            for m in regex.finditer(sent.text):
+                start = sent.start_char + m.start()
+                before = [e for e in systems if e.end_char <= start]
+                specific = [e for e in before if not e.id_.startswith("category:")] or before
+                if not specific:
+                    continue
+                subject = specific[-1]
+                sid = self._entity_for_fact(subject, registry)
+                value = float(m.group("num").replace(",", ""))
+                out.append(Fact(subject=sid, attribute=attribute, value=value, unit=unit,
+                                evidence=Span(start, sent.start_char + m.end(), text[start : sent.start_char + m.end()])))
+        del exporters
+        return out
+
+    def _entity_for_fact(self, ent: SpacySpan, registry: dict[str, Entity]) -> str:
+        if ent.id_ not in registry:
+            return self._entity_for(ent, registry)
+        return ent.id_
+
+    # ----------------------------------------------------------------- finish
+    def _finish(self, drafts: list[Draft], registry: dict[str, Entity], document: Document) -> list[Event]:
+        events: list[Event] = []
+        keyed: list[tuple[tuple, set[str], Event, Draft]] = []
+        for d in drafts:
+            spec = self.onto.types[d.type]
+            actors = list(dict.fromkeys(e for _, e in d.roles))
+            if len(actors) < spec["min_actors"]:
+                continue
+            if spec.get("max_actors") and len(actors) > spec["max_actors"]:
+                d.roles = d.roles[: spec["max_actors"]]
+            countries = frozenset(c for c in (self._country_of(e, registry) for _, e in d.roles) if c)
+            if d.type not in ("export_statistic",) and len(countries) < 1:
+                continue
+            key = (d.type, countries)
+            merged = False
+            for k, things, ev, first in keyed:
+                if k == key and _compatible(things, set(d.things)):
+                    self._merge(ev, d, document)
+                    things.update(d.things)
+                    merged = True
+                    break
+            if merged:
+                continue
+            ev = self._to_event(d, document)
+            events.append(ev)
+            keyed.append((key, set(d.things), ev, d))
+        if any(e.type == "export_statistic" for e in events):
+            for ev in events:
+                if ev.type == "export_statistic" and ev.value is not None:
+                    pass
+        return events
+
+    def _to_event(self, d: Draft, document: Document) -> Event:
+        parts = [Participant(role=r, entity=e) for r, e in d.roles]
+        for t in d.things:
+            role = "program" if t.startswith("program:") else "system"
+            parts.append(Participant(role=role, entity=t))
+        s0, s1 = d.sentence
+        evidence = [Span(s0, s1, document.text[s0:s1])]
+        eid = "event:" + content_hash(document.id, d.type, ",".join(sorted(e for _, e in d.roles)), str(s0))
+        confidence = 0.45 + 0.1 * min(len(d.roles), 2) + (0.1 if d.things else 0) + (0.1 if d.status_cue else 0)
+        confidence -= 0.1 if d.filled else 0
+        return Event(id=eid, type=d.type, status=d.status, participants=parts, evidence=evidence,
+                     time=d.time, quantity=d.quantity, value=d.value, attribution=d.attribution,
+                     comments=list(d.comments), confidence=round(min(confidence, 0.95), 2), trigger=d.trigger_text)
+
+    def _merge(self, ev: Event, d: Draft, document: Document) -> None:
+        have = {(p.role, p.entity) for p in ev.participants}
+        ents = {p.entity for p in ev.participants}
+        for r, e in d.roles:
+            if e not in ents:
+                ev.participants.append(Participant(role=r, entity=e))
+                ents.add(e)
+        for t in d.things:
+            role = "program" if t.startswith("program:") else "system"
+            if (role, t) not in have:
+                ev.participants.append(Participant(role=role, entity=t))
+        s0, s1 = d.sentence
+        if all(sp.start != s0 for sp in ev.evidence):
+            ev.evidence.append(Span(s0, s1, document.text[s0:s1]))
+        ev.time = ev.time or d.time
+        ev.quantity = ev.quantity or d.quantity
+        ev.value = ev.value or d.value
+        ev.attribution = ev.attribution or d.attribution
+        ev.comments.extend(d.comments)
+        ev.confidence = round(min(0.95, ev.confidence + 0.05), 2)
+
+
+def _compatible(a: set[str], b: set[str]) -> bool:
+    """Two mentions may be one event when they name the same systems, or one names none or only categories."""
+    if not a or not b or a & b:
+        return True
+    generic_a = all(x.startswith("category:") for x in a)
+    generic_b = all(x.startswith("category:") for x in b)
+    return generic_a or generic_b
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def _dateline_end(doc: Doc) -> int:
+    """Char offset just after a dateline such as "ISLAMABAD:" or "WASHINGTON —", else 0."""
+    for i, tok in enumerate(doc[:8]):
+        if tok.text in (":", "—", "–", "-", "--") and i > 0:
+            words = [t for t in doc[:i] if not t.is_punct and not t.is_space]
+            if words and all(t.text.isupper() or t.text[:1].isdigit() or t.text.startswith("(") for t in words if t.is_alpha) \
+                    and any(t.is_alpha for t in words):
+                return tok.idx + len(tok)
+            return 0
+        if tok.is_sent_end:
+            return 0
+    return 0
+
+
+class DocState:
+    """What the extractor remembers while reading a document: recent actors, events, dateline."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+        self.countries: list[str] = []  # country entity ids in mention order
+        self.last_subject: list[str] = []
+        self.drafts: list[Draft] = []
+        self.dateline_country: str | None = None
+        self.skip_before = 0
+
+    def note_country(self, ent: Entity | None) -> None:
+        if ent is not None and ent.country:
+            self.countries.append(f"country:{ent.country}")
+
+    def last_countries(self, n: int) -> list[str]:
+        out: list[str] = []
+        for cid in reversed(self.countries):
+            if cid not in out:
+                out.append(cid)
+            if len(out) == n:
+                break
+        return list(reversed(out))
+
+    def focus_country(self, exclude: str | None = None) -> str | None:
+        counts: dict[str, int] = {}
+        for c in self.countries:
+            if c != exclude:
+                counts[c] = counts.get(c, 0) + 1
+        return max(counts, key=counts.get) if counts else None

@@ -1,0 +1,50 @@
+"""Decide an event's status (proposed, agreed, in_progress, completed, cancelled) from the wording around its trigger."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+from spacy.util import filter_spans
+
+from armsgraph.extract.ontology import Ontology
+
+RIGHT_REACH = 8  # tokens after the trigger where a cue still speaks of it ("a ceasefire ... after")
+
+
+class StatusTagger:
+    def __init__(self, nlp: Language, ontology: Ontology):
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.cues = ontology.status_cues
+        for i, cue in enumerate(self.cues):
+            self.matcher.add(f"S{i}", [nlp.make_doc(p) for p in cue.phrases])
+        self._cache: tuple[int, list[tuple[int, int, int]]] | None = None
+
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if self._cache is None or self._cache[0] != id(doc):
+            spans = [SpacySpan(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
+            found = [(sp.start, sp.end, int(doc.vocab.strings[sp.label][1:])) for sp in filter_spans(spans)]
+            self._cache = (id(doc), found)
+        return self._cache[1]
+
+    def decide(self, doc: Doc, t_start: int, t_end: int, clause: tuple[int, int], spec: dict) -> tuple[str, bool]:
+        """(status, whether a cue in the text decided it)."""
+        lo, hi = clause
+        in_clause = [(s, e, i) for s, e, i in self._matches(doc) if lo <= s and e <= hi]
+        for s, e, i in in_clause:
+            cue = self.cues[i]
+            if cue.strong and cue.status == "cancelled":
+                return cue.status, True
+        near = [(s, e, i) for s, e, i in in_clause if self.cues[i].strong and abs(s - t_start) <= 6]
+        if near:
+            return self.cues[near[0][2]].status, True
+        if spec.get("status_from") != "after":
+            left = [(s, e, i) for s, e, i in in_clause if s <= t_end - 1 and s < t_end and e <= t_end + 2]
+            if left:
+                s, e, i = max(left, key=lambda m: (m[1], m[1] - m[0]))
+                return self.cues[i].status, True
+        right = [(s, e, i) for s, e, i in in_clause if s >= t_end and s - t_end <= RIGHT_REACH]
+        if right:
+            return self.cues[min(right)[2]].status, True
+        return spec.get("default_status", "proposed"), False

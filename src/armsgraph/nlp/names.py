@@ -1,0 +1,82 @@
+"""Find names the gazetteer does not know: people after a title, organizations by their suffix."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span
+
+from armsgraph.model import content_hash
+
+
+@lru_cache(maxsize=1)
+def name_cues() -> dict[str, frozenset[str] | dict[str, int]]:
+    raw = json.loads((resources.files("armsgraph") / "data" / "name_cues.json").read_text("utf-8"))
+    titles = frozenset(raw["person_titles"])
+    return {
+        "titles": titles,
+        "title_heads": frozenset(t.split()[-1] for t in titles),
+        "org_suffixes": frozenset(raw["org_suffixes"]),
+        "connectors": frozenset(raw["name_connectors"]),
+    }
+
+
+def _capitalized(tok) -> bool:
+    t = tok.text
+    return bool(t) and (t[0].isupper() or (t[0].isdigit() and len(t) > 1)) and not tok.is_punct
+
+
+def unknown_id(kind: str, name: str) -> str:
+    """Stable id for a name the gazetteer does not know."""
+    return f"{kind}:x-{content_hash(name.lower(), length=10)}"
+
+
+def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
+    """Spans labelled PERSON or ORG for title+name and name+suffix sequences outside `known`."""
+    cues = name_cues()
+    taken = set()
+    for s in known:
+        taken.update(range(s.start, s.end))
+    out: list[Span] = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        low = tok.norm_
+        # Person: "<Title> Firstname Lastname" (up to four capitalized words, none known).
+        if low in cues["title_heads"] and i + 1 < n and _capitalized(doc[i + 1]) and (i + 1) not in taken:
+            j = i + 1
+            while j < n and j - i <= 4 and _capitalized(doc[j]) and j not in taken and doc[j].norm_ not in cues["title_heads"]:
+                j += 1
+            if j - (i + 1) >= 2 or (j - (i + 1) == 1 and doc[i + 1].text[0].isupper() and len(doc[i + 1]) > 2):
+                name = doc[i + 1 : j]
+                if not any(t.norm_ in cues["org_suffixes"] for t in name):
+                    out.append(Span(doc, i + 1, j, label="PERSON", span_id=unknown_id("person", name.text)))
+                    i = j
+                    continue
+        # Organization: capitalized words (with connectors) ending in a suffix word.
+        if _capitalized(tok) and i not in taken:
+            j = i
+            last_suffix = -1
+            while j < n and j not in taken and (
+                _capitalized(doc[j]) or (doc[j].norm_ in cues["connectors"] and j > i)
+            ):
+                if doc[j].norm_ in cues["org_suffixes"] or (
+                    j + 1 < n and f"{doc[j].norm_} {doc[j + 1].norm_}" in cues["org_suffixes"]
+                ):
+                    last_suffix = j + (1 if j + 1 < n and f"{doc[j].norm_} {doc[j + 1].norm_}" in cues["org_suffixes"] else 0)
+                j += 1
+            if last_suffix >= i + 1:  # at least one word before the suffix
+                start = i
+                # A sentence-initial "The" is not part of the name.
+                while start < last_suffix and doc[start].norm_ in cues["connectors"]:
+                    start += 1
+                span = doc[start : last_suffix + 1]
+                if len(span) >= 2 and not all(t.norm_ in cues["org_suffixes"] for t in span):
+                    out.append(Span(doc, start, last_suffix + 1, label="ORG", span_id=unknown_id("org", span.text)))
+                i = max(j, i + 1)
+                continue
+        i += 1
+    return out

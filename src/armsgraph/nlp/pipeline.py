@@ -1,0 +1,141 @@
+"""Build the spaCy pipeline: blank English, sentences, gazetteer entities, unknown names."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import spacy
+from spacy.attrs import NORM
+from spacy.lang.en import English
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from armsgraph.errors import ArmsgraphError
+from armsgraph.nlp.gazetteer import Gazetteer, fold, load_gazetteer
+from armsgraph.nlp.names import find_unknown_names
+
+# spaCy labels for gazetteer entity types.
+LABELS = {
+    "country": "COUNTRY",
+    "organization": "ORG",
+    "person": "PERSON",
+    "weapon_system": "SYSTEM",
+    "program": "PROGRAM",
+    "facility": "FACILITY",
+    "location": "LOC",
+}
+TYPES_BY_LABEL = {v: k for k, v in LABELS.items()}
+
+# An alias written in capitals this short is an acronym: match it case-sensitively so that
+# "US" does not match the pronoun "us", nor "HAL" the name "Hal".
+_ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9.\-&/]*$")
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = sum(c.isalpha() for c in alias)
+    return bool(_ACRONYM.match(alias)) and letters <= 5
+
+
+class _FoldedDefaults(English.Defaults):
+    # Token norms fold case, diacritics and curly apostrophes, so "Türkiye’s" matches "turkiye's".
+    lex_attr_getters = {**English.Defaults.lex_attr_getters, NORM: fold}
+
+
+class ArmsgraphEnglish(English):
+    """English with diacritic-folded token norms."""
+
+    lang = "en"
+    Defaults = _FoldedDefaults
+
+
+def _plural(alias: str) -> str | None:
+    if not alias or alias[-1] in "sS" or not alias[-1].isalnum():
+        return None
+    return alias + "s"
+
+
+@Language.factory(
+    "armsgraph_gazetteer",
+    assigns=["doc.ents", "token.ent_type", "token.ent_id"],
+    requires=["doc.sents"],
+    default_config={"gazetteer_files": []},
+)
+def make_gazetteer_tagger(nlp: Language, name: str, gazetteer_files: list[str]) -> "GazetteerTagger":
+    return GazetteerTagger(nlp, load_gazetteer(tuple(gazetteer_files)))
+
+
+class GazetteerTagger:
+    """Marks every gazetteer alias in the text as an entity (longest match wins).
+
+    Two phrase matchers: folded norms for names, exact spelling for short acronyms.
+    """
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.folded = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        folded: dict[str, list[Doc]] = {}
+        exact: dict[str, list[Doc]] = {}
+        seen: set[tuple[str, str, bool]] = set()
+        for entry in gazetteer.entries.values():
+            names = entry.names()
+            if entry.type == "weapon_system":
+                names = names + [p for p in (_plural(n) for n in names) if p]
+            for alias in names:
+                is_acr = _is_acronym(alias)
+                key = (entry.id, alias if is_acr else fold(alias), is_acr)
+                if key in seen:
+                    continue
+                seen.add(key)
+                target = exact if is_acr else folded
+                target.setdefault(entry.id, []).append(nlp.make_doc(alias))
+        for eid, docs in folded.items():
+            self.folded.add(eid, docs)
+        for eid, docs in exact.items():
+            self.exact.add(eid, docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        vocab_strings = doc.vocab.strings
+        for matcher in (self.folded, self.exact):
+            for match_id, start, end in matcher(doc):
+                eid = vocab_strings[match_id]
+                entry = self.gazetteer.entries[eid]
+                spans.append(Span(doc, start, end, label=LABELS[entry.type], span_id=eid))
+        # Longest match wins; among equal spans the more specific type (not a category) wins.
+        spans.sort(key=lambda s: (s.start, -(s.end - s.start), s.id_.startswith("category:")))
+        spans = filter_spans(spans)
+        spans.extend(find_unknown_names(doc, spans))
+        doc.ents = filter_spans(spans)
+        return doc
+
+
+def build_pipeline(model: str | None = None, gazetteer_files: tuple[str, ...] = ()) -> Language:
+    """The armsgraph pipeline: sentence splitting + gazetteer entities (+ a statistical model's
+    parser and tagger when `model` names an installed spaCy package)."""
+    if model:
+        try:
+            nlp = spacy.load(model, exclude=["ner", "lemmatizer"])
+        except OSError as exc:
+            raise ArmsgraphError(
+                f"spaCy model {model!r} is not installed",
+                hint=f"install it with `pip install {model}` or leave out --model to use the rules only",
+            ) from exc
+        nlp.vocab.lex_attr_getters[NORM] = fold
+    else:
+        nlp = ArmsgraphEnglish()
+    # Tokenizing ~20k aliases would otherwise fill the tokenizer cache and slow the corpus down.
+    nlp.tokenizer.max_cache_size = 1_000_000
+    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "\n"]})
+    nlp.add_pipe("armsgraph_gazetteer", config={"gazetteer_files": list(gazetteer_files)})
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def get_pipeline(model: str | None = None, gazetteer_files: tuple[str, ...] = ()) -> Language:
+    """A shared pipeline per (model, gazetteer files): building one costs about a second."""
+    return build_pipeline(model, gazetteer_files)

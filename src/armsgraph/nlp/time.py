@@ -1,0 +1,91 @@
+"""Find time expressions ("in May", "since October", "this year") and resolve them against the publication date."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from armsgraph.model import TimeExpr
+
+_MONTHS = "|".join(m for m in calendar.month_name if m) + "|" + "|".join(
+    m + r"\.?" for m in calendar.month_abbr if m and m != "May"
+)
+_YEAR = r"(?:19|20)\d{2}"
+TIME_RE = re.compile(
+    rf"\b(?P<prep>in|since|by|from|until|through|during|on|early|late|mid|earlier|later)?\s?"
+    rf"(?:(?P<md>(?:{_MONTHS})\s\d{{1,2}}(?:,\s{_YEAR})?)|(?P<my>(?:{_MONTHS})(?:\s{_YEAR})?)|(?P<y>{_YEAR})"
+    rf"|(?P<rel>(?:this|last|next|earlier this|later this|previous|coming|the past) (?:year|month|week)|yesterday|today|last (?:spring|summer|autumn|fall|winter)))\b",
+)
+
+
+def find_times(text: str, offset: int = 0) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, kind) of each time expression; kind is the matched group."""
+    out = []
+    for m in TIME_RE.finditer(text):
+        kind = next(k for k in ("md", "my", "y", "rel") if m.group(k))
+        start = m.start("prep") if m.group("prep") else m.start(kind)
+        out.append((start + offset, m.end() + offset, text[start : m.end()], kind))
+    return out
+
+
+def _parse_date(text: str, base: date | None):
+    import dateparser  # imported late: it takes ~0.3 s to load its language data
+
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"}
+    if base:
+        from datetime import datetime
+
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
+    return dateparser.parse(text, languages=["en"], settings=settings)
+
+
+def resolve_time(text: str, kind: str, published: str | None) -> TimeExpr:
+    """Resolve a time expression to a [start, end] date range where the publication date allows."""
+    base = None
+    if published:
+        try:
+            base = date.fromisoformat(published[:10])
+        except ValueError:
+            base = None
+    words = text.lower()
+    core = re.sub(r"^(in|since|by|from|until|through|during|on|early|late|mid|earlier|later)\s", "", text.strip(), flags=re.I)
+    start = end = None
+    if kind == "y":
+        y = int(re.search(_YEAR, text).group(0))
+        start, end = date(y, 1, 1), date(y, 12, 31)
+    elif kind == "rel":
+        if base is None:
+            return TimeExpr(text=text)
+        if "year" in words:
+            y = base.year + (-1 if ("last" in words or "previous" in words) else 1 if ("next" in words or "coming" in words) else 0)
+            start, end = date(y, 1, 1), date(y, 12, 31)
+            if y == base.year:
+                end = base
+        elif "month" in words:
+            m, y = base.month, base.year
+            if "last" in words or "previous" in words:
+                m, y = (12, y - 1) if m == 1 else (m - 1, y)
+            elif "next" in words or "coming" in words:
+                m, y = (1, y + 1) if m == 12 else (m + 1, y)
+            start, end = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+        else:
+            parsed = _parse_date(core, base)
+            if parsed:
+                start = end = parsed.date()
+    else:
+        parsed = _parse_date(core, base)
+        if parsed is None:
+            return TimeExpr(text=text)
+        d = parsed.date()
+        if kind == "my":
+            start, end = date(d.year, d.month, 1), date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+            if base is None and not re.search(_YEAR, text):
+                return TimeExpr(text=text)
+        else:
+            start = end = d
+    if words.startswith("since") and start is not None:
+        end = base
+    elif words.startswith("by") and end is not None:
+        start = None
+    return TimeExpr(text=text, start=start.isoformat() if start else None, end=end.isoformat() if end else None)
