@@ -1,4 +1,4 @@
-"""Ingest stage: paths, directories, URLs and standard input → Documents (errors yielded, not raised)."""
+"""Ingest stage: paths, directories, URLs and stdin → Documents; bad inputs yielded as errors."""
 
 from __future__ import annotations
 
