@@ -202,6 +202,7 @@ def _participants(conn: Connection, event_ids: list[str]) -> dict[str, list[dict
             entities.c.name,
             entities.c.type,
             entities.c.country,
+            entities.c.category,
         )
         .join(entities, entities.c.id == event_participants.c.entity_id)
         .where(event_participants.c.event_id.in_(event_ids))
@@ -227,7 +228,7 @@ def events(
 
     Each item: id, type, status, first_seen, last_seen, time {text,start,end} or None,
     quantity, quantity_text, value {amount,currency,text} or None, confidence, n_sources,
-    systems, participants [{role, entity_id, name, type, country}].
+    systems, participants [{role, entity_id, name, type, country, category}].
     """
     f = filters or EventFilters.from_kwargs(**kwargs)
     if filters is not None and kwargs:
@@ -273,38 +274,50 @@ def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
         .join(documents, documents.c.id == event_sources.c.document_id)
         .where(event_sources.c.event_id == event_id)
     )
-    sources = []
-    for r in conn.execute(q):
-        local = json.loads(r.local_json)
-        sources.append(
-            {
-                "document_id": r.document_id,
-                "url": r.url,
-                "title": r.title,
-                "published": r.published,
-                "status": r.status,
-                "text": r.text,
-                "start": r.start,
-                "end": r.end,
-                "attribution": r.attribution,
-                "local_event_id": r.local_event_id,
-                "evidence": local.get("evidence", []),
-            }
-        )
-    sources.sort(
-        key=lambda s: (
-            s["published"] or "",
-            STATUSES.index(s["status"]) if s["status"] in STATUSES else 0,
-            s["document_id"],
-            s["local_event_id"],
-        )
-    )
+    sources = sorted((_source(r) for r in conn.execute(q)), key=_source_order)
     out["sources"] = sources
     out["status_history"] = [
         {"date": s["published"], "status": s["status"], "document_id": s["document_id"]}
         for s in sources
     ]
     return out
+
+
+def sources_of(conn: Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The sources of many events at once (as in `event()["sources"]`), for exports."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in (event_ids[i : i + 500] for i in range(0, len(event_ids), 500)):
+        q = (
+            select(event_sources, documents.c.url, documents.c.title)
+            .join(documents, documents.c.id == event_sources.c.document_id)
+            .where(event_sources.c.event_id.in_(chunk))
+        )
+        for r in conn.execute(q):
+            out[r.event_id].append(_source(r))
+    for sources in out.values():
+        sources.sort(key=_source_order)
+    return out
+
+
+def _source(r: Any) -> dict[str, Any]:
+    return {
+        "document_id": r.document_id,
+        "url": r.url,
+        "title": r.title,
+        "published": r.published,
+        "status": r.status,
+        "text": r.text,
+        "start": r.start,
+        "end": r.end,
+        "attribution": r.attribution,
+        "local_event_id": r.local_event_id,
+        "evidence": json.loads(r.local_json).get("evidence", []),
+    }
+
+
+def _source_order(s: dict[str, Any]) -> tuple[str, int, str, str]:
+    rank = STATUSES.index(s["status"]) if s["status"] in STATUSES else -1
+    return (s["published"] or "", rank, s["document_id"], s["local_event_id"])
 
 
 def actors(
@@ -483,6 +496,34 @@ def documents_list(
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
+def edges_of(ev: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """The actor pairs one event links: (from, to, directed), following EDGE_ROLES."""
+    by_role: dict[str, list[str]] = defaultdict(list)
+    for p in ev["participants"]:
+        if p["role"] in OBJECT_ROLES or p["type"] in ("weapon_system", "program"):
+            continue
+        by_role[p["role"]].append(p["entity_id"])
+    pairs: list[tuple[str, str, bool]] = []
+    directed_roles = EDGE_ROLES.get(ev["type"], ())
+    for a_role, b_role in directed_roles:
+        pairs += [
+            (a, b, True) for a in by_role.get(a_role, []) for b in by_role.get(b_role, []) if a != b
+        ]
+    covered = {r for pair in directed_roles for r in pair}
+    if ev["type"] == "co_production":
+        covered = {"customer"}  # partners also link among themselves
+    for role, members in sorted(by_role.items()):
+        if role not in covered:
+            pairs += [(a, b, False) for a, b in combinations(sorted(set(members)), 2)]
+    out, seen = [], set()
+    for a, b, directed in pairs:
+        key = (a, b) if directed else tuple(sorted((a, b)))
+        if key not in seen:
+            seen.add(key)
+            out.append((key[0], key[1], directed))
+    return out
+
+
 def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any) -> dict[str, Any]:
     """The actor graph of the matching events (default: the 1,000 latest).
 
@@ -497,11 +538,9 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, Any]] = []
     for e in evs:
-        by_role: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for p in e["participants"]:
             if p["role"] in OBJECT_ROLES or p["type"] in ("weapon_system", "program"):
                 continue
-            by_role[p["role"]].append(p)
             node = nodes.setdefault(
                 p["entity_id"],
                 {
@@ -514,32 +553,11 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
                 },
             )
             node["_ev"].add(e["id"])
-        pairs: list[tuple[str, str, bool]] = []
-        directed_roles = EDGE_ROLES.get(e["type"], ())
-        for a_role, b_role in directed_roles:
-            for a in by_role.get(a_role, []):
-                for b in by_role.get(b_role, []):
-                    if a["entity_id"] != b["entity_id"]:
-                        pairs.append((a["entity_id"], b["entity_id"], True))
-        directed_used = {r for pair in directed_roles for r in pair}
-        # Symmetric roles (partner, party, ...) and any role no directed rule covers.
-        for role, members in sorted(by_role.items()):
-            if role in directed_used and e["type"] != "co_production":
-                continue
-            if e["type"] == "co_production" and role == "customer":
-                continue
-            ids = sorted({m["entity_id"] for m in members})
-            pairs += [(a, b, False) for a, b in combinations(ids, 2)]
-        seen = set()
-        for a, b, directed in pairs:
-            key = (a, b) if directed else tuple(sorted((a, b)))
-            if key in seen:
-                continue
-            seen.add(key)
+        for a, b, directed in edges_of(e):
             edges.append(
                 {
-                    "source": key[0],
-                    "target": key[1],
+                    "source": a,
+                    "target": b,
                     "event_id": e["id"],
                     "type": e["type"],
                     "status": e["status"],

@@ -1,0 +1,96 @@
+"""CSV export: one row per event, participants in one column per role, source URLs joined."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+ROLES = (
+    "seller",
+    "buyer",
+    "provider",
+    "host",
+    "recipient",
+    "customer",
+    "partner",
+    "owner",
+    "participant",
+    "party",
+    "exporter",
+    "system",
+    "program",
+    "location",
+)
+COLUMNS = (
+    "id",
+    "type",
+    "status",
+    "first_seen",
+    "last_seen",
+    *ROLES,
+    "other_participants",
+    "time_text",
+    "time_start",
+    "time_end",
+    "quantity",
+    "quantity_text",
+    "value_amount",
+    "value_currency",
+    "value_text",
+    "confidence",
+    "n_sources",
+    "status_history",
+    "source_urls",
+    "evidence",
+)
+
+
+def flat_row(ev: dict[str, Any]) -> dict[str, Any]:
+    """One event as a flat dict of COLUMNS (lists joined with "; ")."""
+    row: dict[str, Any] = {c: "" for c in COLUMNS}
+    by_role: dict[str, list[str]] = {}
+    for p in ev["participants"]:
+        by_role.setdefault(p["role"], []).append(p["name"])
+    for role, names in by_role.items():
+        key = role if role in ROLES else "other_participants"
+        label = names if key == role else [f"{role}: {n}" for n in names]
+        row[key] = "; ".join(filter(None, [row[key], *label]))
+    time, value = ev.get("time") or {}, ev.get("value") or {}
+    sources = ev.get("sources", [])
+    row.update(
+        id=ev["id"],
+        type=ev["type"],
+        status=ev["status"],
+        first_seen=ev["first_seen"] or "",
+        last_seen=ev["last_seen"] or "",
+        time_text=time.get("text") or "",
+        time_start=time.get("start") or "",
+        time_end=time.get("end") or "",
+        quantity=ev["quantity"] if ev["quantity"] is not None else "",
+        quantity_text=ev["quantity_text"] or "",
+        value_amount=value.get("amount") if value.get("amount") is not None else "",
+        value_currency=value.get("currency") or "",
+        value_text=value.get("text") or "",
+        confidence=ev["confidence"],
+        n_sources=ev["n_sources"],
+        status_history="; ".join(
+            f"{h['date'] or 'undated'} {h['status']}" for h in ev.get("status_history", [])
+        ),
+        source_urls="; ".join(dict.fromkeys(s["url"] or s["document_id"] for s in sources)),
+        evidence=" | ".join(dict.fromkeys(s["text"] or "" for s in sources)),
+    )
+    return row
+
+
+def write_csv(events: Iterable[dict[str, Any]], path: str | Path) -> int:
+    """Write events as CSV (UTF-8, header row); returns the number of rows."""
+    n = 0
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w.writeheader()
+        for ev in events:
+            w.writerow(flat_row(ev))
+            n += 1
+    return n

@@ -1,0 +1,164 @@
+"""SIPRI-style export: arms sales and licensed/local/co-production in the trade register's columns.
+
+The columns follow SIPRI's Trade Register export (supplier, recipient, designation,
+description, armament category, order date, numbers ordered and delivered, delivery
+years, status, local production, comments) so our findings can sit beside the register.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from armsgraph.model import STATUSES
+
+TYPES = ("arms_sale", "local_production", "co_production")
+COLUMNS = (
+    "Supplier",
+    "Recipient",
+    "Designation",
+    "Description",
+    "Armament category",
+    "Order date",
+    "Number ordered",
+    "Number delivered",
+    "Delivery years",
+    "Status",
+    "Local production",
+    "Comments",
+    "armsgraph event id",
+)
+SUPPLIER_ROLES = {
+    "arms_sale": ("seller",),
+    "local_production": ("provider",),
+    "co_production": ("partner",),
+}
+RECIPIENT_ROLES = {
+    "arms_sale": ("buyer",),
+    "local_production": ("host",),
+    "co_production": ("customer",),
+}
+# SIPRI's armament categories, recognised from words in our system categories and names.
+CATEGORIES = (
+    (
+        "Air defence systems",
+        ("air defence", "air defense", "air-defence", "sam system", "anti-aircraft"),
+    ),
+    ("Missiles", ("missile",)),
+    (
+        "Aircraft",
+        (
+            "aircraft",
+            "fighter",
+            "helicopter",
+            "drone",
+            "uav",
+            "ucav",
+            "unmanned aerial",
+            "trainer",
+            "transport plane",
+        ),
+    ),
+    ("Armoured vehicles", ("tank", "armoured", "armored", "infantry fighting", "apc", "vehicle")),
+    ("Artillery", ("artillery", "howitzer", "rocket launcher", "mortar")),
+    (
+        "Ships",
+        (
+            "ship",
+            "frigate",
+            "corvette",
+            "submarine",
+            "destroyer",
+            "patrol vessel",
+            "vessel",
+            "boat",
+        ),
+    ),
+    ("Sensors", ("radar", "sensor", "sonar")),
+    ("Engines", ("engine", "turbofan")),
+    ("Satellites", ("satellite",)),
+)
+AGREED = STATUSES.index("agreed")
+
+
+def armament_category(text: str) -> str:
+    low = text.lower()
+    for category, words in CATEGORIES:
+        if any(w in low for w in words):
+            return category
+    return ""
+
+
+def sipri_row(ev: dict[str, Any]) -> dict[str, Any]:
+    """One event as a register row. Numbers ordered/delivered are the reported quantity once a
+    report says agreed/completed; dates and years come from the reports' publication dates."""
+
+    def names(roles: tuple[str, ...]) -> str:
+        return "; ".join(p["name"] for p in ev["participants"] if p["role"] in roles)
+
+    systems = [p for p in ev["participants"] if p["role"] in ("system", "program")]
+    description = "; ".join(
+        dict.fromkeys(p.get("category") or "" for p in systems if p.get("category"))
+    )
+    history = ev.get("status_history", [])
+    ordered_on = next(
+        (h["date"] for h in history if h["status"] in STATUSES[AGREED:] and h["date"]), ""
+    )
+    delivery_years = sorted(
+        {
+            h["date"][:4]
+            for h in history
+            if h["status"] in ("in_progress", "completed") and h["date"]
+        }
+    )
+    qty = ev["quantity"]
+    qty_text = "" if qty is None else (str(int(qty)) if float(qty).is_integer() else str(qty))
+    reached = max(
+        (STATUSES.index(h["status"]) for h in history if h["status"] in STATUSES), default=-1
+    )
+    urls = list(dict.fromkeys(s["url"] or s["document_id"] for s in ev.get("sources", [])))
+    comments = "; ".join(
+        filter(
+            None,
+            [
+                ev.get("quantity_text") and f"quantity as reported: {ev['quantity_text']}",
+                (ev.get("value") or {}).get("text") and f"value: {ev['value']['text']}",
+                "sources: " + " ".join(urls) if urls else "",
+            ],
+        )
+    )
+    recipient = names(RECIPIENT_ROLES[ev["type"]])
+    if ev["type"] == "co_production" and not recipient:
+        recipient = names(("partner",))
+    return {
+        "Supplier": names(SUPPLIER_ROLES[ev["type"]]),
+        "Recipient": recipient,
+        "Designation": "; ".join(p["name"] for p in systems),
+        "Description": description,
+        "Armament category": armament_category(
+            " ".join([description, *(p["name"] for p in systems)])
+        ),
+        "Order date": ordered_on,
+        "Number ordered": qty_text if reached >= AGREED and ev["status"] != "cancelled" else "",
+        "Number delivered": qty_text if ev["status"] == "completed" else "",
+        "Delivery years": "; ".join(delivery_years),
+        "Status": ev["status"],
+        "Local production": "Yes" if ev["type"] in ("local_production", "co_production") else "No",
+        "Comments": comments,
+        "armsgraph event id": ev["id"],
+    }
+
+
+def write_sipri(events: Iterable[dict[str, Any]], path: str | Path) -> int:
+    """Write arms_sale, local_production and co_production events as register rows (CSV)."""
+    n = 0
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w.writeheader()
+        for ev in events:
+            if ev["type"] in TYPES:
+                w.writerow(sipri_row(ev))
+                n += 1
+    return n

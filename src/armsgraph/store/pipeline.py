@@ -1,0 +1,178 @@
+"""The ingest pipeline: sources → documents → extraction (optionally in worker processes) → Store.add.
+
+Reading and writing stay in the calling process (one write path); only extraction runs
+in workers. Documents whose text is stored already are not extracted again, so re-running
+an interrupted ingest resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from armsgraph.errors import ArmsgraphError, InputError
+from armsgraph.model import Document, Extraction
+from armsgraph.store.store import Store
+
+DEFAULT_MAX_BYTES = 50_000_000
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest run did. `skipped` holds (where, reason) for each input not stored."""
+
+    new: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    not_extracted: list[tuple[str, str]] = field(default_factory=list)  # stored, extractor declined
+    events_added: int = 0
+    events_merged: int = 0
+    facts: int = 0
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+
+    @property
+    def documents(self) -> int:
+        return self.new + self.unchanged
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished or time.monotonic()) - self.started
+
+    def skip_reasons(self) -> Counter[str]:
+        """Skips grouped by reason (the message without the file or URL)."""
+        return Counter(reason for _, reason in self.skipped)
+
+
+# -- worker side ---------------------------------------------------------------------------
+
+_worker_extractor: Any = None
+
+
+def _init_worker(options: dict[str, Any]) -> None:
+    global _worker_extractor
+    from armsgraph.extract import Extractor
+
+    _worker_extractor = Extractor(**options)
+
+
+def _extract_in_worker(doc: Document) -> Extraction | tuple[str, str, str | None]:
+    try:
+        return _worker_extractor.extract(doc)
+    except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
+        e = _extraction_error(doc, err)
+        # Sent back as plain fields: exceptions with extra fields do not survive pickling.
+        return (e.message, e.where or "", e.hint)
+
+
+def _extraction_error(doc: Document, err: Exception) -> InputError:
+    return InputError(
+        f"extraction failed ({err.__class__.__name__}: {err})",
+        where=doc.source or doc.url or doc.id,
+        hint="report this document to the armsgraph maintainers; the run goes on",
+    )
+
+
+# -- parent side ---------------------------------------------------------------------------
+
+
+def ingest(
+    store: Store,
+    sources: Iterable[str],
+    *,
+    published: str | None = None,
+    fetch_links: bool = False,
+    workers: int = 1,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    extractor_options: dict[str, Any] | None = None,
+    progress: Callable[[IngestSummary], None] | None = None,
+) -> IngestSummary:
+    """Read, extract and store every document of `sources`; return what happened.
+
+    `workers` > 1 extracts in that many processes; the results are written here, in
+    input order, each document in its own transaction. Bad inputs are counted in
+    `summary.skipped` and the run goes on; database errors (StoreError) stop it.
+    `progress` is called after each input.
+    """
+    from armsgraph.ingest import iter_documents
+
+    summary = IngestSummary()
+    options = dict(extractor_options or {})
+
+    def note(item: Extraction | InputError) -> None:
+        if isinstance(item, ArmsgraphError):
+            summary.skipped.append(
+                (item.where or "", item.message + (f" ({item.hint})" if item.hint else ""))
+            )
+        else:
+            result = store.add(item)
+            if result.status == "unchanged":
+                summary.unchanged += 1
+            else:
+                summary.new += 1
+                summary.events_added += result.events_added
+                summary.events_merged += result.events_merged
+                summary.facts += result.facts
+                if item.skipped:
+                    summary.not_extracted.append(
+                        (item.document.source or item.document.id, item.skipped)
+                    )
+        if progress:
+            progress(summary)
+
+    def todo() -> Iterable[Document | InputError]:
+        for item in iter_documents(
+            list(sources), published=published, fetch_links=fetch_links, max_bytes=max_bytes
+        ):
+            if isinstance(item, Document) and store.has_document(item):
+                summary.unchanged += 1
+                if progress:
+                    progress(summary)
+                continue
+            yield item
+
+    if workers <= 1:
+        from armsgraph.extract import Extractor
+
+        extractor = Extractor(**options)
+        for item in todo():
+            if isinstance(item, Document):
+                try:
+                    item = extractor.extract(item)
+                except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
+                    item = _extraction_error(item, err)
+            note(item)
+    else:
+        # A bounded window of documents in flight keeps memory flat whatever the corpus size.
+        window = 4 * workers
+        with multiprocessing.get_context().Pool(workers, _init_worker, (options,)) as pool:
+            pending: deque[Any] = deque()
+            for item in todo():
+                pending.append(
+                    pool.apply_async(_extract_in_worker, (item,))
+                    if isinstance(item, Document)
+                    else item
+                )
+                while len(pending) >= window:
+                    _drain_one(pending, note)
+            while pending:
+                _drain_one(pending, note)
+    summary.finished = time.monotonic()
+    return summary
+
+
+def _drain_one(pending: deque[Any], note: Callable[[Any], None]) -> None:
+    head = pending.popleft()
+    if isinstance(head, ArmsgraphError):
+        note(head)
+        return
+    result = head.get()
+    note(
+        InputError(result[0], where=result[1], hint=result[2])
+        if isinstance(result, tuple)
+        else result
+    )
