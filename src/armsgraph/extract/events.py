@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
@@ -54,9 +54,13 @@ class Actor:
 
 @dataclass
 class Trigger:
-    rule: TriggerRule
+    rules: list[TriggerRule]  # candidates for the same words, tried in pattern-file order
     start: int
     end: int
+
+    @property
+    def rule(self) -> TriggerRule:
+        return self.rules[0]
 
 
 @dataclass
@@ -90,8 +94,16 @@ class EventExtractor:
         lex = self.onto.lexicon
         self.trigger_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for i, rule in enumerate(self.onto.triggers):
-            self.trigger_matcher.add(f"T{i}", [nlp.make_doc(p) for p in rule.phrases])
+            plain = [p for p in rule.phrases if "*" not in p.split()]
+            if plain:
+                self.trigger_matcher.add(f"T{i}", [nlp.make_doc(p) for p in plain])
         self.trigger_matcher.add("EXCLUDE", [nlp.make_doc(p) for p in lex.get("exclusions", [])])
+        # Phrases with "*" allow up to two words in the gap: "transfer * technology".
+        self.gap_matcher = Matcher(nlp.vocab)
+        for i, rule in enumerate(self.onto.triggers):
+            gapped = [p for p in rule.phrases if "*" in p.split()]
+            if gapped:
+                self.gap_matcher.add(f"T{i}", [_gap_pattern(p) for p in gapped])
         self.lex_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for key in ("group_anaphors", "institutions", "government_of", "refusals", "hedges"):
             self.lex_matcher.add(key, [nlp.make_doc(p) for p in lex.get(key, [])])
@@ -289,7 +301,12 @@ class EventExtractor:
                                  (th[0] < trig.start and not any(w0 <= th[0] < w1 for w0, w1 in windows))]
                     if not my_things and trig.rule.type not in ("armed_clash", "ceasefire", "export_statistic"):
                         my_things = things  # a system named anywhere in the clause
-                    draft = self._draft(doc, trig, mine, my_things, (lo, hi), (s_start, s_end), registry, state)
+                    draft = None
+                    for rule in trig.rules:
+                        draft = self._draft(doc, trig, rule, mine, my_things, (lo, hi), (s_start, s_end),
+                                            registry, state, last=rule is trig.rules[-1])
+                        if draft is not None:
+                            break
                     if draft is None:
                         continue
                     window = (trig.start, nxt) if len(triggers) > 1 else (lo, hi)
@@ -334,17 +351,21 @@ class EventExtractor:
     def _triggers(self, doc: Doc) -> list[Trigger]:
         spans = []
         excluded = []
-        for match_id, s, e in self.trigger_matcher(doc):
+        for match_id, s, e in [*self.trigger_matcher(doc), *self.gap_matcher(doc)]:
             label = self.nlp.vocab.strings[match_id]
             if label == "EXCLUDE":
                 excluded.append((s, e))
             else:
                 spans.append(SpacySpan(doc, s, e, label=label))
+        rules_at: dict[tuple[int, int], list[int]] = {}
+        for sp in spans:
+            rules_at.setdefault((sp.start, sp.end), []).append(int(sp.label_[1:]))
         out = []
         for sp in filter_spans(spans):
             if any(s <= sp.start < e for s, e in excluded):
                 continue
-            out.append(Trigger(self.onto.triggers[int(sp.label_[1:])], sp.start, sp.end))
+            rules = [self.onto.triggers[i] for i in sorted(set(rules_at[(sp.start, sp.end)]))]
+            out.append(Trigger(rules, sp.start, sp.end))
         return out
 
     def _drop_weak(self, triggers: list[Trigger], things) -> list[Trigger]:
@@ -371,9 +392,8 @@ class EventExtractor:
             j -= 1
         return j >= 0 and doc[j].norm_ in BE_FORMS
 
-    def _draft(self, doc: Doc, trig: Trigger, actors: list[Actor], things, clause, sentence,
-               registry: dict[str, Entity], state: "DocState") -> Draft | None:
-        rule = trig.rule
+    def _draft(self, doc: Doc, trig: Trigger, rule: TriggerRule, actors: list[Actor], things, clause, sentence,
+               registry: dict[str, Entity], state: "DocState", last: bool = True) -> Draft | None:
         spec = self.onto.types[rule.type]
         passive = self._passive(doc, trig)
         roles: list[tuple[str, str]] = []
@@ -410,6 +430,9 @@ class EventExtractor:
         if self._actor_count(draft, registry) < spec["min_actors"] and self._is_anaphoric(doc, trig, clause, actors):
             self._borrow(draft, state)
         self._origin_fill(draft, registry, spec)
+        family = set(self.onto.lexicon.get("conflict_family", []))
+        if not last and rule.type not in family and self._actor_count(draft, registry) < spec["min_actors"]:
+            return None  # let the next reading of these words try
         state.drafts.append(draft)
         return draft
 
@@ -650,6 +673,16 @@ class EventExtractor:
         ev.attribution = ev.attribution or d.attribution
         ev.comments.extend(d.comments)
         ev.confidence = round(min(0.95, ev.confidence + 0.05), 2)
+
+
+def _gap_pattern(phrase: str) -> list[dict]:
+    pattern: list[dict] = []
+    for word in phrase.split():
+        if word == "*":
+            pattern.extend([{"IS_PUNCT": False, "OP": "?"}, {"IS_PUNCT": False, "OP": "?"}])
+        else:
+            pattern.append({"NORM": word})
+    return pattern
 
 
 def _compatible(a: set[str], b: set[str]) -> bool:

@@ -19,13 +19,13 @@ class StatusTagger:
         self.cues = ontology.status_cues
         for i, cue in enumerate(self.cues):
             self.matcher.add(f"S{i}", [nlp.make_doc(p) for p in cue.phrases])
-        self._cache: tuple[int, list[tuple[int, int, int]]] | None = None
+        self._cache: tuple[Doc, list[tuple[int, int, int]]] | None = None
 
     def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        if self._cache is None or self._cache[0] != id(doc):
+        if self._cache is None or self._cache[0] is not doc:
             spans = [SpacySpan(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
             found = [(sp.start, sp.end, int(doc.vocab.strings[sp.label][1:])) for sp in filter_spans(spans)]
-            self._cache = (id(doc), found)
+            self._cache = (doc, found)
         return self._cache[1]
 
     def decide(self, doc: Doc, t_start: int, t_end: int, clause: tuple[int, int], spec: dict) -> tuple[str, bool]:

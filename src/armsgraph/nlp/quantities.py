@@ -68,10 +68,10 @@ def find_money(text: str, offset: int = 0) -> list[Found]:
         if m.group("num"):
             sym = m.group("sym").strip().lower()
             currency = SYMBOLS.get(sym, SYMBOLS.get(sym.rstrip("."), "USD"))
-            amount = _number(m.group("num")) * SCALES.get((m.group("scale") or "").lower(), 1.0)
+            amount = round(_number(m.group("num")) * SCALES.get((m.group("scale") or "").lower(), 1.0), 2)
         else:
             currency = WORDS[m.group("word").lower()]
-            amount = _number(m.group("num2")) * SCALES.get((m.group("scale2") or "").lower(), 1.0)
+            amount = round(_number(m.group("num2")) * SCALES.get((m.group("scale2") or "").lower(), 1.0), 2)
         s, e = m.start() + offset, m.end() + offset
         out.append(Found(s, e, m.group(0), Money(amount=amount, currency=currency, text=m.group(0))))
     return out

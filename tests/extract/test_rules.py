@@ -1,0 +1,139 @@
+"""Rule tables: one sentence (or two) in, the event type, countries and status out.
+
+Sentences are our own, saying what the seed report says in other words: passive voice,
+other countries, other systems; plus one line per status."""
+
+from __future__ import annotations
+
+import pytest
+
+from armsgraph.extract import Extractor
+from armsgraph.model import Document
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def summarize(ex):
+    out = set()
+    for ev in ex.events:
+        countries = set()
+        for p in ev.participants:
+            if p.role in ("system", "program"):
+                continue
+            ent = ex.entity(p.entity)
+            if ent is not None and ent.country:
+                countries.add(ent.country)
+        out.add((ev.type, tuple(sorted(countries)), ev.status))
+    return out
+
+
+CASES = [
+    # local production
+    ("Egypt plans to open a plant in Kenya to assemble armoured vehicles.",
+     ("local_production", ("EGY", "KEN"), "proposed")),
+    ("Armoured vehicles designed in Turkey will be assembled in Indonesia under a licensed production deal.",
+     ("local_production", ("IDN", "TUR"), "proposed")),
+    ("India has begun licensed production of the Su-30MKI with Russia.",
+     ("local_production", ("IND", "RUS"), None)),
+    # co-production
+    ("South Korea is building frigates for the Philippine Navy under a co-production agreement.",
+     ("co_production", ("KOR", "PHL"), "in_progress")),
+    ("Rheinmetall signed a contract with Hungary's defence ministry to jointly produce Lynx infantry fighting vehicles.",
+     ("co_production", ("DEU", "HUN"), "agreed")),
+    # joint development
+    ("Japan and the United Kingdom are jointly developing a sixth-generation fighter under the GCAP programme.",
+     ("joint_development", ("GBR", "JPN"), "in_progress")),
+    ("France and Germany agreed to co-develop the FCAS fighter.",
+     ("joint_development", ("DEU", "FRA"), None)),
+    # program participation
+    ("Poland is seeking Sweden's participation in its Orka submarine programme.",
+     ("program_participation", ("POL", "SWE"), "proposed")),
+    # upgrade
+    ("Israel upgraded dozens of India's MiG-29 fighters.",
+     ("upgrade", ("IND", "ISR"), "completed")),
+    ("Greece's F-16 fleet was upgraded by Lockheed Martin to the Viper standard.",
+     ("upgrade", ("GRC", "USA"), "completed")),
+    ("Turkish Aerospace is upgrading the F-16 fleet for Pakistan.",
+     ("upgrade", ("PAK", "TUR"), "in_progress")),
+    # arms sale, all statuses
+    ("The State Department has made a determination approving a possible Foreign Military Sale to the Government of Morocco of HIMARS for an estimated cost of $524.2 million.",
+     ("arms_sale", ("MAR", "USA"), "proposed")),
+    ("Poland signed a contract to buy 32 F-35 fighters from the United States.",
+     ("arms_sale", ("POL", "USA"), "agreed")),
+    ("Russia delivered the S-400 air defence system to Turkey.",
+     ("arms_sale", ("RUS", "TUR"), "completed")),
+    ("Egypt is currently taking delivery of Rafale fighters from France.",
+     ("arms_sale", ("EGY", "FRA"), "in_progress")),
+    ("Switzerland cancelled its order of Patriot missiles from the United States.",
+     ("arms_sale", ("CHE", "USA"), "cancelled")),
+    # technology transfer
+    ("France will transfer submarine technology to Brazil under the deal.",
+     ("technology_transfer", ("BRA", "FRA"), "proposed")),
+    # export statistics
+    ("South Korea's defense exports rose 20% last year to $17 billion.",
+     ("export_statistic", ("KOR",), "completed")),
+    # clashes and ceasefires
+    ("Armenia and Azerbaijan clashed along their border in September.",
+     ("armed_clash", ("ARM", "AZE"), "completed")),
+    ("Ongoing clashes between Thailand and Cambodia have displaced thousands.",
+     ("armed_clash", ("KHM", "THA"), "in_progress")),
+    ("A ceasefire between Israel and Lebanon was agreed in November.",
+     ("ceasefire", ("ISR", "LBN"), "agreed")),
+    # defense cooperation
+    ("The two countries have long-standing defense ties, Greece and France said.",
+     ("defense_cooperation", ("FRA", "GRC"), None)),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:50] for c in CASES])
+def test_rule_table(extractor, text, expected):
+    ex = extractor.extract(Document(text=text, published="2025-11-25"))
+    got = summarize(ex)
+    etype, countries, status = expected
+    matching = [g for g in got if g[0] == etype and g[1] == countries]
+    assert matching, f"expected {etype} {countries}, got {sorted(got)}"
+    if status is not None:
+        assert any(g[2] == status for g in matching), f"expected status {status}, got {sorted(got)}"
+
+
+def test_coreference_two_countries_and_it(extractor):
+    text = ("Indonesia and Turkey signed a defense agreement on Monday. "
+            "Both countries are jointly developing the KAAN fighter, and it has upgraded Indonesia's F-16s.")
+    got = summarize(extractor.extract(Document(text=text)))
+    assert ("joint_development", ("IDN", "TUR"), "in_progress") in got
+    assert any(t == "upgrade" and c == ("IDN", "TUR") for t, c, _ in got), got
+
+
+def test_same_event_twice_is_one_event_with_two_evidence_spans(extractor):
+    text = ("Vietnam is planning to build a facility in Laos to assemble combat drones. "
+            "The facility will assemble long-endurance drones in Laos.")
+    ex = extractor.extract(Document(text=text))
+    local = [e for e in ex.events if e.type == "local_production"]
+    assert len(local) == 1
+    assert len(local[0].evidence) == 2
+
+
+def test_dateline_is_a_place_not_an_actor(extractor):
+    text = "ANKARA: Brazil and Chile signed a defense cooperation agreement."
+    ex = extractor.extract(Document(text=text))
+    for ev in ex.events:
+        assert all(p.entity != "country:TUR" for p in ev.participants)
+    assert any(e.type == "defense_cooperation" for e in ex.events)
+
+
+def test_unknown_names_become_entities(extractor):
+    text = "Zorblax Dynamics signed a contract with Kenya's Ministry of Defence to supply 12 armoured vehicles."
+    ex = extractor.extract(Document(text=text))
+    orgs = [e for e in ex.entities if e.type == "organization"]
+    assert any(e.name == "Zorblax Dynamics" for e in orgs)
+    assert all(e.id.startswith("org:") for e in orgs)
+
+
+def test_non_english_is_not_extracted(extractor):
+    doc = Document(text="La Turquie prévoit une usine au Pakistan.", language="fr")
+    ex = extractor.extract(doc)
+    assert ex.skipped and "fr" in ex.skipped
+    assert ex.events == []
