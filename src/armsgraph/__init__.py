@@ -3,3 +3,11 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    if name == "open":
+        from armsgraph.api import open
+
+        return open
+    raise AttributeError(f"module 'armsgraph' has no attribute {name!r}")

@@ -156,11 +156,11 @@ def emit(
     if not rows:
         console.print(f"No {title} match.")
         return
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(title=title, title_justify="left", show_lines=False, expand=True)
     for col in rows[0]:
         # Short fixed values stay on one line; long text gets the rest of the width.
         wide = col in ("participants", "systems", "name", "value")
-        table.add_column(col, overflow="fold", no_wrap=not wide, ratio=2 if wide else None)
+        table.add_column(col, overflow="fold", no_wrap=not wide, ratio=1 if wide else None, min_width=12 if wide else None)
     for r in rows:
         table.add_row(*(str(v) for v in r.values()))
     console.print(table)
