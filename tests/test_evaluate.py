@@ -459,8 +459,10 @@ def test_run_evaluation_reads_inputs_and_extracts_gold_documents(tmp_path: Path)
     assert scores(report) == ((1, 0, 0), (1, 0, 0))
     assert seen == ["d1", "d2"]  # d3 has no gold and is not extracted
     assert report.input_errors == [
-        (f"{corpus}:3: not valid JSON (Expecting value at column 1)"
-        " (fix or remove the line; each line must be one JSON object)")
+        (
+            f"{corpus}:3: not valid JSON (Expecting value at column 1)"
+            " (fix or remove the line; each line must be one JSON object)"
+        )
     ]
 
 

@@ -301,3 +301,10 @@ def test_jsonl_streams_without_reading_the_whole_corpus() -> None:
     assert [d.id for d in docs] == ["d1", "d2", "d3", "d4", "d5"]
     # An endless corpus was read only as far as the buffer in front of five lines.
     assert stream.bytes_read < 64 * 1024
+
+
+def test_single_path_and_pathlike_sources(fixtures: Path) -> None:
+    (one,) = list(iter_documents(str(fixtures / "report.txt")))
+    (two,) = list(iter_documents([fixtures / "report.txt"]))
+    assert one.id == two.id
+    assert one.source == two.source == str(fixtures / "report.txt")

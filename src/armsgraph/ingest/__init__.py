@@ -142,7 +142,10 @@ def iter_documents(
                 hint="give a date such as 2024-11-25",
             )
     opts = {"published": default_date, "max_bytes": max_bytes}
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]  # one path given bare, not a list of its characters
     for source in sources:
+        source = os.fspath(source)
         kind = source_kind(source)
         if kind == "stdin":
             yield from _read_stdin(stdin or sys.stdin.buffer, **opts)

@@ -10,9 +10,11 @@ _SAMPLE_CHARS = 1200
 # English prose is about a third function words; other languages, even ones that share
 # the alphabet, have almost none of these. Text that clearly passes skips the classifier,
 # which costs about 1 ms per document.
-_ENGLISH_FUNCTION_WORDS = frozenset(
-    ["the", "of", "and", "to", "in", "is", "was", "for", "on", "that", "with", "as", "by", "at", "from", "has", "have", "it", "its", "are", "be", "will", "said", "which", "an", "this", "would", "were", "been"]
-)
+_ENGLISH_FUNCTION_WORDS = frozenset((
+    "the", "of", "and", "to", "in", "is", "was", "for", "on", "that", "with", "as", "by",
+    "at", "from", "has", "have", "it", "its", "are", "be", "will", "said", "which", "an",
+    "this", "would", "were", "been",
+))  # fmt: skip
 _FAST_MIN_WORDS = 40
 _FAST_MIN_SHARE = 0.2
 _WORD = re.compile(r"[^\W\d_]+")
