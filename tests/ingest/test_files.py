@@ -308,3 +308,18 @@ def test_single_path_and_pathlike_sources(fixtures: Path) -> None:
     (two,) = list(iter_documents([fixtures / "report.txt"]))
     assert one.id == two.id
     assert one.source == two.source == str(fixtures / "report.txt")
+
+
+def test_jsonl_dates_in_other_forms_and_unreadable_dates(tmp_path: Path) -> None:
+    path = tmp_path / "dates.jsonl"
+    rows = [
+        {"id": "a", "text": "Pakistan ordered corvettes.", "published": "Nov 25, 2024"},
+        {"id": "b", "text": "Pakistan ordered corvettes again.", "published": "not a date at all"},
+        {"id": 7, "text": "Egypt ordered tanks.", "published": "2024-11-25T23:30:00-05:00"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    a, b, c = read(path, published="2024-01-01")
+    assert a.published == "2024-11-25"
+    # An unreadable date is kept as written and the default takes its place.
+    assert (b.published, b.meta["published_text"]) == ("2024-01-01", "not a date at all")
+    assert (c.id, c.published) == ("7", "2024-11-25")  # the date as written, not UTC
