@@ -1,1 +1,62 @@
-"""CLI verbs: serve (to be filled)."""
+"""CLI verb: serve (the web app over a store, with uvicorn)."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from armsgraph.cli.app import app
+
+
+@app.command()
+def serve(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="SQLite file or database URL (default: ARMSGRAPH_DB or ./armsgraph.db)."),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")] = 8000,
+    write_token: Annotated[
+        str | None,
+        typer.Option(
+            "--write-token",
+            envvar="ARMSGRAPH_WRITE_TOKEN",
+            show_envvar=True,
+            help="Token that allows uploading reports; without it the app is read-only.",
+        ),
+    ] = None,
+    allow_remote: Annotated[
+        bool,
+        typer.Option("--allow-remote", help="Allow listening on a non-loopback address (reachable from other machines)."),
+    ] = False,
+) -> None:
+    """Browse the store in a web browser: events, sources, actors, network and map.
+
+    Example: armsgraph serve --db armsgraph.db --port 8000, then open http://127.0.0.1:8000
+    """
+    from armsgraph.errors import ArmsgraphError
+    from armsgraph.serve.app import create_app, is_loopback
+
+    if not is_loopback(host) and not allow_remote:
+        typer.echo(
+            f"error: --host {host} is not a loopback address: other machines could reach the app. "
+            "Add --allow-remote to do that on purpose, or use --host 127.0.0.1.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    if write_token is not None and len(write_token) < 8:
+        typer.echo("error: --write-token is too short; use at least 8 characters (e.g. from `openssl rand -hex 16`).", err=True)
+        raise typer.Exit(2)
+    try:
+        web = create_app(db, write_token=write_token)
+    except ArmsgraphError as err:
+        typer.echo(f"error: {err.one_line()}", err=True)
+        raise typer.Exit(1) from err
+
+    import uvicorn
+
+    mode = "uploads allowed with the write token" if write_token else "read-only"
+    typer.echo(f"armsgraph: serving {web.state.store.name} ({mode})", err=True)
+    uvicorn.run(web, host=host, port=port, log_level=os.environ.get("ARMSGRAPH_LOG_LEVEL", "info"))

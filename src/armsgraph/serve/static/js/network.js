@@ -1,0 +1,82 @@
+// Draws the actor network of #graph from the JSON at its data-src (cytoscape, vendored).
+(function () {
+  "use strict";
+  var el = document.getElementById("graph");
+  if (!el || typeof cytoscape === "undefined") return;
+  var css = getComputedStyle(document.documentElement);
+  function typeColor(t) { return css.getPropertyValue("--ty-" + t).trim() || "#888"; }
+  var NODE_COLORS = { country: "#14213d", organization: "#3a7bd5", person: "#8a5cc2", facility: "#6b7280", location: "#6b7280" };
+
+  function showMessage(text) {
+    el.classList.add("empty");
+    el.textContent = text;
+    el.setAttribute("data-ready", "empty");
+  }
+
+  fetch(el.getAttribute("data-src"), { headers: { Accept: "application/json" } })
+    .then(function (r) {
+      if (!r.ok) throw new Error("the server answered " + r.status);
+      return r.json();
+    })
+    .then(function (data) {
+      if (!data.nodes.length) { showMessage("No actors in these events."); return; }
+      var focus = el.getAttribute("data-focus");
+      var maxN = Math.max.apply(null, data.nodes.map(function (n) { return n.n_events; }));
+      var elements = data.nodes.map(function (n) {
+        return {
+          group: "nodes",
+          data: {
+            id: n.id, label: n.name, kind: n.type, n: n.n_events,
+            size: 14 + 34 * Math.sqrt(n.n_events / maxN),
+            color: NODE_COLORS[n.type] || "#6b7280"
+          },
+          classes: n.id === focus ? "focus" : ""
+        };
+      });
+      data.edges.forEach(function (e, i) {
+        elements.push({
+          group: "edges",
+          data: {
+            id: "e" + i, source: e.source, target: e.target, event: e.event_id, type: e.type,
+            color: typeColor(e.type), width: 1.2 + 1.3 * Math.min(e.n_sources || 1, 8)
+          },
+          classes: e.directed ? "directed" : ""
+        });
+      });
+      var cy = cytoscape({
+        container: el,
+        elements: elements,
+        wheelSensitivity: 0.3,
+        style: [
+          { selector: "node", style: {
+            "background-color": "data(color)", width: "data(size)", height: "data(size)",
+            label: "data(label)", "font-size": 11, color: "#1d2330", "text-valign": "bottom",
+            "text-margin-y": 3, "text-outline-color": "#fff", "text-outline-width": 2,
+            "text-max-width": 140, "text-wrap": "ellipsis"
+          } },
+          { selector: "node.focus", style: { "border-width": 4, "border-color": "#fca311", "font-weight": "bold" } },
+          { selector: "edge", style: {
+            "line-color": "data(color)", width: "data(width)", "curve-style": "bezier",
+            opacity: 0.8, "target-arrow-color": "data(color)"
+          } },
+          { selector: "edge.directed", style: { "target-arrow-shape": "triangle", "arrow-scale": 0.9 } },
+          { selector: "node:active, node:selected", style: { "overlay-opacity": 0.15 } }
+        ],
+        layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 9000; },
+                  idealEdgeLength: function () { return 90; }, padding: 30 }
+      });
+      cy.on("tap", "node", function (evt) {
+        window.location.href = "/actors/" + encodeURIComponent(evt.target.id());
+      });
+      cy.on("tap", "edge", function (evt) {
+        window.location.href = "/events/" + encodeURIComponent(evt.target.data("event"));
+      });
+      cy.on("mouseover", "node, edge", function () { el.classList.add("pointing"); });
+      cy.on("mouseout", "node, edge", function () { el.classList.remove("pointing"); });
+      window.armsgraphNetwork = cy; // lets tests and curious users inspect the drawn graph
+      el.setAttribute("data-nodes", String(cy.nodes().length));
+      el.setAttribute("data-edges", String(cy.edges().length));
+      el.setAttribute("data-ready", "true");
+    })
+    .catch(function (err) { showMessage("Could not load the network: " + err.message); });
+})();
