@@ -154,13 +154,19 @@ def emit(
         return
     console = Console()
     if not rows:
-        console.print(f"No {title} match.")
+        console.print(f"No {title.split(' (')[0].lower()} match.")
         return
     table = Table(title=title, title_justify="left", show_lines=False, expand=True)
     for col in rows[0]:
         # Short fixed values stay on one line; long text gets the rest of the width.
         wide = col in ("participants", "systems", "name", "value")
-        table.add_column(col, overflow="fold", no_wrap=not wide, ratio=1 if wide else None, min_width=12 if wide else None)
+        table.add_column(
+            col,
+            overflow="fold",
+            no_wrap=not wide,
+            ratio=1 if wide else None,
+            min_width=12 if wide else None,
+        )
     for r in rows:
         table.add_row(*(str(v) for v in r.values()))
     console.print(table)
@@ -186,14 +192,15 @@ def _print_summary(summary: Any, console: Console) -> None:
         table.add_row(label, str(value))
     console.print(table)
     if summary.skipped:
-        reasons = Table(title="Skipped inputs", title_justify="left")
-        reasons.add_column("input", overflow="fold")
-        reasons.add_column("reason", overflow="fold")
-        for where, reason in summary.skipped[:50]:
-            reasons.add_row(where, reason)
-        if len(summary.skipped) > 50:
-            reasons.add_row("…", f"{len(summary.skipped) - 50} more")
-        console.print(reasons)
+        # One line per bad input, never folded, so it can be grepped and acted on.
+        console.print(f"Skipped inputs ({len(summary.skipped)}):", markup=False)
+        for where, reason in summary.skipped:
+            console.print(
+                f"skipped: {where}: {reason}" if where else f"skipped: {reason}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
     if summary.not_extracted:
         console.print(
             f"{len(summary.not_extracted)} document(s) stored without extraction: "
