@@ -261,7 +261,8 @@ class EventExtractor:
     def extract(self, document: Document, doc: Doc) -> Extraction:
         registry: dict[str, Entity] = {}
         state = DocState(self.gaz)
-        dateline_end = _dateline_end(doc)
+        span = document.meta.get("dateline_span") if document.meta else None
+        dateline_end = int(span[1]) if span else _dateline_end(doc)
         state.skip_before = dateline_end
         if dateline_end:
             for ent in doc.ents:

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from armsgraph.errors import ArmsgraphError
-from armsgraph.nlp.gazetteer import Gazetteer, fold, load_gazetteer
+from armsgraph.nlp.gazetteer import Gazetteer, fold, is_case_sensitive, load_gazetteer
 from armsgraph.nlp.names import find_unknown_names
 
 # spaCy labels for gazetteer entity types.
@@ -85,13 +85,16 @@ class GazetteerTagger:
             if entry.type == "weapon_system":
                 names = names + [p for p in (_plural(n) for n in names) if p]
             for alias in names:
-                is_acr = _is_acronym(alias)
-                key = (entry.id, alias if is_acr else fold(alias), is_acr)
-                if key in seen:
-                    continue
-                seen.add(key)
-                target = exact if is_acr else folded
-                target.setdefault(entry.id, []).append(nlp.make_doc(alias))
+                is_exact = _is_acronym(alias) or is_case_sensitive(alias)
+                # Names that are also English words ("Turkey", "Chad") match as written or in capitals.
+                variants = {alias, alias.upper()} if is_exact and not _is_acronym(alias) else {alias}
+                for variant in variants:
+                    key = (entry.id, variant if is_exact else fold(variant), is_exact)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    target = exact if is_exact else folded
+                    target.setdefault(entry.id, []).append(nlp.make_doc(variant))
         for eid, docs in folded.items():
             self.folded.add(eid, docs)
         for eid, docs in exact.items():
