@@ -1,0 +1,779 @@
+"""The extraction as a PySpark job: WARC, JSON Lines or Parquet in, Parquet tables (and the store) out.
+
+Run it with `armsgraph spark INPUT... --output DIR`, `python -m armsgraph.scale.spark ...`
+or `spark-submit src/armsgraph/scale/spark.py ...` (same arguments). The steps:
+
+1. read: each input file becomes Documents with the single-machine readers
+   (ingest/warc.py, ingest/jsonl.py); Parquet rows go through the JSON Lines record check;
+2. de-duplicate: one document per distinct text, ids made unique as `Store.add` does;
+3. extract: one Extractor per Python worker, reused by every partition it runs;
+4. merge: reports grouped by merge key and clustered with resolve/merge.py, so the merged
+   events are those `armsgraph ingest` stores for the same input;
+5. write: Parquet tables documents, entities, events, participants, evidence, facts and
+   errors under DIR (partitioned by published_month=YYYY-MM, or 'unknown'), and with
+   --jdbc-url the documents into a PostgreSQL (or SQLite) store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from armsgraph.errors import ArmsgraphError, InputError
+from armsgraph.model import Document, Extraction, content_hash
+
+FORMATS = ("warc", "jsonl", "parquet")
+SPARK_HINT = "pip install 'armsgraph[spark]'"
+DEFAULT_MAX_BYTES = 50_000_000
+BATCH = 32  # documents handed to spaCy's nlp.pipe at once
+# Endings that tell an input's format; longest first so ".warc.gz" wins over ".gz".
+_ENDINGS = (
+    (".warc.gz", "warc"),
+    (".warc", "warc"),
+    (".jsonl.gz", "jsonl"),
+    (".ndjson.gz", "jsonl"),
+    (".jsonl", "jsonl"),
+    (".ndjson", "jsonl"),
+    (".json-lines", "jsonl"),
+    (".parquet", "parquet"),
+)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})")
+UNKNOWN_MONTH = "unknown"
+
+
+# -- options and results -------------------------------------------------------------------
+
+
+@dataclass
+class JobResult:
+    """What a Spark run wrote."""
+
+    output: str
+    documents: int = 0
+    events: int = 0
+    merged_events: int = 0  # events reported by more than one document
+    entities: int = 0
+    duplicates: int = 0  # inputs whose text was read already
+    errors: list[tuple[str, str, str | None]] = field(default_factory=list)  # first ones
+    n_errors: int = 0
+    stored: int | None = None  # documents written to --jdbc-url
+    seconds: float = 0.0
+
+
+def require_pyspark() -> Any:
+    """The pyspark module, or an ArmsgraphError naming the extra that brings it."""
+    try:
+        import pyspark
+    except ImportError as exc:
+        raise ArmsgraphError(
+            "PySpark is not installed",
+            where="armsgraph spark",
+            hint=f"{SPARK_HINT} (Java 17 or later must be on the PATH too)",
+        ) from exc
+    return pyspark
+
+
+def month_of(published: str | None) -> str:
+    """The partition value of a publication date: YYYY-MM, or 'unknown'."""
+    m = _MONTH.match(published or "")
+    return f"{m[1]}-{m[2]}" if m else UNKNOWN_MONTH
+
+
+def format_of(path: str, given: str | None = None) -> str:
+    """The reader for an input: --format when given, else by its name or its files' names."""
+    if given:
+        if given not in FORMATS:
+            raise ArmsgraphError(
+                f"unknown input format {given!r}",
+                where="--format",
+                hint="choose warc, jsonl or parquet",
+            )
+        return given
+    lower = path.lower().rstrip("/")
+    for ending, kind in _ENDINGS:
+        if lower.endswith(ending):
+            return kind
+    local = _local_path(path)
+    if local is not None and os.path.isdir(local):
+        # A local directory: the first file with a known ending decides (Spark's own
+        # Parquet output is a directory of .parquet parts).
+        for _root, _dirs, files in os.walk(local):
+            for name in sorted(files):
+                if name.startswith((".", "_")):
+                    continue
+                for ending, kind in _ENDINGS:
+                    if name.lower().endswith(ending):
+                        return kind
+    raise ArmsgraphError(
+        "cannot tell the input format from the name",
+        where=path,
+        hint="give --format warc, jsonl or parquet",
+    )
+
+
+def _local_path(path: str) -> str | None:
+    if path.startswith("file://"):
+        return path[len("file://") :]
+    if path.startswith("file:"):
+        return path[len("file:") :]
+    if "://" in path:
+        return None
+    return path
+
+
+def _source_name(path: str) -> str:
+    """A local file as the single-machine readers name it (no file: scheme)."""
+    return _local_path(path) or path
+
+
+# -- executor side: reading ----------------------------------------------------------------
+# Items travel between stages as tuples: InputError keeps extra fields that do not pickle.
+# ("doc", order, Document) | ("error", where, message, hint); order sorts inputs as given.
+
+
+def _error(err: InputError) -> tuple[str, str, str, str | None]:
+    return ("error", err.where or "", err.message, err.hint)
+
+
+def _skip_name(path: str) -> bool:
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    return name.startswith((".", "_"))  # hidden files and Spark/Hadoop markers (_SUCCESS)
+
+
+def read_file_records(
+    index: int,
+    kind: str,
+    path: str,
+    data: bytes,
+    *,
+    published: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[tuple]:
+    """The documents (and errors) of one WARC or JSON Lines file given as bytes."""
+    from armsgraph.ingest.jsonl import iter_jsonl
+    from armsgraph.ingest.warc import _records
+
+    if _skip_name(path):
+        return
+    source = _source_name(path)
+    if not data:
+        yield _error(InputError("empty file", where=source, hint="remove it or give a WARC file"))
+        return
+    stream: io.IOBase = io.BytesIO(data)
+    if kind == "jsonl" and data[:2] == b"\x1f\x8b":
+        stream = gzip.GzipFile(fileobj=stream)
+    items = (
+        _records(stream, source, published=published, max_bytes=max_bytes)
+        if kind == "warc"
+        else iter_jsonl(stream, source, published=published, max_bytes=max_bytes)
+    )
+    try:
+        for n, item in enumerate(items):
+            if isinstance(item, InputError):
+                yield _error(item)
+            else:
+                yield ("doc", (index, source, n), item)
+    except (OSError, EOFError) as exc:  # a cut gzip stream of JSON Lines
+        yield _error(
+            InputError(
+                f"truncated or corrupt compressed file ({exc})",
+                where=source,
+                hint="the records before it were read; re-download the file",
+            )
+        )
+
+
+def read_parquet_rows(
+    index: int, rows: Iterable[Any], *, published: str | None = None
+) -> Iterator[tuple]:
+    """Documents from Parquet rows (text, id?, url?, title?, published?, and _file, _row)."""
+    from armsgraph.ingest.jsonl import record_document
+
+    for row in rows:
+        record = row.asDict()
+        file = _source_name(record.pop("_file") or "")
+        n = record.pop("_row")
+        where = f"{file} row {record['id']}" if record.get("id") else f"{file} row #{n}"
+        item = record_document(record, where, published=published)
+        if isinstance(item, InputError):
+            yield _error(item)
+        else:
+            yield ("doc", (index, file, n), item)
+
+
+# -- executor side: de-duplication ---------------------------------------------------------
+
+
+def _first(a: tuple, b: tuple) -> tuple:
+    return a if a[0] <= b[0] else b
+
+
+def unique_ids(group: tuple[str, Iterable[tuple]]) -> Iterator[tuple]:
+    """Documents sharing an id (different texts): the first keeps it, the others get
+    `id@hash`, as Store.add names a new version of a stored page."""
+    from dataclasses import replace
+
+    doc_id, items = group
+    for i, (order, h, doc) in enumerate(sorted(items, key=lambda t: t[0])):
+        if i:
+            doc = replace(doc, id=f"{doc_id}@{h[:12]}")
+        yield order, h, doc
+
+
+# -- executor side: extraction -------------------------------------------------------------
+
+_extractors: dict[tuple, Any] = {}
+
+
+def _extractor(options: dict[str, Any]) -> Any:
+    """One Extractor per Python worker process and options; Spark reuses workers across tasks."""
+    from armsgraph.extract import Extractor
+
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+    if key not in _extractors:
+        _extractors[key] = Extractor(**options)
+    return _extractors[key]
+
+
+def extract_partition(
+    options: dict[str, Any],
+) -> Callable[[Iterable[tuple]], Iterator[dict[str, Any]]]:
+    """The mapPartitions function: (order, hash, Document) → one output record each."""
+
+    def run(items: Iterable[tuple]) -> Iterator[dict[str, Any]]:
+        extractor = _extractor(options)
+        batch: list[tuple] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= BATCH:
+                yield from _extract_batch(extractor, batch)
+                batch = []
+        if batch:
+            yield from _extract_batch(extractor, batch)
+
+    return run
+
+
+def _extract_batch(extractor: Any, batch: list[tuple]) -> Iterator[dict[str, Any]]:
+    docs = [doc for _, _, doc in batch]
+    try:
+        results: list[Extraction | InputError] = list(extractor.pipe(docs, batch_size=len(docs)))
+    except Exception:  # noqa: BLE001 - find the document that fails, extract the rest
+        results = []
+        for doc in docs:
+            try:
+                results.append(extractor.extract(doc))
+            except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
+                results.append(
+                    InputError(
+                        f"extraction failed ({err.__class__.__name__}: {err})",
+                        where=doc.source or doc.url or doc.id,
+                        hint="report this document to the armsgraph maintainers; the run goes on",
+                    )
+                )
+    for (order, h, _doc), result in zip(batch, results):
+        if isinstance(result, InputError):
+            yield {"kind": "error", "error": _error(result)[1:]}
+        else:
+            yield document_record(order, h, result)
+
+
+def document_record(order: tuple, h: str, extraction: Extraction) -> dict[str, Any]:
+    """Everything one document contributes to the output tables, with canonical entity ids.
+
+    Rows are built as Store.add builds them (resolve, fact ids, local event ids), so the
+    merge step sees the same reports the store would.
+    """
+    import json
+
+    from armsgraph.resolve import merge
+    from armsgraph.resolve.entities import resolve
+
+    doc = extraction.document
+    month = month_of(doc.published)
+    resolved = resolve(extraction)
+    document = {
+        "id": doc.id,
+        "url": doc.url,
+        "title": doc.title,
+        "published": doc.published,
+        "dateline": doc.dateline,
+        "language": doc.language,
+        "source": doc.source,
+        "content_hash": h,
+        "text": doc.text,
+        "skipped": extraction.skipped,
+        "n_events": len(extraction.events),
+        "extraction": json.dumps(extraction.to_json(), ensure_ascii=False, sort_keys=True),
+        "published_month": month,
+    }
+    entities = [
+        {
+            "id": e.id,
+            "type": e.type,
+            "name": e.name,
+            "country": e.country,
+            "category": e.category,
+            "wikidata": e.wikidata,
+            "aliases": [a[:300] for a in e.aliases],
+            "n_mentions": len(e.mentions),
+        }
+        for e in resolved.entities
+    ]
+    facts = [
+        {
+            "id": "fact:" + content_hash(doc.id, f.subject, f.attribute, str(f.evidence.start)),
+            "subject": f.subject,
+            "attribute": f.attribute,
+            "value": str(f.value),
+            "unit": f.unit,
+            "document_id": doc.id,
+            "start": f.evidence.start,
+            "end": f.evidence.end,
+            "text": f.evidence.text,
+            "published_month": month,
+        }
+        for f in resolved.facts
+    ]
+    sources = []
+    local_ids: set[str] = set()
+    for i, ev_json in enumerate(resolved.to_json()["events"]):
+        local_id = str(ev_json.get("id") or i)
+        if local_id in local_ids:  # as Store._apply: an extractor bug must not lose an event
+            local_id = f"{local_id}#{i}"
+        local_ids.add(local_id)
+        sources.append(merge.Source(doc.id, local_id, doc.published, ev_json))
+    return {
+        "kind": "doc",
+        "order": order,
+        "document": document,
+        "entities": entities,
+        "facts": facts,
+        "sources": sources,
+    }
+
+
+# -- executor side: entities and the cross-report merge ------------------------------------
+
+
+def combine_entities(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two rows of one entity: attributes from the earlier document (the store keeps the
+    first row written), aliases pooled, documents and mentions counted."""
+    first, second = (a, b) if a["order"] <= b["order"] else (b, a)
+    out = dict(first)
+    out["aliases"] = sorted(set(first["aliases"]) | set(second["aliases"]))
+    out["n_documents"] = a["n_documents"] + b["n_documents"]
+    out["n_mentions"] = a["n_mentions"] + b["n_mentions"]
+    return out
+
+
+def merge_group(group: tuple[str, Iterable[Any]]) -> Iterator[dict[str, Any]]:
+    """The merged events of one merge key: connected components of merge.compatible,
+    summarized by merge.summarize, exactly the functions Store.add uses."""
+    import json
+
+    from armsgraph.resolve import merge
+
+    _key, sources = group
+    for cluster in merge.clusters(list(sources)):
+        row = merge.summarize(cluster)
+        participants = row.pop("participants")
+        month = month_of(row["first_seen"])
+        row["published_month"] = month
+        evidence = []
+        for s in cluster:
+            base = merge.source_row(s)
+            spans = s.event.get("evidence") or [{}]
+            for n, span in enumerate(spans):
+                evidence.append(
+                    {
+                        "event_id": row["id"],
+                        "document_id": base["document_id"],
+                        "local_event_id": base["local_event_id"],
+                        "n": n,
+                        "start": span.get("start"),
+                        "end": span.get("end"),
+                        "text": span.get("text"),
+                        "status": base["status"],
+                        "published": base["published"],
+                        "attribution": base["attribution"],
+                        "local_json": json.dumps(s.event, ensure_ascii=False, sort_keys=True)
+                        if n == 0
+                        else None,
+                        "published_month": month_of(base["published"]),
+                    }
+                )
+        yield {
+            "event": row,
+            "participants": [
+                {"event_id": row["id"], "role": r, "entity_id": e, "published_month": month}
+                for r, e in participants
+            ],
+            "objects": sorted({e for r, e in participants if r in merge.OBJECT_ROLES}),
+            "evidence": evidence,
+        }
+
+
+def systems_text(objects: Iterable[tuple[str, list[str]]]) -> str | None:
+    """The events.systems column as Store writes it: names of the systems and programs,
+    then their aliases, each sorted, duplicates dropped, ' | '-joined."""
+    objects = list(objects)
+    names = sorted(name for name, _ in objects)
+    names += sorted(a for _, aliases in objects for a in aliases)
+    return " | ".join(dict.fromkeys(names)) or None
+
+
+# -- table schemas -------------------------------------------------------------------------
+
+_S, _I, _F, _A = "string", "long", "double", "array<string>"
+SCHEMAS: dict[str, list[tuple[str, str]]] = {
+    "documents": [
+        ("id", _S), ("url", _S), ("title", _S), ("published", _S), ("dateline", _S),
+        ("language", _S), ("source", _S), ("content_hash", _S), ("text", _S), ("skipped", _S),
+        ("n_events", _I), ("extraction", _S), ("published_month", _S),
+    ],
+    "entities": [
+        ("id", _S), ("type", _S), ("name", _S), ("country", _S), ("category", _S),
+        ("wikidata", _S), ("aliases", _A), ("n_documents", _I), ("n_mentions", _I),
+    ],
+    "events": [
+        ("id", _S), ("type", _S), ("status", _S), ("first_seen", _S), ("last_seen", _S),
+        ("time_text", _S), ("time_start", _S), ("time_end", _S), ("quantity", _F),
+        ("quantity_text", _S), ("value_amount", _F), ("value_currency", _S), ("value_text", _S),
+        ("confidence", _F), ("n_sources", _I), ("systems", _S), ("merge_key", _S),
+        ("published_month", _S),
+    ],
+    "participants": [("event_id", _S), ("role", _S), ("entity_id", _S), ("published_month", _S)],
+    "evidence": [
+        ("event_id", _S), ("document_id", _S), ("local_event_id", _S), ("n", _I), ("start", _I),
+        ("end", _I), ("text", _S), ("status", _S), ("published", _S), ("attribution", _S),
+        ("local_json", _S), ("published_month", _S),
+    ],
+    "facts": [
+        ("id", _S), ("subject", _S), ("attribute", _S), ("value", _S), ("unit", _S),
+        ("document_id", _S), ("start", _I), ("end", _I), ("text", _S), ("published_month", _S),
+    ],
+    "errors": [("where", _S), ("message", _S), ("hint", _S)],
+}  # fmt: skip
+PARTITIONED = ("documents", "events", "participants", "evidence", "facts")
+
+
+def _schema(name: str) -> str:
+    return ", ".join(f"`{col}` {typ}" for col, typ in SCHEMAS[name])
+
+
+def _as_tuple(name: str) -> Callable[[dict[str, Any]], tuple]:
+    cols = [c for c, _ in SCHEMAS[name]]
+    floats = {c for c, t in SCHEMAS[name] if t == _F}
+
+    def conv(row: dict[str, Any]) -> tuple:
+        return tuple(
+            float(row[c]) if c in floats and row.get(c) is not None else row.get(c) for c in cols
+        )
+
+    return conv
+
+
+# -- driver side ---------------------------------------------------------------------------
+
+
+def spark_session(master: str | None = None, app_name: str = "armsgraph") -> Any:
+    """A SparkSession. Under spark-submit the master comes from it; otherwise `master`
+    (default local[*]), bound to 127.0.0.1 with the web UI off."""
+    require_pyspark()
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+
+    # Workers must run this interpreter, where armsgraph and spaCy are installed.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app_name)
+    if master:
+        builder = builder.master(master)
+    elif os.environ.get("PYSPARK_GATEWAY_PORT"):
+        # Under spark-submit the JVM runs already and its configuration names the master.
+        master = SparkConf().get("spark.master", "local[*]")
+    else:
+        master = "local[*]"
+        builder = builder.master(master)
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = (
+            builder.config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.ui.showConsoleProgress", "false")
+        )
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    return spark
+
+
+def run(
+    spark: Any,
+    inputs: Sequence[str],
+    output: str,
+    *,
+    input_format: str | None = None,
+    partitions: int | None = None,
+    jdbc_url: str | None = None,
+    published: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    extractor_options: dict[str, Any] | None = None,
+    max_errors_shown: int = 20,
+) -> JobResult:
+    """Run the whole job on `spark`; returns counts. Raises ArmsgraphError for bad options."""
+    from pyspark import StorageLevel
+
+    started = time.monotonic()
+    if not inputs:
+        raise ArmsgraphError("no input given", hint="name WARC, JSON Lines or Parquet files")
+    if published:
+        from armsgraph.ingest.common import normalize_date
+
+        norm = normalize_date(published)
+        if norm is None:
+            raise ArmsgraphError(
+                f"cannot read the publication date {published!r}",
+                where="--published",
+                hint="give a date such as 2024-11-25",
+            )
+        published = norm
+    kinds = [format_of(p, input_format) for p in inputs]
+    for path in inputs:
+        local = _local_path(path)
+        if local is not None and not any(c in local for c in "*?[") and not os.path.exists(local):
+            raise ArmsgraphError("no such file or directory", where=path, hint="check the path")
+    sc = spark.sparkContext
+    n_parts = partitions or max(2, sc.defaultParallelism * 2)
+    options = dict(extractor_options or {})
+
+    # 1. read
+    parts = []
+    for index, (path, kind) in enumerate(zip(inputs, kinds)):
+        if kind == "parquet":
+            parts.append(_parquet_items(spark, index, path, published))
+        else:
+            parts.append(
+                sc.binaryFiles(path).flatMap(
+                    lambda pd, i=index, k=kind: read_file_records(
+                        i, k, pd[0], pd[1], published=published, max_bytes=max_bytes
+                    )
+                )
+            )
+    items = sc.union(parts) if len(parts) > 1 else parts[0]
+    items = items.persist(StorageLevel.MEMORY_AND_DISK)
+    read_errors = items.filter(lambda t: t[0] == "error").map(lambda t: t[1:])
+
+    # 2. one document per text (the earliest input wins, as a sequential ingest keeps the
+    # first), then unique ids; the shuffle also spreads one big file over all cores.
+    docs = (
+        items.filter(lambda t: t[0] == "doc")
+        .map(lambda t: (content_hash(t[2].text, length=40), (t[1], t[2])))
+        .reduceByKey(_first, numPartitions=n_parts)
+        .map(lambda kv: (kv[1][1].id, (kv[1][0], kv[0], kv[1][1])))
+        .groupByKey(numPartitions=n_parts)
+        .flatMap(unique_ids)
+    )
+
+    # 3. extract, once; every table below reads the persisted records.
+    records = docs.mapPartitions(extract_partition(options)).persist(StorageLevel.MEMORY_AND_DISK)
+    ok = records.filter(lambda r: r["kind"] == "doc")
+    errors = read_errors.union(records.filter(lambda r: r["kind"] == "error").map(lambda r: r["error"]))
+
+    # 4. entities and merged events
+    entities = (
+        ok.flatMap(
+            lambda r: [{**e, "order": r["order"], "n_documents": 1} for e in r["entities"]]
+        )
+        .map(lambda e: (e["id"], e))
+        .reduceByKey(combine_entities, numPartitions=n_parts)
+        .values()
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    merged = (
+        ok.flatMap(lambda r: [(s.key, s) for s in r["sources"]])
+        .groupByKey(numPartitions=n_parts)
+        .flatMap(merge_group)
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    names = entities.map(lambda e: (e["id"], (e["name"], e["aliases"])))
+    systems = (
+        merged.flatMap(lambda m: [(o, m["event"]["id"]) for o in m["objects"]])
+        .join(names)
+        .map(lambda kv: (kv[1][0], kv[1][1]))
+        .groupByKey()
+        .mapValues(systems_text)
+    )
+    events = (
+        merged.map(lambda m: (m["event"]["id"], m["event"]))
+        .leftOuterJoin(systems)
+        .map(lambda kv: {**kv[1][0], "systems": kv[1][1]})
+    )
+
+    # 5. write
+    tables = {
+        "documents": ok.map(lambda r: r["document"]),
+        "entities": entities,
+        "events": events,
+        "participants": merged.flatMap(lambda m: m["participants"]),
+        "evidence": merged.flatMap(lambda m: m["evidence"]),
+        "facts": ok.flatMap(lambda r: r["facts"]),
+        "errors": errors.map(lambda e: dict(zip(("where", "message", "hint"), e))),
+    }
+    out = output.rstrip("/")
+    for name, rdd in tables.items():
+        df = spark.createDataFrame(rdd.map(_as_tuple(name)), schema=_schema(name))
+        writer = df.write.mode("overwrite")
+        if name in PARTITIONED:
+            writer = writer.partitionBy("published_month")
+        writer.parquet(f"{out}/{name}")
+
+    result = JobResult(output=out)
+    result.documents = ok.count()
+    result.n_errors = errors.count()
+    result.errors = errors.take(max_errors_shown)
+    result.entities = entities.count()
+    counts = merged.map(lambda m: (1, int(m["event"]["n_sources"] > 1))).reduce(
+        lambda a, b: (a[0] + b[0], a[1] + b[1])
+    ) if not merged.isEmpty() else (0, 0)  # fmt: skip
+    result.events, result.merged_events = counts
+    result.duplicates = items.filter(lambda t: t[0] == "doc").count() - docs.count()
+    if jdbc_url:
+        result.stored = write_store(spark, out, jdbc_url)
+    for rdd in (items, records, entities, merged):
+        rdd.unpersist()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _parquet_items(spark: Any, index: int, path: str, published: str | None) -> Any:
+    from pyspark.sql import functions as F
+
+    df = spark.read.parquet(path)
+    if "text" not in df.columns:
+        raise ArmsgraphError(
+            'the Parquet input has no "text" column',
+            where=path,
+            hint=f"it has {', '.join(df.columns) or 'no columns'}; give text and optionally id, url, title, published",
+        )
+    cols = [F.col(c).cast("string").alias(c) for c in ("text", "id", "url", "title", "published") if c in df.columns]
+    df = df.select(
+        *cols,
+        F.input_file_name().alias("_file"),
+        F.monotonically_increasing_id().alias("_row"),
+    )
+    return df.rdd.mapPartitions(lambda rows: read_parquet_rows(index, rows, published=published))
+
+
+def write_store(spark: Any, output: str, url: str) -> int:
+    """Add the documents of a finished run to the armsgraph store at `url` (PostgreSQL or
+    SQLite) through Store.add, from the driver, one document at a time.
+
+    The store then merges them with the events it holds already, which a plain JDBC
+    append of the Parquet tables could not do. Documents stream to the driver
+    (toLocalIterator), so memory stays flat; the write runs at the store's speed on one
+    core, so for tens of millions of documents load the Parquet tables instead.
+    """
+    import json
+
+    from armsgraph.store.store import Store, extraction_from_json
+
+    if url.startswith("jdbc:"):
+        url = url[len("jdbc:") :]
+    df = spark.read.parquet(f"{output}/documents").orderBy("published", "id")
+    n = 0
+    with Store(url) as store:
+        for row in df.toLocalIterator():
+            doc = Document(
+                text=row.text,
+                id=row.id,
+                url=row.url,
+                title=row.title,
+                published=row.published,
+                dateline=row.dateline,
+                source=row.source,
+                language=row.language,
+            )
+            store.add(extraction_from_json(json.loads(row.extraction), doc))
+            n += 1
+    return n
+
+
+# -- command line --------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="armsgraph.scale.spark",
+        description="Extract arms-trade events from WARC, JSON Lines or Parquet with PySpark.",
+        epilog="example: spark-submit src/armsgraph/scale/spark.py 's3a://bucket/cc-news/*.warc.gz' --output s3a://bucket/armsgraph/",
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories or globs, local or any Hadoop filesystem URL")
+    p.add_argument("--output", required=True, help="directory for the Parquet tables")
+    p.add_argument("--master", help="Spark master (default: from spark-submit, else local[*])")
+    p.add_argument("--format", choices=FORMATS, help="input format (default: by file name)")
+    p.add_argument("--jdbc-url", help="also store the documents in this database (postgresql://...)")
+    p.add_argument("--partitions", type=int, help="partitions for extraction (default: 2 per core)")
+    p.add_argument("--published", help="publication date for inputs that carry none")
+    p.add_argument("--gazetteer", action="append", default=[], help="extra gazetteer file (repeatable)")
+    p.add_argument("--model", help="installed spaCy model to use instead of the rules-only pipeline")
+    return p  # fmt: skip
+
+
+def report(result: JobResult, out: Callable[[str], Any] = print) -> None:
+    """Print what a run did: skipped inputs first (one line each), then the totals."""
+    for where, message, hint in result.errors:
+        out(f"skipped: {where}: {message}" + (f" ({hint})" if hint else ""))
+    if result.n_errors > len(result.errors):
+        out(f"... and {result.n_errors - len(result.errors)} more (see {result.output}/errors)")
+    out(
+        f"{result.documents} documents, {result.events} events "
+        f"({result.merged_events} from several reports), {result.entities} entities, "
+        f"{result.n_errors} inputs skipped, {result.duplicates} duplicates "
+        f"in {result.seconds:.1f} s → {result.output}"
+    )
+    if result.stored is not None:
+        out(f"{result.stored} documents added to the store")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        spark = spark_session(args.master)
+        try:
+            result = run(
+                spark,
+                args.inputs,
+                args.output,
+                input_format=args.format,
+                partitions=args.partitions,
+                jdbc_url=args.jdbc_url,
+                published=args.published,
+                extractor_options={"gazetteer_files": tuple(args.gazetteer), "model": args.model},
+            )
+        finally:
+            spark.stop()
+    except ArmsgraphError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return 2
+    report(result)
+    return 0
+
+
+__all__ = ["FORMATS", "JobResult", "format_of", "main", "month_of", "run", "spark_session"]
+
+
+if __name__ == "__main__":
+    # Run through the installed module so that Spark pickles its functions by reference.
+    from armsgraph.scale import spark as _module
+
+    sys.exit(_module.main())
