@@ -394,16 +394,19 @@ def create_app(
         f: FiltersDep,
         order: Literal["recent", "oldest", "sources", "confidence"] = "recent",
         page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
     ) -> HTMLResponse:
         with store.connect() as conn:
-            ef = f.event_filters(order=order, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+            ef = f.event_filters(order=order, limit=limit, offset=(page - 1) * limit)
             total = queries.count_events(conn, ef)
             rows = queries.events(conn, ef)
             stats = queries.stats(conn)
-        pages = max(1, -(-total // PAGE_SIZE))
+        pages = max(1, -(-total // limit))
+        # Sorting and paging links keep the filters and each other in the URL.
+        keep = {"order": order if order != "recent" else None, "limit": limit if limit != PAGE_SIZE else None}
         return render(
             request, "events.html", f=f, rows=rows, total=total, page=page, pages=pages,
-            order=order, stats=stats, page_size=PAGE_SIZE,
+            order=order, stats=stats, keep=keep,
         )
 
     @app.get("/events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
