@@ -8,13 +8,30 @@
   var K = W / 360, H = (TOP - BOTTOM) * K;
 
   function project(p) { return [(p[0] + 180) * K, (TOP - p[1]) * K]; }
-  function ringPath(ring) {
+  function pathOf(points, shift) {
     var d = "";
-    for (var i = 0; i < ring.length; i++) {
-      var xy = project(ring[i]);
+    for (var i = 0; i < points.length; i++) {
+      var xy = project([points[i][0] + shift, points[i][1]]);
       d += (i ? "L" : "M") + xy[0].toFixed(1) + "," + xy[1].toFixed(1);
     }
     return d + "Z";
+  }
+  // A ring crossing the antimeridian (Russia, Fiji) would streak across the whole map:
+  // make its longitudes continuous, then draw it again shifted by 360° for the other side.
+  function ringPath(ring) {
+    var pts = [], lon = null, min = Infinity, max = -Infinity;
+    for (var i = 0; i < ring.length; i++) {
+      var x = ring[i][0];
+      if (lon !== null) { while (x - lon > 180) x -= 360; while (lon - x > 180) x += 360; }
+      lon = x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      pts.push([x, ring[i][1]]);
+    }
+    var d = pathOf(pts, 0);
+    if (max > 180) d += pathOf(pts, -360);
+    if (min < -180) d += pathOf(pts, 360);
+    return d;
   }
   function geometryPath(g) {
     if (!g) return "";

@@ -5,7 +5,7 @@
   if (!el || typeof cytoscape === "undefined") return;
   var css = getComputedStyle(document.documentElement);
   function typeColor(t) { return css.getPropertyValue("--ty-" + t).trim() || "#888"; }
-  var NODE_COLORS = { country: "#14213d", organization: "#3a7bd5", person: "#8a5cc2", facility: "#6b7280", location: "#6b7280" };
+  var NODE_COLORS = { country: "#14213d", organization: "#7a93b8", person: "#8a5cc2", facility: "#6b7280", location: "#6b7280" };
 
   function showMessage(text) {
     el.classList.add("empty");
@@ -50,9 +50,10 @@
         style: [
           { selector: "node", style: {
             "background-color": "data(color)", width: "data(size)", height: "data(size)",
-            label: "data(label)", "font-size": 11, color: "#1d2330", "text-valign": "bottom",
+            label: "data(label)", "font-size": 14, color: "#1d2330", "text-valign": "bottom",
             "text-margin-y": 3, "text-outline-color": "#fff", "text-outline-width": 2,
-            "text-max-width": 140, "text-wrap": "ellipsis"
+            "text-max-width": 150, "text-wrap": "ellipsis", "text-background-color": "#fff",
+            "text-background-opacity": 0.75, "text-background-padding": 1, "z-index": 10
           } },
           { selector: "node.focus", style: { "border-width": 4, "border-color": "#fca311", "font-weight": "bold" } },
           { selector: "edge", style: {
@@ -62,8 +63,10 @@
           { selector: "edge.directed", style: { "target-arrow-shape": "triangle", "arrow-scale": 0.9 } },
           { selector: "node:active, node:selected", style: { "overlay-opacity": 0.15 } }
         ],
-        layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 9000; },
-                  idealEdgeLength: function () { return 90; }, padding: 30 }
+        // Strong repulsion and long ideal edges keep labels of hub neighbours apart.
+        layout: { name: "cose", animate: false, randomize: false, nodeDimensionsIncludeLabels: true,
+                  nodeRepulsion: function () { return 250000; }, idealEdgeLength: function () { return 90; },
+                  nodeOverlap: 20, gravity: 0.3, numIter: 2500, componentSpacing: 80, padding: 30 }
       });
       cy.on("tap", "node", function (evt) {
         window.location.href = "/actors/" + encodeURIComponent(evt.target.id());
