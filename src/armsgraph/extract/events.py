@@ -114,6 +114,8 @@ class EventExtractor:
         self.determiners = set(lex["determiners"])
         self.event_anaphors = set(lex["event_anaphors"])
         self.pronouns = set(lex["subject_pronouns"])
+        self.statistic_verbs = lex.get("statistic_verbs", [])
+        self.lex_matcher.add("observer_verbs", [nlp.make_doc(p) for p in lex.get("observer_verbs", [])])
 
     # ----------------------------------------------------------------- entities
     def _entity_for(self, ent: SpacySpan, registry: dict[str, Entity], country_hint: str | None = None) -> str:
@@ -130,7 +132,8 @@ class EventExtractor:
         ent_obj = registry[eid]
         if ent_obj.country is None and country_hint:
             ent_obj.country = country_hint
-        ent_obj.mentions.append(Span(ent.start_char, ent.end_char, ent.text))
+        if not any(m.start == ent.start_char for m in ent_obj.mentions):
+            ent_obj.mentions.append(Span(ent.start_char, ent.end_char, ent.text))
         return eid
 
     # ----------------------------------------------------------------- clauses
@@ -178,6 +181,10 @@ class EventExtractor:
                 things.append((ent.start, ent.end, self._entity_for(ent, registry)))
                 continue
             if ent.label_ not in ACTOR_LABELS:
+                continue
+            entry = self.gaz.get(ent.id_)
+            if entry is not None and entry.category == "media":
+                self._entity_for(ent, registry)  # a news agency reports; it is not a party
                 continue
             end = ent.end
             nxt = doc[end] if end < hi else None
@@ -245,6 +252,11 @@ class EventExtractor:
                 slot, _ = self._slot_before(doc, i, lo, actors)
                 kind = "possessive_pronoun" if low in ("its", "their") else "pronoun"
                 actors.append(Actor(i, i + 1, [], slot if kind == "pronoun" else "pronoun_poss", kind=kind))
+        # "The United States welcomes the ceasefire": a subject followed by a reaction verb only observes.
+        observers = lex_spans.get("observer_starts", set())
+        for a in actors:
+            if a.slot == "bare" and any(j in observers for j in range(a.end, min(a.end + 3, hi))):
+                a.slot = "observer"
         actors.sort(key=lambda a: a.start)
         return actors, things
 
@@ -291,7 +303,7 @@ class EventExtractor:
                 actors, things = self._actors(doc, lo, hi, registry, lex_spans, state)
                 self._resolve_pronouns(actors, state)
                 triggers = [t for t in trig_by_start if lo <= t.start and t.end <= hi]
-                triggers = self._drop_weak(triggers, things)
+                triggers = self._collapse(self._drop_weak(triggers, things))
                 for ti, trig in enumerate(triggers):
                     nxt = triggers[ti + 1].start if ti + 1 < len(triggers) else hi
                     windows = [(t.end, triggers[tj + 1].start if tj + 1 < len(triggers) else hi)
@@ -330,6 +342,10 @@ class EventExtractor:
                     d.comments.extend(refusals)
             drafts.extend(sent_drafts)
             facts.extend(self._facts(sent, registry, text))
+        for ent in doc.ents:  # every name found becomes an entity, actor or not
+            if ent.start_char >= dateline_end and (ent.id_ not in registry or not any(
+                    m.start == ent.start_char for m in registry[ent.id_].mentions)):
+                self._entity_for(ent, registry)
         events = self._finish(drafts, registry, document)
         used = {p.entity for e in events for p in e.participants}
         used.update(f.subject for f in facts)
@@ -345,6 +361,8 @@ class EventExtractor:
                 out["institutions"][sp.start] = sp.end
             elif key == "government_of":
                 out["government_of"][sp.end] = sp.start
+            elif key == "observer_verbs":
+                out.setdefault("observer_starts", set()).add(sp.start)
             elif key == "group_anaphors":
                 out["group_anaphors_list"].append((sp.start, sp.end))
         return out
@@ -367,6 +385,19 @@ class EventExtractor:
                 continue
             rules = [self.onto.triggers[i] for i in sorted(set(rules_at[(sp.start, sp.end)]))]
             out.append(Trigger(rules, sp.start, sp.end))
+        return out
+
+    def _collapse(self, triggers: list[Trigger]) -> list[Trigger]:
+        """Several triggers of one type in one clause speak of one event ("purchased ... under FMS")."""
+        out: list[Trigger] = []
+        for t in triggers:
+            same = next((o for o in out if {r.type for r in o.rules} & {r.type for r in t.rules}), None)
+            if same is None:
+                out.append(t)
+                continue
+            for r in t.rules:
+                if r.implied and r not in same.rules:
+                    same.rules = [_with_implied(x, r.implied) if x.type == r.type else x for x in same.rules]
         return out
 
     def _drop_weak(self, triggers: list[Trigger], things) -> list[Trigger]:
@@ -454,6 +485,11 @@ class EventExtractor:
                     rest = doc[lo : doc[hi - 1].sent.end].text
                     if not (find_money(rest) or find_percent(rest)):
                         return False
+            if need == "statistic":
+                rest = doc[lo : doc[hi - 1].sent.end]
+                norms = " " + " ".join(t.norm_ for t in rest) + " "
+                if not any(f" {v} " in norms for v in self.statistic_verbs):
+                    return False
             if need == "foreign":
                 countries = {self._country_of(e, registry) for _, e in roles}
                 if len(countries - {None}) < 2:
@@ -538,13 +574,14 @@ class EventExtractor:
             parties = [e for r, e in d.roles if r == "party"]
             if len(parties) >= 2:
                 continue
-            if not parties and i > 0:
-                for _, e in fam[i - 1].roles:
+            linked = fam[i - 1] if i > 0 else (fam[i + 1] if i + 1 < len(fam) else None)
+            if not parties and linked is not None:
+                for _, e in linked.roles:
                     if e not in parties:
                         d.roles.append(("party", e))
                         parties.append(e)
             if len(parties) == 1:
-                home = state.dateline_country or state.focus_country(exclude=parties[0])
+                home = state.dateline_country
                 if home and home != parties[0]:
                     self._ensure_entity(home, registry)
                     d.roles.append(("party", home))
@@ -619,7 +656,7 @@ class EventExtractor:
             if spec.get("max_actors") and len(actors) > spec["max_actors"]:
                 d.roles = d.roles[: spec["max_actors"]]
             countries = frozenset(c for c in (self._country_of(e, registry) for _, e in d.roles) if c)
-            if d.type not in ("export_statistic",) and len(countries) < 1:
+            if len(countries) < spec.get("min_countries", 1):
                 continue
             key = (d.type, countries)
             merged = False
@@ -674,6 +711,12 @@ class EventExtractor:
         ev.attribution = ev.attribution or d.attribution
         ev.comments.extend(d.comments)
         ev.confidence = round(min(0.95, ev.confidence + 0.05), 2)
+
+
+def _with_implied(rule: TriggerRule, implied: dict[str, str]) -> TriggerRule:
+    from dataclasses import replace
+
+    return replace(rule, implied={**implied, **rule.implied})
 
 
 def _gap_pattern(phrase: str) -> list[dict]:
@@ -740,10 +783,3 @@ class DocState:
             if len(out) == n:
                 break
         return list(reversed(out))
-
-    def focus_country(self, exclude: str | None = None) -> str | None:
-        counts: dict[str, int] = {}
-        for c in self.countries:
-            if c != exclude:
-                counts[c] = counts.get(c, 0) + 1
-        return max(counts, key=counts.get) if counts else None

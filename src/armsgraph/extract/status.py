@@ -31,7 +31,9 @@ class StatusTagger:
     def decide(self, doc: Doc, t_start: int, t_end: int, clause: tuple[int, int], spec: dict) -> tuple[str, bool]:
         """(status, whether a cue in the text decided it)."""
         lo, hi = clause
-        in_clause = [(s, e, i) for s, e, i in self._matches(doc) if lo <= s and e <= hi]
+        allowed = spec.get("statuses")
+        in_clause = [(s, e, i) for s, e, i in self._matches(doc) if lo <= s and e <= hi
+                     and (allowed is None or self.cues[i].status in allowed)]
         for s, e, i in in_clause:
             cue = self.cues[i]
             if cue.strong and cue.status == "cancelled":

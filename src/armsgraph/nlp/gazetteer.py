@@ -44,6 +44,8 @@ ORGANIZATION_CATEGORIES = {
     "university",
     "shipyard",
     "international_organization",
+    "armed_group",
+    "media",
 }
 # Environment variable naming extra gazetteer files, separated like PATH (os.pathsep).
 ENV_VAR = "ARMSGRAPH_GAZETTEER"

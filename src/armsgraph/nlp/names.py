@@ -20,6 +20,7 @@ def name_cues() -> dict[str, frozenset[str] | dict[str, int]]:
         "title_heads": frozenset(t.split()[-1] for t in titles),
         "org_suffixes": frozenset(raw["org_suffixes"]),
         "connectors": frozenset(raw["name_connectors"]),
+        "office_words": frozenset(raw["office_words"]),
     }
 
 
@@ -46,14 +47,24 @@ def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
         tok = doc[i]
         low = tok.norm_
         # Person: "<Title> Firstname Lastname" (up to four capitalized words, none known).
-        if low in cues["title_heads"] and i + 1 < n and _capitalized(doc[i + 1]) and (i + 1) not in taken:
-            j = i + 1
-            while j < n and j - i <= 4 and _capitalized(doc[j]) and j not in taken and doc[j].norm_ not in cues["title_heads"]:
+        if low in cues["title_heads"] and i + 1 < n:
+            first = i + 1
+            # "Secretary of Defense Gordon England", "Minister of National Defense Vecdi Gonul"
+            if doc[first].norm_ == "of":
+                k = first + 1
+                while k < n and k - first <= 4 and doc[k].text[:1].isupper() and doc[k].norm_ in cues["office_words"]:
+                    k += 1
+                first = k if k > first + 1 else first
+            j = first
+            while j < n and j - first < 3 and _capitalized(doc[j]) and doc[j].norm_ not in cues["title_heads"] \
+                    and (j not in taken or j > first):
                 j += 1
-            if j - (i + 1) >= 2 or (j - (i + 1) == 1 and doc[i + 1].text[0].isupper() and len(doc[i + 1]) > 2):
-                name = doc[i + 1 : j]
+            count = j - first
+            if count >= 2 or (count == 1 and doc[first].text[0].isupper() and len(doc[first]) > 2 and first == i + 1
+                              and first not in taken):
+                name = doc[first:j]
                 if not any(t.norm_ in cues["org_suffixes"] for t in name):
-                    out.append(Span(doc, i + 1, j, label="PERSON", span_id=unknown_id("person", name.text)))
+                    out.append(Span(doc, first, j, label="PERSON", span_id=unknown_id("person", name.text)))
                     i = j
                     continue
         # Organization: capitalized words (with connectors) ending in a suffix word.
@@ -74,9 +85,10 @@ def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
                 while start < last_suffix and doc[start].norm_ in cues["connectors"]:
                     start += 1
                 span = doc[start : last_suffix + 1]
-                if len(span) >= 2 and not all(t.norm_ in cues["org_suffixes"] for t in span):
+                is_title = any(t.norm_ in cues["title_heads"] for t in span)  # "Secretary of Defense"
+                if len(span) >= 2 and not is_title and not all(t.norm_ in cues["org_suffixes"] for t in span):
                     out.append(Span(doc, start, last_suffix + 1, label="ORG", span_id=unknown_id("org", span.text)))
-                i = max(j, i + 1)
-                continue
+                    i = max(j, i + 1)
+                    continue
         i += 1
     return out
