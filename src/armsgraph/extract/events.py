@@ -303,7 +303,7 @@ class EventExtractor:
                 actors, things = self._actors(doc, lo, hi, registry, lex_spans, state)
                 self._resolve_pronouns(actors, state)
                 triggers = [t for t in trig_by_start if lo <= t.start and t.end <= hi]
-                triggers = self._collapse(self._drop_weak(triggers, things))
+                triggers = self._collapse(self._drop_weak(triggers, things), actors, hi)
                 for ti, trig in enumerate(triggers):
                     nxt = triggers[ti + 1].start if ti + 1 < len(triggers) else hi
                     windows = [(t.end, triggers[tj + 1].start if tj + 1 < len(triggers) else hi)
@@ -387,12 +387,15 @@ class EventExtractor:
             out.append(Trigger(rules, sp.start, sp.end))
         return out
 
-    def _collapse(self, triggers: list[Trigger]) -> list[Trigger]:
-        """Several triggers of one type in one clause speak of one event ("purchased ... under FMS")."""
+    def _collapse(self, triggers: list[Trigger], actors: list[Actor], hi: int) -> list[Trigger]:
+        """A second trigger of the same type with no actor of its own speaks of the first one's event
+        ("Poland purchased ... under the Foreign Military Sales program")."""
         out: list[Trigger] = []
-        for t in triggers:
+        for k, t in enumerate(triggers):
+            end = triggers[k + 1].start if k + 1 < len(triggers) else hi
+            own = any(t.end <= a.start < end for a in actors)
             same = next((o for o in out if {r.type for r in o.rules} & {r.type for r in t.rules}), None)
-            if same is None:
+            if same is None or own:
                 out.append(t)
                 continue
             for r in t.rules:
