@@ -98,6 +98,7 @@ def pg_server() -> Iterator[str]:
     finally:
         subprocess.run(
             [*prefix, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
+            check=False,
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
@@ -135,8 +136,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
-# Names the report builder knows: name -> (local entity id, entity type, country).
-# Local ids like "s1" are what an extractor gives entities the gazetteer lacks.
+# Names the report builder knows: name -> (entity id as the extractor gives it, type, country).
 KNOWN = {
     "Egypt": ("country:EGY", "country", "EGY"),
     "United States": ("country:USA", "country", "USA"),
@@ -144,10 +144,13 @@ KNOWN = {
     "Turkey": ("country:TUR", "country", "TUR"),
     "Pakistan": ("country:PAK", "country", "PAK"),
     "China": ("country:CHN", "country", "CHN"),
-    "F-16": ("s1", "weapon_system", "USA"),
-    "Bayraktar TB2": ("s2", "weapon_system", "TUR"),
-    "JF-17": ("s3", "weapon_system", "PAK"),
-    "Baykar": ("o1", "organization", "TUR"),
+    # Namespaced ids the gazetteer does not hold, so names stay as written here.
+    "F-16": ("test:f-16", "weapon_system", "USA"),
+    "Bayraktar TB2": ("test:tb2", "weapon_system", "TUR"),
+    "JF-17": ("test:jf-17", "weapon_system", "PAK"),
+    "Baykar": ("test:baykar", "organization", "TUR"),
+    # A document-local id: the store gives it a canonical id from its type and name.
+    "Zorblax Z-1": ("e1", "weapon_system", None),
 }
 
 

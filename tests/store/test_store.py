@@ -205,23 +205,14 @@ def test_rebuild_recomputes_the_same_events(db_url, story, report, sale_spec):
 
 def test_entities_merge_by_canonical_id_across_documents(db_url, report, sale_spec):
     with Store(db_url) as store:
-        store.add(
-            report(
-                "Turkey sold Bayraktar TB2 to Poland.",
-                [sale_spec("agreed", seller="Turkey", buyer="Poland", system="Bayraktar TB2")],
-                published="2023-01-01",
-            )
-        )
-        store.add(
-            report(
-                "Turkey sold Bayraktar TB2 to Egypt.",
-                [sale_spec("agreed", seller="Turkey", buyer="Egypt", system="Bayraktar TB2")],
-                published="2023-02-01",
-            )
-        )
-        tb2 = [a for a in store.actors() if a["name"] == "Bayraktar TB2"]
-        assert len(tb2) == 1 and tb2[0]["n_events"] == 2
-        assert tb2[0]["id"] == "weapon_system:bayraktar-tb2"
+        for i, buyer in enumerate(("Poland", "Egypt")):
+            store.add(report(f"Turkey sold Zorblax Z-1 drones to {buyer}.",
+                             [sale_spec("agreed", seller="Turkey", buyer=buyer, system="Zorblax Z-1")],
+                             published=f"2023-0{i + 1}-01"))
+        z = [a for a in store.actors() if a["name"] == "Zorblax Z-1"]
+        assert len(z) == 1 and z[0]["n_events"] == 2
+        assert z[0]["id"] == "weapon_system:zorblax-z-1"
+        assert store.actor("country:TUR")["n_events"] == 2
 
 
 def test_event_filters(db_url, story, report, sale_spec):
@@ -284,7 +275,7 @@ def test_event_filters(db_url, story, report, sale_spec):
             "F-16",
             "Bayraktar TB2",
         ]
-        assert [e["n_sources"] for e in store.events(order="sources")][0] == 3
+        assert store.events(order="sources")[0]["n_sources"] == 3
         assert len(store.events(limit=2)) == 2 and len(store.events(limit=2, offset=2)) == 1
         assert store.count_events(actor="Egypt") == 2
         with pytest.raises(TypeError, match="unknown event filter"):

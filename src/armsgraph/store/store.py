@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
@@ -442,6 +442,11 @@ class Store:
             eid for eid, srcs in by_event.items() if any(merge.compatible(new, s) for s in srcs)
         )
         cluster = [new] + [s for eid in joined for s in by_event[eid]]
+        if len(joined) == 1 and merge.event_id(cluster) == joined[0]:
+            # The usual case: one more report of a known event. Add its source and refresh
+            # the event row instead of rewriting every source of a much-reported event.
+            self._write_event(conn, cluster, only_new=new)
+            return True
         if joined:
             for table in (event_sources, event_participants, events):
                 col = table.c.event_id if table is not events else table.c.id
@@ -449,7 +454,10 @@ class Store:
         self._write_event(conn, cluster)
         return bool(joined)
 
-    def _write_event(self, conn: Connection, cluster: list[merge.Source]) -> None:
+    def _write_event(
+        self, conn: Connection, cluster: list[merge.Source], only_new: merge.Source | None = None
+    ) -> None:
+        """Write a merged event; with `only_new`, the event exists and gains that one source."""
         row = merge.summarize(cluster)
         participants = row.pop("participants")
         objects = sorted({e for r, e in participants if r in merge.OBJECT_ROLES})
@@ -464,12 +472,14 @@ class Store:
                 .order_by(aliases.c.alias)
             ).scalars()
         row["systems"] = " | ".join(dict.fromkeys(names)) or None
-        conn.execute(events.insert(), row)
-        if participants:
-            conn.execute(
-                event_participants.insert(),
-                [{"event_id": row["id"], "role": r, "entity_id": e} for r, e in participants],
-            )
+        part_rows = [{"event_id": row["id"], "role": r, "entity_id": e} for r, e in participants]
+        if only_new is not None:
+            conn.execute(update(events).where(events.c.id == row["id"]).values(row))
+            self._insert(conn, event_participants, part_rows)
+        else:
+            conn.execute(events.insert(), row)
+            if part_rows:
+                conn.execute(event_participants.insert(), part_rows)
         conn.execute(
             event_sources.insert(),
             [
@@ -478,7 +488,7 @@ class Store:
                     "event_id": row["id"],
                     "local_json": json.dumps(s.event, ensure_ascii=False, sort_keys=True),
                 }
-                for s in cluster
+                for s in ([only_new] if only_new is not None else cluster)
             ],
         )
 

@@ -1,0 +1,80 @@
+"""Benchmark: ingest documents/s and peak memory at 1,000 and 10,000 documents (SQLite).
+
+The corpus recombines sentences of the shipped sample reports, so the text looks like
+the reports armsgraph reads. Each size runs in a fresh subprocess; its peak RSS is read
+from getrusage(RUSAGE_CHILDREN). Prints figures only.
+
+    python bench/ingest.py            # 1,000 and 10,000
+    python bench/ingest.py 2000       # other sizes
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "armsgraph" / "data" / "samples"
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+
+CHILD = """
+import sys, time, resource
+from armsgraph.store.store import Store
+from armsgraph.store.pipeline import ingest
+store = Store(sys.argv[2])
+t = time.perf_counter()
+s = ingest(store, [sys.argv[1]], workers=int(sys.argv[3]))
+dt = time.perf_counter() - t
+print(s.new, s.unchanged, len(s.skipped), s.events_added, s.events_merged, dt)
+"""
+
+
+def sentences() -> list[str]:
+    out: list[str] = []
+    for f in sorted(SAMPLES.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out += [s.strip() for s in SENTENCE.split(json.loads(line)["text"]) if len(s.strip()) > 20]
+    if not out:
+        sys.exit(f"no sample reports in {SAMPLES}")
+    return out
+
+
+def corpus(n: int, path: Path, pool: list[str]) -> None:
+    rnd = random.Random(n)
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = " ".join(rnd.sample(pool, min(len(pool), rnd.randint(15, 35))))
+            day = f"20{rnd.randint(15, 25)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+            fh.write(json.dumps({"id": f"bench-{n}-{i}", "text": text, "published": day}) + "\n")
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    workers = 1
+    pool = sentences()
+    print(f"{len(pool)} sample sentences; workers={workers}")
+    print(f"{'documents':>10} {'seconds':>9} {'docs/s':>8} {'peak RSS MB':>12} {'events':>8} {'merged':>8}")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            src, db = Path(tmp) / "corpus.jsonl", Path(tmp) / "bench.db"
+            corpus(n, src, pool)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            out = subprocess.run([sys.executable, "-c", CHILD, str(src), str(db), str(workers)],
+                                 check=True, capture_output=True, text=True).stdout.split()
+            # ru_maxrss of children is the largest child so far: sizes run smallest first.
+            peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+            new, _unchanged, _skipped, added, merged, secs = int(out[0]), out[1], out[2], int(out[3]), int(out[4]), float(out[5])
+            print(f"{new:>10} {secs:>9.1f} {new / secs:>8.1f} {peak:>12.0f} {added:>8} {merged:>8}")
+
+
+if __name__ == "__main__":
+    t0 = time.perf_counter()
+    main()
+    print(f"total {time.perf_counter() - t0:.0f} s")
