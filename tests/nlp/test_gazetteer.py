@@ -65,7 +65,7 @@ def test_at_least_300_organizations_each_with_a_known_category(gaz: Gazetteer) -
     assert len(orgs) >= 300
     assert {e.category for e in orgs} <= {
         "company", "government_agency", "ministry", "armed_service", "research_institute",
-        "university", "shipyard", "international_organization",
+        "university", "shipyard", "international_organization", "armed_group", "media",
     }  # fmt: skip
     # only international bodies (and multinational companies) go without a country
     stateless = sorted(
