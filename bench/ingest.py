@@ -40,7 +40,11 @@ def sentences() -> list[str]:
     for f in sorted(SAMPLES.glob("*.jsonl")):
         for line in f.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                out += [s.strip() for s in SENTENCE.split(json.loads(line)["text"]) if len(s.strip()) > 20]
+                out += [
+                    s.strip()
+                    for s in SENTENCE.split(json.loads(line)["text"])
+                    if len(s.strip()) > 20
+                ]
     if not out:
         sys.exit(f"no sample reports in {SAMPLES}")
     return out
@@ -60,17 +64,30 @@ def main() -> None:
     workers = 1
     pool = sentences()
     print(f"{len(pool)} sample sentences; workers={workers}")
-    print(f"{'documents':>10} {'seconds':>9} {'docs/s':>8} {'peak RSS MB':>12} {'events':>8} {'merged':>8}")
+    print(
+        f"{'documents':>10} {'seconds':>9} {'docs/s':>8} {'peak RSS MB':>12} {'events':>8} {'merged':>8}"
+    )
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             src, db = Path(tmp) / "corpus.jsonl", Path(tmp) / "bench.db"
             corpus(n, src, pool)
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            out = subprocess.run([sys.executable, "-c", CHILD, str(src), str(db), str(workers)],
-                                 check=True, capture_output=True, text=True).stdout.split()
+            out = subprocess.run(
+                [sys.executable, "-c", CHILD, str(src), str(db), str(workers)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
             # ru_maxrss of children is the largest child so far: sizes run smallest first.
             peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-            new, _unchanged, _skipped, added, merged, secs = int(out[0]), out[1], out[2], int(out[3]), int(out[4]), float(out[5])
+            new, _unchanged, _skipped, added, merged, secs = (
+                int(out[0]),
+                out[1],
+                out[2],
+                int(out[3]),
+                int(out[4]),
+                float(out[5]),
+            )
             print(f"{new:>10} {secs:>9.1f} {new / secs:>8.1f} {peak:>12.0f} {added:>8} {merged:>8}")
 
 
