@@ -25,7 +25,7 @@ def extractions():
         for line in fh:
             rec = json.loads(line)
             doc = Document(text=rec["text"], id=rec["id"], url=rec.get("url"), title=rec.get("title"),
-                           published=rec.get("published"))
+                           published=rec.get("published"), meta={"publisher": rec.get("publisher")})
             out.append(extractor.extract(doc))
     return out
 

@@ -114,6 +114,7 @@ class EventExtractor:
         self.determiners = set(lex["determiners"])
         self.event_anaphors = set(lex["event_anaphors"])
         self.pronouns = set(lex["subject_pronouns"])
+        self.first_person = set(lex.get("first_person", []))
         self.statistic_verbs = lex.get("statistic_verbs", [])
         self.lex_matcher.add("observer_verbs", [nlp.make_doc(p) for p in lex.get("observer_verbs", [])])
 
@@ -178,7 +179,10 @@ class EventExtractor:
             if ent.start in consumed or ent.start_char < history.skip_before:
                 continue
             if ent.label_ in THING_LABELS:
-                things.append((ent.start, ent.end, self._entity_for(ent, registry)))
+                tid = self._entity_for(ent, registry)
+                if ent.end < len(doc) and doc[ent.end].norm_ in ("program", "programme", "project"):
+                    history.program_like.add(tid)  # "the F-35 program" names a program
+                things.append((ent.start, ent.end, tid))
                 continue
             if ent.label_ not in ACTOR_LABELS:
                 continue
@@ -248,6 +252,13 @@ class EventExtractor:
                 actors.append(Actor(s, e, history.last_countries(2), slot, kind="group"))
         for i in range(lo, hi):
             low = doc[i].norm_
+            if history.speaker and low in self.first_person and doc[i].text != "US" \
+                    and not any(a.start <= i < a.end for a in actors):
+                slot, _ = self._slot_before(doc, i, lo, actors)
+                if low in ("our", "ours") and i + 1 < hi and doc[i + 1].norm_ in ("two", "countries", "nations"):
+                    continue  # "our two countries" is a group anaphor
+                actors.append(Actor(i, i + 1, [history.speaker], "poss" if low == "our" and slot == "bare" else slot))
+                continue
             if low in self.pronouns and not any(a.start <= i < a.end for a in actors):
                 slot, _ = self._slot_before(doc, i, lo, actors)
                 kind = "possessive_pronoun" if low in ("its", "their") else "pronoun"
@@ -273,6 +284,7 @@ class EventExtractor:
     def extract(self, document: Document, doc: Doc) -> Extraction:
         registry: dict[str, Entity] = {}
         state = DocState(self.gaz)
+        state.speaker = self._speaker(document, doc, registry)
         span = document.meta.get("dateline_span") if document.meta else None
         dateline_end = int(span[1]) if span else _dateline_end(doc)
         state.skip_before = dateline_end
@@ -351,6 +363,24 @@ class EventExtractor:
         used.update(f.subject for f in facts)
         entities = [e for e in registry.values() if e.mentions or e.id in used]
         return Extraction(document=document, entities=entities, events=events, facts=facts)
+
+    def _speaker(self, document: Document, doc: Doc, registry: dict[str, Entity]) -> str | None:
+        """The country behind "we" and "our" in an official release: its publisher's, else its dateline's."""
+        publisher = (document.meta or {}).get("publisher")
+        candidates = []
+        if publisher:
+            candidates.extend(self.nlp(str(publisher)).ents)
+        end = _dateline_end(doc)
+        candidates.extend(e for e in doc.ents if e.end_char <= end)
+        for ent in candidates:
+            entry = self.gaz.get(ent.id_)
+            if entry is not None and entry.type in ("country", "organization") and entry.category != "media":
+                country = entry.country or (ent.id_.split(":", 1)[1] if entry.type == "country" else None)
+                if country and entry.category not in ("company",):
+                    cid = f"country:{country}"
+                    self._ensure_entity(cid, registry)
+                    return cid
+        return None
 
     def _lex_spans(self, doc: Doc) -> dict:
         out: dict = {"institutions": {}, "government_of": {}, "group_anaphors_list": []}
@@ -453,7 +483,7 @@ class EventExtractor:
         seen: set[str] = set()
         roles = [(r, e) for r, e in roles if not (e in seen or seen.add(e))]
         thing_ids = list(dict.fromkeys(t[2] for t in things))
-        if not self._needs_met(rule, thing_ids, roles, clause, doc, registry):
+        if not self._needs_met(rule, thing_ids, roles, clause, doc, registry, state.program_like):
             return None
         status, cue = self.status.decide(doc, trig.start, trig.end, clause, spec)
         draft = Draft(type=rule.type, status=status, status_cue=cue, roles=roles, things=thing_ids,
@@ -471,8 +501,10 @@ class EventExtractor:
         state.drafts.append(draft)
         return draft
 
-    def _needs_met(self, rule: TriggerRule, thing_ids, roles, clause, doc, registry) -> bool:
+    def _needs_met(self, rule: TriggerRule, thing_ids, roles, clause, doc, registry, program_like=()) -> bool:
         types = {self.gaz.get(t).type if self.gaz.get(t) else "weapon_system" for t in thing_ids}
+        if any(t in program_like for t in thing_ids):
+            types.add("program")
         for need in rule.needs:
             if need == "system" and "weapon_system" not in types and "program" not in types:
                 return False
@@ -772,6 +804,8 @@ class DocState:
         self.last_subject: list[str] = []
         self.drafts: list[Draft] = []
         self.dateline_country: str | None = None
+        self.speaker: str | None = None  # the country behind "we" in an official release
+        self.program_like: set[str] = set()  # systems written as programs ("the F-35 program")
         self.skip_before = 0
 
     def note_country(self, ent: Entity | None) -> None:
