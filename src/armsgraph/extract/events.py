@@ -117,6 +117,7 @@ class EventExtractor:
         self.first_person = set(lex.get("first_person", []))
         self.statistic_verbs = lex.get("statistic_verbs", [])
         self.lex_matcher.add("observer_verbs", [nlp.make_doc(p) for p in lex.get("observer_verbs", [])])
+        self.lex_matcher.add("mediation", [nlp.make_doc(p) for p in lex.get("mediation", [])])
 
     # ----------------------------------------------------------------- entities
     def _entity_for(self, ent: SpacySpan, registry: dict[str, Entity], country_hint: str | None = None) -> str:
@@ -257,7 +258,8 @@ class EventExtractor:
                 slot, _ = self._slot_before(doc, i, lo, actors)
                 if low in ("our", "ours") and i + 1 < hi and doc[i + 1].norm_ in ("two", "countries", "nations"):
                     continue  # "our two countries" is a group anaphor
-                actors.append(Actor(i, i + 1, [history.speaker], "poss" if low == "our" and slot == "bare" else slot))
+                actors.append(Actor(i, i + 1, [history.speaker], "poss" if low == "our" and slot == "bare" else slot,
+                                    kind="speaker"))
                 continue
             if low in self.pronouns and not any(a.start <= i < a.end for a in actors):
                 slot, _ = self._slot_before(doc, i, lo, actors)
@@ -265,9 +267,14 @@ class EventExtractor:
                 actors.append(Actor(i, i + 1, [], slot if kind == "pronoun" else "pronoun_poss", kind=kind))
         # "The United States welcomes the ceasefire": a subject followed by a reaction verb only observes.
         observers = lex_spans.get("observer_starts", set())
+        mediation = lex_spans.get("mediation_starts", set())
         for a in actors:
             if a.slot == "bare" and any(j in observers for j in range(a.end, min(a.end + 3, hi))):
                 a.slot = "observer"
+            # "Egypt's role in mediating", "brokered by Qatar": a mediator is not a party.
+            if any(j in mediation for j in range(a.end, min(a.end + 5, hi))) or (
+                    a.slot == "by" and any(j in mediation for j in range(max(lo, a.start - 3), a.start))):
+                a.slot = "mediator"
         actors.sort(key=lambda a: a.start)
         return actors, things
 
@@ -354,6 +361,9 @@ class EventExtractor:
                     d.comments.extend(refusals)
             drafts.extend(sent_drafts)
             facts.extend(self._facts(sent, registry, text))
+        for d in drafts:  # countries reached through "both countries" or the speaker
+            for _, eid in d.roles:
+                self._ensure_entity(eid, registry)
         for ent in doc.ents:  # every name found becomes an entity, actor or not
             if ent.start_char >= dateline_end and (ent.id_ not in registry or not any(
                     m.start == ent.start_char for m in registry[ent.id_].mentions)):
@@ -391,6 +401,8 @@ class EventExtractor:
                 out["institutions"][sp.start] = sp.end
             elif key == "government_of":
                 out["government_of"][sp.end] = sp.start
+            elif key == "mediation":
+                out.setdefault("mediation_starts", set()).add(sp.start)
             elif key == "observer_verbs":
                 out.setdefault("observer_starts", set()).add(sp.start)
             elif key == "group_anaphors":
@@ -462,8 +474,11 @@ class EventExtractor:
         spec = self.onto.types[rule.type]
         passive = self._passive(doc, trig)
         roles: list[tuple[str, str]] = []
+        family = set(self.onto.lexicon.get("conflict_family", []))
         for a in actors:
             slot = a.slot
+            if a.kind == "speaker" and rule.type in family:
+                continue  # a government's statement on a conflict speaks of others' fighting
             if slot == "bare":
                 slot = ("subj_pass" if passive else "subj") if a.start < trig.start else "obj"
             elif slot == "pronoun_poss":
