@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-
 pytestmark = pytest.mark.browser
 
 # A DSCA-style notification, the kind of report the extractor reads (not in the samples).
@@ -103,7 +102,7 @@ def test_event_page_highlights_the_evidence_in_its_paragraph(server, page, shot)
         "https://eg.usembassy.gov/united-states-delivers-four-f-16-fighter-jets-egyptian-armed-forces/"
     )
     roles = page.inner_text("dl.roles")
-    assert re.search(r"buyer\s+Egypt", roles, re.I) and re.search(r"seller\s+United States", roles, re.I)
+    assert re.search(r"buyer\s+Egypt", roles, re.IGNORECASE) and re.search(r"seller\s+United States", roles, re.IGNORECASE)
     assert "completed" in page.inner_text("ol.history")
     kv = page.inner_text("dl.kv")
     assert "four" in kv and "2015-10-29" in kv
@@ -166,7 +165,9 @@ def test_map_shades_countries_of_the_filter(server, page, shot):
 
 def test_upload_with_the_token_adds_its_events(server, page, shot):
     page.goto(server.url + "/events?actor=Morocco")
-    assert rows(page) == []
+    # Another test may have stored the same sale from another report: then the upload adds
+    # a source to it rather than a new event. Either way the sources of Morocco grow.
+    before = sum(int(r["sources"]) for r in rows(page))
     page.goto(server.url + "/upload")
     shot(page, "upload")
     page.fill("input[name=token]", server.token)
@@ -182,7 +183,8 @@ def test_upload_with_the_token_adds_its_events(server, page, shot):
     shot(page, "uploaded")
     page.goto(server.url + "/events?actor=Morocco")
     found = rows(page)
-    assert found and found[0]["reported"] == "2019-03-25"
+    assert sum(int(r["sources"]) for r in found) == before + 1
+    assert "2019-03-25" in {r["reported"] for r in found}
     no_problems(page)
 
 

@@ -1,1 +1,88 @@
-"""CLI verbs: spark (to be filled)."""
+"""CLI verb: `spark` (the extraction as a PySpark job; the work is in armsgraph.scale.spark)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from armsgraph.cli.app import app
+from armsgraph.errors import ArmsgraphError
+
+
+@app.command("spark")
+def spark_cmd(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="WARC, JSON Lines or Parquet files, directories or globs; local paths or "
+            "Hadoop filesystem URLs (hdfs://, s3a://).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Directory for the Parquet tables.")
+    ],
+    master: Annotated[
+        str | None,
+        typer.Option(help="Spark master, e.g. local[2], yarn, k8s://https://host:443."),
+    ] = "local[*]",
+    input_format: Annotated[
+        str | None,
+        typer.Option("--format", help="Input format: warc, jsonl or parquet (default: by name)."),
+    ] = None,
+    jdbc_url: Annotated[
+        str | None,
+        typer.Option(
+            "--jdbc-url",
+            help="Also add the documents to this store (postgresql://user@host/db); "
+            "its events merge with those stored already.",
+        ),
+    ] = None,
+    partitions: Annotated[
+        int | None, typer.Option(help="Partitions for extraction (default: 2 per core).")
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for inputs that carry none.")
+    ] = None,
+    gazetteer: Annotated[
+        list[Path] | None,
+        typer.Option("--gazetteer", "-g", help="Extra gazetteer file; repeat for several."),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="An installed spaCy model to use besides the rules.")
+    ] = None,
+) -> None:
+    r"""Extract events from a large corpus with PySpark and write Parquet tables
+    (documents, entities, events, participants, evidence, facts, errors) partitioned by
+    publication month. Needs `pip install 'armsgraph\[spark]'` and Java 17.
+
+    Example: armsgraph spark crawl/*.warc.gz news.jsonl --output out/ --master local[2]
+    """
+    from armsgraph.scale import spark as job
+
+    try:
+        job.require_pyspark()
+        job.check_inputs(inputs, input_format)  # before Spark's slow start
+        session = job.spark_session(master)
+        try:
+            result = job.run(
+                session,
+                inputs,
+                output,
+                input_format=input_format,
+                partitions=partitions,
+                jdbc_url=jdbc_url,
+                published=published,
+                extractor_options={
+                    "gazetteer_files": tuple(str(g) for g in gazetteer or ()),
+                    "model": model,
+                },
+            )
+        finally:
+            session.stop()
+    except ArmsgraphError as exc:
+        typer.echo(f"error: {exc.one_line()}", err=True)
+        raise typer.Exit(2) from exc
+    job.report(result, out=typer.echo)

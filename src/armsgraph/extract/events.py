@@ -36,6 +36,7 @@ from armsgraph.nlp.time import find_times, resolve_time
 ACTOR_LABELS = {"COUNTRY", "ORG"}
 THING_LABELS = {"SYSTEM", "PROGRAM"}
 PREPOSITIONS = {"to", "for", "in", "with", "from", "by", "between", "of", "at", "on", "against", "through"}
+PREPOSITION_ALIASES = {"into": "to", "towards": "to", "toward": "to", "alongside": "with", "amid": "in", "within": "in"}
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
 IRREGULAR_PARTICIPLES = {"sold", "bought", "built", "made", "struck", "given", "taken", "won"}
 DEMONYM_ENDINGS = ("ish", "ese", "ian", "ean", "ani", "i", "ic", "ch", "an")
@@ -163,6 +164,8 @@ class EventExtractor:
             i -= 1
         if i >= lo and doc[i].norm_ in PREPOSITIONS:
             return doc[i].norm_, start
+        if i >= lo and doc[i].norm_ in PREPOSITION_ALIASES:
+            return PREPOSITION_ALIASES[doc[i].norm_], start
         if i >= lo and doc[i].norm_ in ("and", ",", "&", "or") and actors:
             prev = actors[-1]
             if prev.end >= i - 1 and prev.end <= i + 1:

@@ -431,6 +431,10 @@ def systems_text(objects: Iterable[tuple[str, list[str]]]) -> str | None:
     return " | ".join(dict.fromkeys(names)) or None
 
 
+def _systems(ids: Iterable[str], names: dict[str, tuple[str, list[str]]]) -> str | None:
+    return systems_text(names[i] for i in ids if i in names)
+
+
 # -- table schemas -------------------------------------------------------------------------
 
 _S, _I, _F, _A = "string", "long", "double", "array<string>"
@@ -534,8 +538,6 @@ def run(
     from pyspark import StorageLevel
 
     started = time.monotonic()
-    if not inputs:
-        raise ArmsgraphError("no input given", hint="name WARC, JSON Lines or Parquet files")
     if published:
         from armsgraph.ingest.common import normalize_date
 
@@ -547,11 +549,7 @@ def run(
                 hint="give a date such as 2024-11-25",
             )
         published = norm
-    kinds = [format_of(p, input_format) for p in inputs]
-    for path in inputs:
-        local = _local_path(path)
-        if local is not None and not any(c in local for c in "*?[") and not os.path.exists(local):
-            raise ArmsgraphError("no such file or directory", where=path, hint="check the path")
+    kinds = check_inputs(inputs, input_format)
     sc = spark.sparkContext
     n_parts = partitions or max(2, sc.defaultParallelism * 2)
     options = dict(extractor_options or {})
@@ -587,13 +585,13 @@ def run(
     # 3. extract, once; every table below reads the persisted records.
     records = docs.mapPartitions(extract_partition(options)).persist(StorageLevel.MEMORY_AND_DISK)
     ok = records.filter(lambda r: r["kind"] == "doc")
-    errors = read_errors.union(records.filter(lambda r: r["kind"] == "error").map(lambda r: r["error"]))
+    errors = read_errors.union(
+        records.filter(lambda r: r["kind"] == "error").map(lambda r: r["error"])
+    )
 
     # 4. entities and merged events
     entities = (
-        ok.flatMap(
-            lambda r: [{**e, "order": r["order"], "n_documents": 1} for e in r["entities"]]
-        )
+        ok.flatMap(lambda r: [{**e, "order": r["order"], "n_documents": 1} for e in r["entities"]])
         .map(lambda e: (e["id"], e))
         .reduceByKey(combine_entities, numPartitions=n_parts)
         .values()
@@ -605,19 +603,17 @@ def run(
         .flatMap(merge_group)
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    names = entities.map(lambda e: (e["id"], (e["name"], e["aliases"])))
-    systems = (
-        merged.flatMap(lambda m: [(o, m["event"]["id"]) for o in m["objects"]])
-        .join(names)
-        .map(lambda kv: (kv[1][0], kv[1][1]))
-        .groupByKey()
-        .mapValues(systems_text)
+    # Systems and programs are few next to documents and events (the gazetteer's entries
+    # plus unknown names), so their names travel to every worker rather than through joins.
+    wanted = sc.broadcast(set(merged.flatMap(lambda m: m["objects"]).distinct().collect()))
+    objects = sc.broadcast(
+        dict(
+            entities.filter(lambda e: e["id"] in wanted.value)
+            .map(lambda e: (e["id"], (e["name"], e["aliases"])))
+            .collect()
+        )
     )
-    events = (
-        merged.map(lambda m: (m["event"]["id"], m["event"]))
-        .leftOuterJoin(systems)
-        .map(lambda kv: {**kv[1][0], "systems": kv[1][1]})
-    )
+    events = merged.map(lambda m: {**m["event"], "systems": _systems(m["objects"], objects.value)})
 
     # 5. write
     tables = {
@@ -636,6 +632,7 @@ def run(
         if name in PARTITIONED:
             writer = writer.partitionBy("published_month")
         writer.parquet(f"{out}/{name}")
+        print("TIMING", name, time.monotonic() - started, flush=True)
 
     result = JobResult(output=out)
     result.documents = ok.count()
@@ -651,8 +648,22 @@ def run(
         result.stored = write_store(spark, out, jdbc_url)
     for rdd in (items, records, entities, merged):
         rdd.unpersist()
+    wanted.destroy()
+    objects.destroy()
     result.seconds = time.monotonic() - started
     return result
+
+
+def check_inputs(inputs: Sequence[str], input_format: str | None = None) -> list[str]:
+    """The format of each input; an ArmsgraphError for an unknown format or a missing local path."""
+    if not inputs:
+        raise ArmsgraphError("no input given", hint="name WARC, JSON Lines or Parquet files")
+    kinds = [format_of(p, input_format) for p in inputs]
+    for path in inputs:
+        local = _local_path(path)
+        if local is not None and not any(c in local for c in "*?[") and not os.path.exists(local):
+            raise ArmsgraphError("no such file or directory", where=path, hint="check the path")
+    return kinds
 
 
 def _parquet_items(spark: Any, index: int, path: str, published: str | None) -> Any:
@@ -665,7 +676,11 @@ def _parquet_items(spark: Any, index: int, path: str, published: str | None) -> 
             where=path,
             hint=f"it has {', '.join(df.columns) or 'no columns'}; give text and optionally id, url, title, published",
         )
-    cols = [F.col(c).cast("string").alias(c) for c in ("text", "id", "url", "title", "published") if c in df.columns]
+    cols = [
+        F.col(c).cast("string").alias(c)
+        for c in ("text", "id", "url", "title", "published")
+        if c in df.columns
+    ]
     df = df.select(
         *cols,
         F.input_file_name().alias("_file"),
@@ -687,8 +702,7 @@ def write_store(spark: Any, output: str, url: str) -> int:
 
     from armsgraph.store.store import Store, extraction_from_json
 
-    if url.startswith("jdbc:"):
-        url = url[len("jdbc:") :]
+    url = url.removeprefix("jdbc:")
     df = spark.read.parquet(f"{output}/documents").orderBy("published", "id")
     n = 0
     with Store(url) as store:
@@ -717,15 +731,26 @@ def parser() -> argparse.ArgumentParser:
         description="Extract arms-trade events from WARC, JSON Lines or Parquet with PySpark.",
         epilog="example: spark-submit src/armsgraph/scale/spark.py 's3a://bucket/cc-news/*.warc.gz' --output s3a://bucket/armsgraph/",
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories or globs, local or any Hadoop filesystem URL")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="files, directories or globs, local or any Hadoop filesystem URL",
+    )
     p.add_argument("--output", required=True, help="directory for the Parquet tables")
     p.add_argument("--master", help="Spark master (default: from spark-submit, else local[*])")
     p.add_argument("--format", choices=FORMATS, help="input format (default: by file name)")
-    p.add_argument("--jdbc-url", help="also store the documents in this database (postgresql://...)")
+    p.add_argument(
+        "--jdbc-url", help="also store the documents in this database (postgresql://...)"
+    )
     p.add_argument("--partitions", type=int, help="partitions for extraction (default: 2 per core)")
     p.add_argument("--published", help="publication date for inputs that carry none")
-    p.add_argument("--gazetteer", action="append", default=[], help="extra gazetteer file (repeatable)")
-    p.add_argument("--model", help="installed spaCy model to use instead of the rules-only pipeline")
+    p.add_argument(
+        "--gazetteer", action="append", default=[], help="extra gazetteer file (repeatable)"
+    )
+    p.add_argument(
+        "--model", help="installed spaCy model to use instead of the rules-only pipeline"
+    )
     return p  # fmt: skip
 
 
@@ -748,6 +773,8 @@ def report(result: JobResult, out: Callable[[str], Any] = print) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        require_pyspark()
+        check_inputs(args.inputs, args.format)  # before Spark's slow start
         spark = spark_session(args.master)
         try:
             result = run(
@@ -774,6 +801,6 @@ __all__ = ["FORMATS", "JobResult", "format_of", "main", "month_of", "run", "spar
 
 if __name__ == "__main__":
     # Run through the installed module so that Spark pickles its functions by reference.
-    from armsgraph.scale import spark as _module
+    import importlib
 
-    sys.exit(_module.main())
+    sys.exit(importlib.import_module("armsgraph.scale.spark").main())

@@ -265,6 +265,15 @@ class IngestRequest(BaseModel):
     published: str | None = Field(None, max_length=40, description="Publication date (any common form).")
 
 
+class Problem(BaseModel):
+    """Why a request was refused."""
+
+    detail: str
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "No such id"}}
+
+
 class _Uploader:
     """Builds the extraction pipeline once, on first upload, and serializes uploads."""
 
@@ -280,18 +289,18 @@ class _Uploader:
         text = (req.text or "").strip()
         url = (req.url or "").strip()
         if bool(text) == bool(url):
-            raise HTTPException(422, "give either the text of a report or a URL, not both")
+            raise HTTPException(400, "give either the text of a report or a URL, not both")
         if url:
             if not safe_url(url):
-                raise HTTPException(422, "the URL must start with http:// or https://")
+                raise HTTPException(400, "the URL must start with http:// or https://")
             docs = list(iter_documents([url], published=req.published))
         else:
             docs = [text_document(text.encode("utf-8"), "upload", published=req.published)]
         doc = docs[0] if docs else None
         if doc is None:
-            raise HTTPException(422, "nothing to ingest at that URL")
+            raise HTTPException(400, "nothing to ingest at that URL")
         if isinstance(doc, ArmsgraphError):
-            raise HTTPException(422, doc.one_line())
+            raise HTTPException(400, doc.one_line())
         assert isinstance(doc, Document)
         if req.title and req.title.strip():
             doc = replace(doc, title=req.title.strip())
@@ -512,7 +521,7 @@ def create_app(
                 store, IngestRequest(text=text or None, url=url or None, title=title or None, published=published or None)
             )
         except HTTPException as err:
-            return render(request, "upload.html", 422, error=err.detail, form=form)
+            return render(request, "upload.html", err.status_code, error=err.detail, form=form)
         return RedirectResponse(f"/documents/{quote(out['document_id'], safe=':@')}?{urlencode({'uploaded': out['status']})}", 303)
 
     # -- JSON API ---------------------------------------------------------------------------
@@ -535,7 +544,7 @@ def create_app(
         with store.connect() as conn:
             return {"total": queries.count_events(conn, ef), "events": queries.events(conn, ef)}
 
-    @app.get("/api/events/{event_id:path}", tags=["events"])
+    @app.get("/api/events/{event_id:path}", tags=["events"], responses=NOT_FOUND)
     def api_event(event_id: str) -> dict[str, Any]:
         """One event with every source, its evidence spans and its status history."""
         with store.connect() as conn:
@@ -556,7 +565,7 @@ def create_app(
         with store.connect() as conn:
             return queries.actors(conn, q=q or None, type=type or None, country=country or None, limit=limit, offset=offset)
 
-    @app.get("/api/actors/{entity_id:path}", tags=["actors"])
+    @app.get("/api/actors/{entity_id:path}", tags=["actors"], responses=NOT_FOUND)
     def api_actor(entity_id: str) -> dict[str, Any]:
         """One entity with its events, facts and partners."""
         with store.connect() as conn:
@@ -565,7 +574,7 @@ def create_app(
             raise HTTPException(404, f"no actor {entity_id}")
         return a
 
-    @app.get("/api/documents/{document_id:path}", tags=["documents"])
+    @app.get("/api/documents/{document_id:path}", tags=["documents"], responses=NOT_FOUND)
     def api_document(document_id: str) -> dict[str, Any]:
         """One stored document with its text, mentions and event evidence."""
         with store.connect() as conn:
@@ -613,7 +622,15 @@ def create_app(
         ]
         return {"total": total, "truncated": total > MAP_LIMIT, "countries": countries}
 
-    @app.post("/api/ingest", tags=["store"], status_code=201)
+    @app.post(
+        "/api/ingest",
+        tags=["store"],
+        status_code=201,
+        responses={
+            400: {"model": Problem, "description": "Neither or both of text and url, or an unreadable URL"},
+            403: {"model": Problem, "description": "Read-only server, or a wrong or missing write token"},
+        },
+    )
     def api_ingest(
         req: IngestRequest,
         x_write_token: Annotated[str | None, Header(max_length=500)] = None,
@@ -639,4 +656,4 @@ def _version() -> str:
         return "0"
 
 
-__all__ = ["create_app", "is_loopback", "paragraph_segments", "safe_url", "WRITE_TOKEN_ENV"]
+__all__ = ["WRITE_TOKEN_ENV", "create_app", "is_loopback", "paragraph_segments", "safe_url"]
