@@ -10,7 +10,8 @@ from spacy.util import filter_spans
 
 from armsgraph.extract.ontology import Ontology
 
-RIGHT_REACH = 8  # tokens after the trigger where a cue still speaks of it ("a ceasefire ... after")
+RIGHT_REACH = 8
+MODALS = {"will", "would", "could", "might", "shall", "'ll"}  # tokens after the trigger where a cue still speaks of it ("a ceasefire ... after")
 
 
 class StatusTagger:
@@ -41,6 +42,9 @@ class StatusTagger:
         near = [(s, e, i) for s, e, i in in_clause if self.cues[i].strong and abs(s - t_start) <= 6]
         if near:
             return self.cues[near[0][2]].status, True
+        # "will be delivered", "would assemble": the future speaks louder than the verb's own tense.
+        if any(doc[j].norm_ in MODALS for j in range(max(lo, t_start - 3), t_start)):
+            return "proposed", True
         if spec.get("status_from") != "after":
             left = [(s, e, i) for s, e, i in in_clause if s <= t_end - 1 and s < t_end and e <= t_end + 2]
             if left:

@@ -632,7 +632,6 @@ def run(
         if name in PARTITIONED:
             writer = writer.partitionBy("published_month")
         writer.parquet(f"{out}/{name}")
-        print("TIMING", name, time.monotonic() - started, flush=True)
 
     result = JobResult(output=out)
     result.documents = ok.count()
