@@ -633,16 +633,24 @@ def run(
             writer = writer.partitionBy("published_month")
         writer.parquet(f"{out}/{name}")
 
+    # Counts from the written files: Parquet footers hold them, no Python stage runs again.
+    def written(name: str) -> Any:
+        return spark.read.parquet(f"{out}/{name}")
+
     result = JobResult(output=out)
-    result.documents = ok.count()
-    result.n_errors = errors.count()
-    result.errors = errors.take(max_errors_shown)
-    result.entities = entities.count()
-    counts = merged.map(lambda m: (1, int(m["event"]["n_sources"] > 1))).reduce(
-        lambda a, b: (a[0] + b[0], a[1] + b[1])
-    ) if not merged.isEmpty() else (0, 0)  # fmt: skip
-    result.events, result.merged_events = counts
-    result.duplicates = items.filter(lambda t: t[0] == "doc").count() - docs.count()
+    read = items.map(lambda t: t[0]).countByValue()
+    result.documents = written("documents").count()
+    result.entities = written("entities").count()
+    ev = written("events")
+    result.events = ev.count()
+    result.merged_events = ev.filter("n_sources > 1").count()
+    err = written("errors")
+    result.n_errors = err.count()
+    result.errors = [
+        (r["where"], r["message"], r["hint"]) for r in err.limit(max_errors_shown).collect()
+    ]
+    failed = result.n_errors - read.get("error", 0)  # documents the extractor failed on
+    result.duplicates = read.get("doc", 0) - result.documents - failed
     if jdbc_url:
         result.stored = write_store(spark, out, jdbc_url)
     for rdd in (items, records, entities, merged):
