@@ -46,6 +46,13 @@ def test_api_filters_events(readonly_server):
     assert httpx.get(url + "/api/events", params={"since": "last week"}).status_code == 422
 
 
+def test_a_bad_filter_gets_a_page_naming_the_parameter(readonly_server):
+    r = httpx.get(readonly_server.url + "/events", params={"since": "last week", "limit": "0"})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "since: use a date like 2024, 2024-06 or 2024-06-30" in r.text
+    assert "limit: Input should be greater than or equal to 1" in r.text
+
+
 def test_api_network_and_map(readonly_server):
     url = readonly_server.url
     net = httpx.get(url + "/api/network", params={"actor": "country:PAK"}).json()

@@ -30,8 +30,13 @@ class FoundAttribution:
     token_start: int  # where the attribution phrase begins: the claim's clause ends there
 
 
+_ATTRIBUTION_WORDS = ("according", "said", "says", "told", "announced", "stated")
+
+
 def find_attribution(sent: SpacySpan) -> FoundAttribution | None:
     text = sent.text
+    if not any(w in text for w in _ATTRIBUTION_WORDS):
+        return None
     m = _ACCORDING.search(text)
     if m:
         cut_char = sent.start_char + m.start()
@@ -55,9 +60,15 @@ def _token_at(sent: SpacySpan, char: int) -> int:
     return sent.end
 
 
+_REFUSAL_WORDS = ("comment", "respond", "reached")
+
+
 def find_refusals(sent: SpacySpan) -> list[Comment]:
     out = []
-    for m in _REFUSAL.finditer(sent.text):
+    text = sent.text
+    if not any(w in text for w in _REFUSAL_WORDS):
+        return out
+    for m in _REFUSAL.finditer(text):
         src = _LEAD_WORDS.sub("", m.group("src").strip())
         if not src:
             continue

@@ -112,6 +112,7 @@ class EventExtractor:
         self.breaks = sorted((tuple(nlp.make_doc(b).to_array("NORM").tolist()) for b in lex["clause_breaks"]),
                              key=len, reverse=True)
         self.break_norms = [[nlp.vocab.strings[n] for n in b] for b in self.breaks]
+        self.break_firsts = {b[0] for b in self.break_norms}
         self.determiners = set(lex["determiners"])
         self.event_anaphors = set(lex["event_anaphors"])
         self.pronouns = set(lex["subject_pronouns"])
@@ -145,7 +146,11 @@ class EventExtractor:
         norms = [t.norm_ for t in sent]
         cuts = [0]
         i = 0
+        firsts = self.break_firsts
         while i < len(norms):
+            if norms[i] not in firsts:
+                i += 1
+                continue
             for b in self.break_norms:
                 if norms[i : i + len(b)] == b:
                     if i > 0:
@@ -177,7 +182,7 @@ class EventExtractor:
         """Actors and things (systems/programs) mentioned in tokens [lo, hi)."""
         actors: list[Actor] = []
         things: list[tuple[int, int, str]] = []
-        ents = [e for e in doc.ents if e.start >= lo and e.end <= hi]
+        ents = [e for e in history.ents if e.start >= lo and e.end <= hi]
         consumed: set[int] = set()
         for k, ent in enumerate(ents):
             if ent.start in consumed or ent.start_char < history.skip_before:
@@ -294,12 +299,13 @@ class EventExtractor:
     def extract(self, document: Document, doc: Doc) -> Extraction:
         registry: dict[str, Entity] = {}
         state = DocState(self.gaz)
+        state.ents = list(doc.ents)  # doc.ents builds new Span objects on every access
         state.speaker = self._speaker(document, doc, registry)
         span = document.meta.get("dateline_span") if document.meta else None
         dateline_end = int(span[1]) if span else _dateline_end(doc)
         state.skip_before = dateline_end
         if dateline_end:
-            for ent in doc.ents:
+            for ent in state.ents:
                 if ent.end_char <= dateline_end and ent.label_ == "COUNTRY":
                     state.dateline_country = ent.id_
         text = document.text
@@ -367,7 +373,7 @@ class EventExtractor:
         for d in drafts:  # countries reached through "both countries" or the speaker
             for _, eid in d.roles:
                 self._ensure_entity(eid, registry)
-        for ent in doc.ents:  # every name found becomes an entity, actor or not
+        for ent in state.ents:  # every name found becomes an entity, actor or not
             if ent.start_char >= dateline_end and (ent.id_ not in registry or not any(
                     m.start == ent.start_char for m in registry[ent.id_].mentions)):
                 self._entity_for(ent, registry)
@@ -675,6 +681,8 @@ class EventExtractor:
 
     def _facts(self, sent: SpacySpan, registry: dict[str, Entity], text: str) -> list[Fact]:
         out = []
+        if not any(ch.isdigit() for ch in sent.text):
+            return []
         systems = [e for e in sent.ents if e.label_ == "SYSTEM"]
         exporters = []
         for attribute, regex, unit in self.onto.fact_patterns:
@@ -824,6 +832,7 @@ class DocState:
         self.dateline_country: str | None = None
         self.speaker: str | None = None  # the country behind "we" in an official release
         self.program_like: set[str] = set()  # systems written as programs ("the F-35 program")
+        self.ents: list = []
         self.skip_before = 0
 
     def note_country(self, ent: Entity | None) -> None:

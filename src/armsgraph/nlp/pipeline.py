@@ -94,11 +94,14 @@ class GazetteerTagger:
                         continue
                     seen.add(key)
                     target = exact if is_exact else folded
-                    target.setdefault(entry.id, []).append(nlp.make_doc(variant))
-        for eid, docs in folded.items():
-            self.folded.add(eid, docs)
-        for eid, docs in exact.items():
-            self.exact.add(eid, docs)
+                    target.setdefault(entry.id, []).append(variant)
+        # Tokenizing the aliases in one batch is several times faster than one make_doc each.
+        for matcher, table in ((self.folded, folded), (self.exact, exact)):
+            ids = list(table)
+            flat = [a for eid in ids for a in table[eid]]
+            docs = iter(nlp.tokenizer.pipe(flat, batch_size=1000))
+            for eid in ids:
+                matcher.add(eid, [next(docs) for _ in table[eid]])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []

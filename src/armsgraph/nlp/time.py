@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 from armsgraph.model import TimeExpr
 
@@ -40,7 +41,19 @@ def _parse_date(text: str, base: date | None):
     return dateparser.parse(text, languages=["en"], settings=settings)
 
 
+@lru_cache(maxsize=4096)
+def _resolve_cached(text: str, kind: str, published: str | None) -> tuple[str | None, str | None]:
+    t = _resolve(text, kind, published)
+    return t.start, t.end
+
+
 def resolve_time(text: str, kind: str, published: str | None) -> TimeExpr:
+    """Resolve a time expression to a [start, end] date range where the publication date allows."""
+    start, end = _resolve_cached(text, kind, published)
+    return TimeExpr(text=text, start=start, end=end)
+
+
+def _resolve(text: str, kind: str, published: str | None) -> TimeExpr:
     """Resolve a time expression to a [start, end] date range where the publication date allows."""
     base = None
     if published:

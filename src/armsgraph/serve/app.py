@@ -21,6 +21,8 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, Form, Header, HTTPException, Query, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -370,13 +372,26 @@ def create_app(
         return HTMLResponse(html, status_code=status_code)
 
     def wants_html(request: Request) -> bool:
-        return not request.url.path.startswith(("/api/", "/openapi")) and "text/html" in request.headers.get("accept", "text/html")
+        # Pages answer errors as pages, the API and static files as JSON.
+        return not request.url.path.startswith(("/api/", "/openapi", "/static/"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if wants_html(request):
             return render(request, "error.html", exc.status_code, status=exc.status_code, message=exc.detail)
         return JSONResponse({"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if wants_html(request):
+            # One line per bad field, naming the query parameter to fix.
+            msg = "; ".join(
+                f"{'.'.join(str(x) for x in e['loc'][1:])}: "
+                + ("use a date like 2024, 2024-06 or 2024-06-30" if e["type"] == "string_pattern_mismatch" else e["msg"])
+                for e in exc.errors()
+            )
+            return render(request, "error.html", 422, status=422, message=msg)
+        return await request_validation_exception_handler(request, exc)
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> Response:
