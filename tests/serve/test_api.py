@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import http.server
 import threading
 from collections.abc import Iterator
@@ -11,6 +12,9 @@ import httpx
 import pytest
 
 from armsgraph.serve.app import is_loopback, paragraph_segments, safe_url
+
+# The first upload builds the NLP pipeline inside the server: allow it time on a busy machine.
+post = functools.partial(httpx.post, timeout=120)
 
 PAGES = ["/events", "/events?type=arms_sale&order=sources", "/actors", "/actors/country:EGY",
          "/network", "/map?status=completed", "/upload", "/documents/seed-turkiye-pakistan-drones"]
@@ -74,19 +78,19 @@ def test_script_in_stored_text_is_escaped_in_the_html(readonly_server, hostile):
 
 def test_ingest_api_needs_the_token(server, readonly_server):
     body = {"text": "Egypt signed a contract for 12 F-16 with the United States.", "title": "t"}
-    r = httpx.post(readonly_server.url + "/api/ingest", json=body)
+    r = post(readonly_server.url + "/api/ingest", json=body)
     assert r.status_code == 403 and "read-only" in r.json()["detail"]
-    r = httpx.post(server.url + "/api/ingest", json=body)
+    r = post(server.url + "/api/ingest", json=body)
     assert r.status_code == 403 and "write token" in r.json()["detail"]
-    r = httpx.post(server.url + "/api/ingest", json=body, headers={"X-Write-Token": "wrong"})
+    r = post(server.url + "/api/ingest", json=body, headers={"X-Write-Token": "wrong"})
     assert r.status_code == 403
-    r = httpx.post(server.url + "/api/ingest", json=body, headers={"Authorization": f"Bearer {server.token}"})
+    r = post(server.url + "/api/ingest", json=body, headers={"Authorization": f"Bearer {server.token}"})
     assert r.status_code == 201 and r.json()["status"] == "new"
     doc = httpx.get(server.url + "/api/documents/" + r.json()["document_id"]).json()
     assert doc["title"] == "t"
-    again = httpx.post(server.url + "/api/ingest", json=body, headers={"X-Write-Token": server.token})
+    again = post(server.url + "/api/ingest", json=body, headers={"X-Write-Token": server.token})
     assert again.json()["status"] == "unchanged"
-    bad = httpx.post(server.url + "/api/ingest", json={}, headers={"X-Write-Token": server.token})
+    bad = post(server.url + "/api/ingest", json={}, headers={"X-Write-Token": server.token})
     assert bad.status_code == 400 and "text" in bad.json()["detail"]
 
 
@@ -118,7 +122,7 @@ def report_site(tmp_path: Path) -> Iterator[str]:
 
 
 def test_ingest_by_url(server, report_site):
-    r = httpx.post(
+    r = post(
         server.url + "/api/ingest",
         json={"url": report_site + "/article.html", "published": "2019-03-25"},
         headers={"X-Write-Token": server.token},
@@ -127,12 +131,12 @@ def test_ingest_by_url(server, report_site):
     assert r.status_code == 201, r.text
     doc = httpx.get(server.url + "/api/documents/" + r.json()["document_id"]).json()
     assert "Government of Morocco" in doc["text"] and doc["url"] == report_site + "/article.html"
-    missing = httpx.post(
+    missing = post(
         server.url + "/api/ingest", json={"url": report_site + "/gone.html"},
         headers={"X-Write-Token": server.token}, timeout=60,
     )
     assert missing.status_code == 400 and "gone.html" in missing.json()["detail"]
-    refused = httpx.post(
+    refused = post(
         server.url + "/api/ingest", json={"url": "file:///etc/passwd"}, headers={"X-Write-Token": server.token}
     )
     assert refused.status_code == 400

@@ -50,9 +50,10 @@ def test_serve_runs_the_app_on_loopback(built_db, tmp_path):
             url = m.group(1) if m else None
         assert url, "".join(lines)
         assert any("uploads allowed" in x for x in lines)
-        page = httpx.get(url + "/events")
+        page = httpx.get(url + "/events", timeout=60)
         assert page.status_code == 200 and "Events" in page.text
-        r = httpx.post(url + "/api/ingest", json={"text": "x"}, headers={"X-Write-Token": "a-long-enough-token"})
+        r = httpx.post(url + "/api/ingest", json={"text": "x"}, headers={"X-Write-Token": "a-long-enough-token"},
+                       timeout=120)  # the first upload builds the NLP pipeline
         assert r.status_code == 201
     finally:
         proc.terminate()

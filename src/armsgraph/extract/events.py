@@ -484,6 +484,11 @@ class EventExtractor:
         passive = self._passive(doc, trig)
         roles: list[tuple[str, str]] = []
         family = set(self.onto.lexicon.get("conflict_family", []))
+        role_map = rule.roles
+        if rule.country_subject_roles:
+            subject = next((a for a in actors if a.slot == "bare" and a.start < trig.start and a.entities), None)
+            if subject is not None and subject.entities[0].startswith("country:") and not passive:
+                role_map = rule.country_subject_roles
         for a in actors:
             slot = a.slot
             if a.kind == "speaker" and rule.type in family:
@@ -492,7 +497,7 @@ class EventExtractor:
                 slot = ("subj_pass" if passive else "subj") if a.start < trig.start else "obj"
             elif slot == "pronoun_poss":
                 slot = "subj"  # the owner named by "its" is the subject
-            role = rule.roles.get(slot)
+            role = role_map.get(slot)
             if role is None:
                 continue
             for eid in a.entities:

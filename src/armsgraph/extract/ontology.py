@@ -25,6 +25,8 @@ class TriggerRule:
     needs: list[str] = field(default_factory=list)
     implied: dict[str, str] = field(default_factory=dict)
     weak: bool = False  # weak triggers yield when a stronger one is in the same clause
+    # Role map used instead when the subject is a country: "Egypt signed a contract with X" buys.
+    country_subject_roles: dict[str, str] = field(default_factory=dict)
     source: str = ""
 
 
@@ -73,6 +75,7 @@ def _validate_trigger(where: str, row: dict) -> TriggerRule:
     return TriggerRule(
         name=row.get("name", where), type=row["type"], phrases=row["phrases"], roles=row.get("roles", {}),
         needs=row.get("needs", []), implied=row.get("implied", {}), weak=bool(row.get("weak")),
+        country_subject_roles=row.get("country_subject_roles", {}),
         source=row.get("source", ""),
     )
 
