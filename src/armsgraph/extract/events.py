@@ -332,24 +332,33 @@ class EventExtractor:
                 self._resolve_pronouns(actors, state)
                 triggers = [t for t in trig_by_start if lo <= t.start and t.end <= hi]
                 triggers = self._collapse(self._drop_weak(triggers, things), actors, hi)
-                for ti, trig in enumerate(triggers):
-                    nxt = triggers[ti + 1].start if ti + 1 < len(triggers) else hi
-                    windows = [(t.end, triggers[tj + 1].start if tj + 1 < len(triggers) else hi)
-                               for tj, t in enumerate(triggers) if tj != ti]
-                    mine = [a for a in actors if (trig.end <= a.start < nxt) or
-                            (a.start < trig.start and not any(w0 <= a.start < w1 for w0, w1 in windows))]
-                    my_things = [th for th in things if (trig.end <= th[0] < nxt) or
-                                 (th[0] < trig.start and not any(w0 <= th[0] < w1 for w0, w1 in windows))]
-                    if not my_things and trig.rule.type not in ("armed_clash", "ceasefire", "export_statistic"):
-                        my_things = things  # a system named anywhere in the clause
-                    draft = None
-                    for rule in trig.rules:
-                        draft = self._draft(doc, trig, rule, mine, my_things, (lo, hi), (s_start, s_end),
-                                            registry, state, last=rule is trig.rules[-1])
-                        if draft is not None:
-                            break
+                for _ in range(3):  # a trigger that yields no event gives its words back to the others
+                    results = []
+                    for ti, trig in enumerate(triggers):
+                        nxt = triggers[ti + 1].start if ti + 1 < len(triggers) else hi
+                        windows = [(t.end, triggers[tj + 1].start if tj + 1 < len(triggers) else hi)
+                                   for tj, t in enumerate(triggers) if tj != ti]
+                        mine = [a for a in actors if (trig.end <= a.start < nxt) or
+                                (a.start < trig.start and not any(w0 <= a.start < w1 for w0, w1 in windows))]
+                        my_things = [th for th in things if (trig.end <= th[0] < nxt) or
+                                     (th[0] < trig.start and not any(w0 <= th[0] < w1 for w0, w1 in windows))]
+                        if not my_things and trig.rule.type not in ("armed_clash", "ceasefire", "export_statistic"):
+                            my_things = things  # a system named anywhere in the clause
+                        draft = None
+                        for rule in trig.rules:
+                            draft = self._draft(doc, trig, rule, mine, my_things, (lo, hi), (s_start, s_end),
+                                                registry, state, last=rule is trig.rules[-1])
+                            if draft is not None:
+                                break
+                        results.append((trig, nxt, my_things, draft))
+                    failed = [r[0] for r in results if r[3] is None]
+                    if not failed or len(failed) == len(triggers):
+                        break
+                    triggers = [t for t in triggers if t not in failed]
+                for trig, nxt, my_things, draft in results:
                     if draft is None:
                         continue
+                    state.drafts.append(draft)
                     window = (trig.start, nxt) if len(triggers) > 1 else (lo, hi)
                     self._amounts(draft, doc, trig, (lo, hi), window, sent, money_all, percent_all, counts_all,
                                   times_all, my_things, document.published)
@@ -527,7 +536,6 @@ class EventExtractor:
         family = set(self.onto.lexicon.get("conflict_family", []))
         if not last and rule.type not in family and self._actor_count(draft, registry) < spec["min_actors"]:
             return None  # let the next reading of these words try
-        state.drafts.append(draft)
         return draft
 
     def _needs_met(self, rule: TriggerRule, thing_ids, roles, clause, doc, registry, program_like=()) -> bool:

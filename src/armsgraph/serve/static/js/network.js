@@ -66,8 +66,15 @@
         // Strong repulsion and long ideal edges keep labels of hub neighbours apart.
         layout: { name: "cose", animate: false, randomize: false, nodeDimensionsIncludeLabels: true,
                   nodeRepulsion: function () { return 250000; }, idealEdgeLength: function () { return 90; },
-                  nodeOverlap: 20, gravity: 0.3, numIter: 2500, componentSpacing: 80, padding: 30 }
+                  nodeOverlap: 20, gravity: 0.3, numIter: 2500, componentSpacing: 80, padding: 30,
+                  // Spread over the container's shape, not a square the page would shrink to fit.
+                  boundingBox: { x1: 0, y1: 0, w: el.clientWidth, h: el.clientHeight } }
       });
+      // A big graph is drawn zoomed out: grow the labels so they stay readable on screen.
+      var zoom = cy.zoom();
+      if (zoom < 1) {
+        cy.style().selector("node").style("font-size", 13 / Math.max(zoom, 0.35)).update();
+      }
       cy.on("tap", "node", function (evt) {
         window.location.href = "/actors/" + encodeURIComponent(evt.target.id());
       });
