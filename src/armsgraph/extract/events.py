@@ -117,6 +117,9 @@ class EventExtractor:
         self.event_anaphors = set(lex["event_anaphors"])
         self.pronouns = set(lex["subject_pronouns"])
         self.first_person = set(lex.get("first_person", []))
+        self.non_weapon = set(lex.get("non_weapon_categories", []))
+        self.origin_words = set(lex.get("origin_words", []))
+        self.family_of = {c: fam for fam, cats in lex.get("category_families", {}).items() for c in cats}
         self.statistic_verbs = lex.get("statistic_verbs", [])
         self.lex_matcher.add("observer_verbs", [nlp.make_doc(p) for p in lex.get("observer_verbs", [])])
         self.lex_matcher.add("mediation", [nlp.make_doc(p) for p in lex.get("mediation", [])])
@@ -189,6 +192,9 @@ class EventExtractor:
                 continue
             if ent.label_ in THING_LABELS:
                 tid = self._entity_for(ent, registry)
+                entry = self.gaz.get(tid)
+                if entry is not None and entry.category in self.non_weapon:
+                    continue  # a sales or funding channel ("FMS", "FMF") is no weapon and no program
                 if ent.end < len(doc) and doc[ent.end].norm_ in ("program", "programme", "project"):
                     history.program_like.add(tid)  # "the F-35 program" names a program
                 things.append((ent.start, ent.end, tid))
@@ -234,6 +240,11 @@ class EventExtractor:
                     continue
                 eid = self._entity_for(ent, registry)
                 actors.append(Actor(start, end, [eid], "poss" if slot == "bare" else slot))
+                continue
+            if ent.label_ == "COUNTRY" and end + 1 < hi and doc[end].text in ("-", "–") \
+                    and doc[end + 1].norm_ in self.origin_words:
+                # "U.S.-made A-29": the country that makes the system supplies it.
+                actors.append(Actor(start, end + 2, [self._entity_for(ent, registry)], "origin"))
                 continue
             if ent.label_ == "COUNTRY" and nxt is not None and self._is_modifier(doc, ent, nxt, lex_spans, ents[k + 1 :]):
                 eid = self._entity_for(ent, registry)
@@ -506,7 +517,7 @@ class EventExtractor:
                 slot = ("subj_pass" if passive else "subj") if a.start < trig.start else "obj"
             elif slot == "pronoun_poss":
                 slot = "subj"  # the owner named by "its" is the subject
-            role = role_map.get(slot)
+            role = spec.get("origin_role") if slot == "origin" else role_map.get(slot)
             if role is None:
                 continue
             for eid in a.entities:
@@ -735,7 +746,7 @@ class EventExtractor:
             key = (d.type, countries)
             merged = False
             for k, things, ev, first in keyed:
-                if k == key and _compatible(things, set(d.things)):
+                if k == key and self._compatible(things, set(d.things)):
                     self._merge(ev, d, document)
                     things.update(d.things)
                     merged = True
@@ -750,6 +761,25 @@ class EventExtractor:
                 if ev.type == "export_statistic" and ev.value is not None:
                     pass
         return events
+
+    def _family(self, thing_id: str) -> str | None:
+        entry = self.gaz.get(thing_id)
+        if entry is None or not entry.category:
+            return None
+        return self.family_of.get(entry.category, entry.category)
+
+    def _compatible(self, a: set[str], b: set[str]) -> bool:
+        """Two mentions may be one event when they name the same systems, or one names none, or one
+        names only kinds of weapon ("combat drones") that the other's systems belong to."""
+        if not a or not b or a & b:
+            return True
+        generic_a = all(x.startswith("category:") for x in a)
+        generic_b = all(x.startswith("category:") for x in b)
+        if not (generic_a or generic_b):
+            return False
+        fam_a = {self._family(x) for x in a} - {None}
+        fam_b = {self._family(x) for x in b} - {None}
+        return not fam_a or not fam_b or bool(fam_a & fam_b)
 
     def _to_event(self, d: Draft, document: Document) -> Event:
         parts = [Participant(role=r, entity=e) for r, e in d.roles]
@@ -803,13 +833,6 @@ def _gap_pattern(phrase: str) -> list[dict]:
     return pattern
 
 
-def _compatible(a: set[str], b: set[str]) -> bool:
-    """Two mentions may be one event when they name the same systems, or one names none or only categories."""
-    if not a or not b or a & b:
-        return True
-    generic_a = all(x.startswith("category:") for x in a)
-    generic_b = all(x.startswith("category:") for x in b)
-    return generic_a or generic_b
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
