@@ -230,7 +230,9 @@ def test_script_in_a_report_shows_as_text_and_never_runs(server, page, shot, hos
 
         page.click("ul.doc-events a")
     assert page.evaluate("typeof window.__pwned") == "undefined"
-    assert page.locator("blockquote.evidence mark").first.inner_text().startswith("<script>window.__pwned=1</script>")
+    # Other reports of the same sale may be listed too; this one's evidence shows as text.
+    marks = page.locator("blockquote.evidence mark").all_inner_texts()
+    assert any(m.startswith("<script>window.__pwned=1</script>") for m in marks), marks
 
     # The same through the upload form.
     page.goto(server.url + "/upload")
