@@ -73,6 +73,7 @@ PROGRAM_CATEGORIES = frozenset(
         "missile_program",
         "land_program",
         "cooperation_program",
+        "funding_mechanism",  # sales and funding channels (FMS, FMF, PDA ...), not weapons programs
     }
 )
 # Aliases that may name two entities on purpose (folded form -> the ids it may name).
