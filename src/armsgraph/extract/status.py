@@ -11,6 +11,7 @@ from spacy.util import filter_spans
 from armsgraph.extract.ontology import Ontology
 
 RIGHT_REACH = 8
+PROGRESSIVE_AUX = {"is", "are", "was", "were", "been", "'s", "'re"}
 MODALS = {"will", "would", "could", "might", "shall", "'ll"}  # tokens after the trigger where a cue still speaks of it ("a ceasefire ... after")
 
 
@@ -45,6 +46,13 @@ class StatusTagger:
         # "will be delivered", "would assemble": the future speaks louder than the verb's own tense.
         if any(doc[j].norm_ in MODALS for j in range(max(lo, t_start - 3), t_start)):
             return "proposed", True
+        # "is upgrading", "are currently jointly producing": the progressive means under way.
+        j = t_start - 1
+        while j >= lo and (doc[j].norm_.endswith("ly") or doc[j].norm_ in ("also", "still", "now")):
+            j -= 1
+        if doc[t_start].norm_.endswith("ing") and j >= lo and doc[j].norm_ in PROGRESSIVE_AUX \
+                and (allowed is None or "in_progress" in allowed):
+            return "in_progress", True
         if spec.get("status_from") != "after":
             left = [(s, e, i) for s, e, i in in_clause if s <= t_end - 1 and s < t_end and e <= t_end + 2]
             if left:
