@@ -534,9 +534,13 @@ class EventExtractor:
         thing_ids = list(dict.fromkeys(t[2] for t in things))
         if not self._needs_met(rule, thing_ids, roles, clause, doc, registry, state.program_like):
             return None
+        if rule.default_status:
+            spec = {**spec, "default_status": rule.default_status}
         status, cue = self.status.decide(doc, trig.start, trig.end, clause, spec)
         draft = Draft(type=rule.type, status=status, status_cue=cue, roles=roles, things=thing_ids,
                       sentence=sentence, trigger_text=doc[trig.start : trig.end].text, token=trig.start, rule=rule)
+        if rule.speaker_default and state.speaker and not any(r == rule.speaker_default for r, _ in draft.roles):
+            draft.roles.append((rule.speaker_default, state.speaker))  # "arms exports rose" in a State release
         for role, eid in rule.implied.items():
             if not any(r == role for r, _ in draft.roles):
                 self._ensure_entity(eid, registry)

@@ -27,6 +27,8 @@ class TriggerRule:
     weak: bool = False  # weak triggers yield when a stronger one is in the same clause
     # Role map used instead when the subject is a country: "Egypt signed a contract with X" buys.
     country_subject_roles: dict[str, str] = field(default_factory=dict)
+    default_status: str | None = None  # instead of the type's default ("delivered" is done)
+    speaker_default: str | None = None  # role the issuing government takes when none is named
     source: str = ""
 
 
@@ -76,6 +78,7 @@ def _validate_trigger(where: str, row: dict) -> TriggerRule:
         name=row.get("name", where), type=row["type"], phrases=row["phrases"], roles=row.get("roles", {}),
         needs=row.get("needs", []), implied=row.get("implied", {}), weak=bool(row.get("weak")),
         country_subject_roles=row.get("country_subject_roles", {}),
+        default_status=row.get("default_status"), speaker_default=row.get("speaker_default"),
         source=row.get("source", ""),
     )
 
