@@ -9,7 +9,8 @@ import pytest
 
 from armsgraph.evaluate import evaluate
 from armsgraph.extract import Extractor
-from armsgraph.model import Document
+from armsgraph.errors import InputError
+from armsgraph.ingest import iter_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus" / "eval"
@@ -19,15 +20,10 @@ FLOORS = json.loads((Path(__file__).with_name("eval_floor.json")).read_text("utf
 
 @pytest.fixture(scope="module")
 def extractions():
+    """The corpus read the way `armsgraph evaluate` reads it (ingest, then extract)."""
     extractor = Extractor()
-    out = []
-    with open(CORPUS / "eval.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            doc = Document(text=rec["text"], id=rec["id"], url=rec.get("url"), title=rec.get("title"),
-                           published=rec.get("published"), meta={"publisher": rec.get("publisher")})
-            out.append(extractor.extract(doc))
-    return out
+    docs = [d for d in iter_documents([str(CORPUS / "eval.jsonl")]) if not isinstance(d, InputError)]
+    return [extractor.extract(doc) for doc in docs]
 
 
 def test_corpus_is_big_enough_and_sourced():
