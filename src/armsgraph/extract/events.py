@@ -119,6 +119,7 @@ class EventExtractor:
         self.first_person = set(lex.get("first_person", []))
         self.non_weapon = set(lex.get("non_weapon_categories", []))
         self.origin_words = set(lex.get("origin_words", []))
+        self.conflict_family = set(lex.get("conflict_family", []))
         self.family_of = {c: fam for fam, cats in lex.get("category_families", {}).items() for c in cats}
         self.statistic_verbs = lex.get("statistic_verbs", [])
         self.lex_matcher.add("observer_verbs", [nlp.make_doc(p) for p in lex.get("observer_verbs", [])])
@@ -195,7 +196,11 @@ class EventExtractor:
                 entry = self.gaz.get(tid)
                 if entry is not None and entry.category in self.non_weapon:
                     continue  # a sales or funding channel ("FMS", "FMF") is no weapon and no program
-                if ent.end < len(doc) and doc[ent.end].norm_ in ("program", "programme", "project"):
+                after = ent.end
+                if after < len(doc) and doc[after].text == "(":  # "Joint Strike Fighter (JSF) program"
+                    close = next((j for j in range(after + 1, min(after + 6, len(doc))) if doc[j].text == ")"), None)
+                    after = close + 1 if close is not None else after
+                if after < len(doc) and doc[after].norm_ in ("program", "programme", "project"):
                     history.program_like.add(tid)  # "the F-35 program" names a program
                 things.append((ent.start, ent.end, tid))
                 continue
@@ -380,6 +385,8 @@ class EventExtractor:
                 if subj is not None:
                     state.last_subject = subj.entities
                 for a in actors:
+                    if a.slot in ("observer", "mediator") or a.kind == "speaker":
+                        continue  # "both sides" later means the parties, not the government commenting
                     for eid in a.entities:
                         state.note_country(registry.get(eid))
             self._fill_conflict_parties(sent_drafts, state, registry)
@@ -747,6 +754,9 @@ class EventExtractor:
             countries = frozenset(c for c in (self._country_of(e, registry) for _, e in d.roles) if c)
             if len(countries) < spec.get("min_countries", 1):
                 continue
+            if d.type in self.conflict_family and len(countries) < 2 and \
+                    len([e for e in actors if not e.startswith("country:")]) < 2:
+                continue  # fighting inside one country needs its two sides named
             key = (d.type, countries)
             merged = False
             for k, things, ev, first in keyed:

@@ -11,7 +11,7 @@ from spacy.lang.en import English
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.util import compile_infix_regex, filter_spans
 
 from armsgraph.errors import ArmsgraphError
 from armsgraph.nlp.gazetteer import Gazetteer, fold, is_case_sensitive, load_gazetteer
@@ -135,6 +135,10 @@ def build_pipeline(model: str | None = None, gazetteer_files: tuple[str, ...] = 
         nlp = ArmsgraphEnglish()
     # Tokenizing ~20k aliases would otherwise fill the tokenizer cache and slow the corpus down.
     nlp.tokenizer.max_cache_size = 1_000_000
+    # "U.S.-made" → "U.S." "-" "made", so the country is found.
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        [*nlp.Defaults.infixes, r"(?<=[A-Z]\.)-(?=[a-z])"]
+    ).finditer
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "\n"]})
     nlp.add_pipe("armsgraph_gazetteer", config={"gazetteer_files": list(gazetteer_files)})
