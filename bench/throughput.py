@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpus  # noqa: E402  (bench/corpus.py, next to this file)
+import corpus  # bench/corpus.py, next to this file
 
 ARMSGRAPH = [sys.executable, "-m", "armsgraph.cli.main"]
 
