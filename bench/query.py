@@ -168,18 +168,23 @@ def fill(store: Store, n: int) -> None:
         )
         a, b = rnd.choices(COUNTRIES, weights=weights, k=2)
         r1, r2 = ROLES.get(etype, ("partner", "partner"))
-        part_rows.append({"event_id": eid, "role": r1, "entity_id": f"country:{a}"})
+        part_rows.append(
+            {"event_id": eid, "role": r1, "entity_id": f"country:{a}", "last_seen": day}
+        )
         if b != a or r1 != r2:
-            part_rows.append({"event_id": eid, "role": r2, "entity_id": f"country:{b}"})
+            part_rows.append(
+                {"event_id": eid, "role": r2, "entity_id": f"country:{b}", "last_seen": day}
+            )
         if rnd.random() < 0.3:
             part_rows.append(
                 {
                     "event_id": eid,
                     "role": r1 if r1 != "partner" else "party",
                     "entity_id": rnd.choice(orgs),
+                    "last_seen": day,
                 }
             )
-        part_rows.append({"event_id": eid, "role": "system", "entity_id": system})
+        part_rows.append({"event_id": eid, "role": "system", "entity_id": system, "last_seen": day})
         src_rows.append(
             {
                 "event_id": eid,

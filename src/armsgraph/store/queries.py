@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields, replace
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, or_, select, union_all
 
 from armsgraph.model import STATUSES
 from armsgraph.store.schema import (
@@ -132,10 +132,11 @@ def resolve_actor(conn: Connection, name: str) -> list[str]:
     return sorted(set(ids))
 
 
-def _where(conn: Connection, f: EventFilters) -> list[Any]:
+def _where(conn: Connection, f: EventFilters, actor_ids: list[str] | None = None) -> list[Any]:
+    """The WHERE conditions of `f` on events; the actor's entity ids may be given resolved."""
     cond: list[Any] = []
     if f.actor:
-        ids = resolve_actor(conn, f.actor)
+        ids = resolve_actor(conn, f.actor) if actor_ids is None else actor_ids
         cond.append(
             events_t.c.id.in_(
                 select(event_participants.c.event_id).where(event_participants.c.entity_id.in_(ids))
@@ -208,7 +209,7 @@ def _participants(conn: Connection, event_ids: list[str]) -> dict[str, list[dict
         .where(event_participants.c.event_id.in_(event_ids))
         .order_by(event_participants.c.event_id, event_participants.c.role, entities.c.name)
     )
-    for r in conn.execute(q):
+    for r in conn.execute(q).all():
         out[r.event_id].append(
             {
                 "role": r.role,
@@ -235,12 +236,66 @@ def events(
         f = replace(filters, **kwargs)
     if f.order not in ORDERS:
         raise ValueError(f"unknown order {f.order!r}; use one of {', '.join(ORDERS)}")
-    q = select(events_t).where(*_where(conn, f)).order_by(*ORDERS[f.order])
+    return _with_participants(conn, _events_query(conn, f))
+
+
+def _events_query(conn: Connection, f: EventFilters) -> Any:
+    """The SELECT of the events rows `f` asks for, in its order, limited and offset."""
+    actor_ids = resolve_actor(conn, f.actor) if f.actor else None
+    if actor_ids is not None and f.order == "recent" and f.limit is not None:
+        wanted = f.limit + f.offset
+        if wanted <= MAX_RECENT_WINDOW:
+            others = _where(conn, replace(f, actor=None))
+            ids = _recent_event_ids(conn, actor_ids, others, wanted)
+            q = select(events_t).where(events_t.c.id.in_(ids)).order_by(*ORDERS["recent"])
+            return q.limit(f.limit).offset(f.offset or None)
+    q = select(events_t).where(*_where(conn, f, actor_ids)).order_by(*ORDERS[f.order])
     if f.limit is not None:
         q = q.limit(f.limit)
     if f.offset:
         q = q.offset(f.offset)
-    rows = [_event_row(r) for r in conn.execute(q)]
+    return q
+
+
+# The latest events of an actor are read per entity from ix_event_participants_entity_last_seen,
+# at most this many each; deeper pages fall back to one query over all the actor's events.
+MAX_RECENT_WINDOW = 5000
+_UNION_CHUNK = 200  # entities per UNION ALL statement (SQLite allows 500 compound terms)
+
+
+def _recent_event_ids(
+    conn: Connection, entity_ids: list[str], cond: list[Any], n: int
+) -> list[str]:
+    """Ids of at most `n` latest events (ORDERS["recent"]) per entity that take part in them
+    and match `cond`: together they hold the `n` latest events of all the entities, so the
+    caller orders and cuts those instead of sorting every event of a large actor."""
+    ep = event_participants
+    found: set[str] = set()
+    for i in range(0, len(entity_ids), _UNION_CHUNK):
+        parts = []
+        for entity_id in entity_ids[i : i + _UNION_CHUNK]:
+            one = select(ep.c.event_id, ep.c.last_seen).where(ep.c.entity_id == entity_id)
+            if cond:
+                one = one.join(events_t, events_t.c.id == ep.c.event_id).where(*cond)
+            # DISTINCT: an entity in two roles of one event must not take two of its n places.
+            one = one.distinct().order_by(ep.c.last_seen.desc(), ep.c.event_id).limit(n)
+            parts.append(select(one.subquery()))
+        if len(parts) == 1:
+            found.update(conn.execute(parts[0]).scalars())
+            continue
+        u = union_all(*parts).subquery()
+        top = (
+            select(u.c.event_id, u.c.last_seen)
+            .distinct()
+            .order_by(u.c.last_seen.desc(), u.c.event_id)
+            .limit(n)
+        )
+        found.update(r.event_id for r in conn.execute(top))
+    return sorted(found)
+
+
+def _with_participants(conn: Connection, q: Any) -> list[dict[str, Any]]:
+    rows = [_event_row(r) for r in conn.execute(q).all()]
     parts = _participants(conn, [r["id"] for r in rows])
     for r in rows:
         r["participants"] = parts.get(r["id"], [])
@@ -250,6 +305,11 @@ def events(
 def count_events(conn: Connection, filters: EventFilters | None = None, **kwargs: Any) -> int:
     """How many events match (limit and offset ignored), for paging."""
     f = filters or EventFilters.from_kwargs(**kwargs)
+    if f.actor and replace(f, actor=None, limit=None, offset=0, order="recent") == EventFilters(
+        limit=None
+    ):
+        # Only an actor: count its participant rows, without reading the events table.
+        return _count_distinct_events(conn, resolve_actor(conn, f.actor))
     return conn.execute(
         select(func.count()).select_from(events_t).where(*_where(conn, f))
     ).scalar_one()
@@ -363,10 +423,26 @@ def actors(
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
+PARTNER_WINDOW = 1000
+
+
+def _count_distinct_events(conn: Connection, entity_ids: list[str]) -> int:
+    """How many events the entities take part in (DISTINCT in a subquery, so SQLite walks
+    ix_event_participants_entity in event order instead of building a temporary b-tree)."""
+    ids = (
+        select(event_participants.c.event_id)
+        .where(event_participants.c.entity_id.in_(entity_ids))
+        .distinct()
+        .subquery()
+    )
+    return conn.execute(select(func.count()).select_from(ids)).scalar_one()
+
+
 def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[str, Any] | None:
     """One entity: id, type, name, country, category, wikidata, aliases, n_events, its events
     (latest first, at most `limit`, each as in `events()` plus the entity's `roles` there),
-    its facts, and the actors it shares events with (`partners`: id, name, n_events)."""
+    its facts, and the actors it shares events with (`partners`: id, name, n_events, counted
+    over its PARTNER_WINDOW latest events)."""
     row = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
     if row is None:
         return None
@@ -375,18 +451,16 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
         conn.execute(select(aliases.c.alias).where(aliases.c.entity_id == entity_id)).scalars()
     )
     mine = select(event_participants.c.event_id).where(event_participants.c.entity_id == entity_id)
-    out["n_events"] = conn.execute(
-        select(func.count(func.distinct(event_participants.c.event_id))).where(
-            event_participants.c.entity_id == entity_id
-        )
-    ).scalar_one()
-    q = select(events_t).where(events_t.c.id.in_(mine)).order_by(*ORDERS["recent"])
+    out["n_events"] = _count_distinct_events(conn, [entity_id])
+    if limit is not None and limit <= MAX_RECENT_WINDOW:
+        latest = _recent_event_ids(conn, [entity_id], [], limit)
+        q = select(events_t).where(events_t.c.id.in_(latest)).order_by(*ORDERS["recent"])
+    else:
+        q = select(events_t).where(events_t.c.id.in_(mine)).order_by(*ORDERS["recent"])
     if limit is not None:
         q = q.limit(limit)
-    evs = [_event_row(r) for r in conn.execute(q)]
-    parts = _participants(conn, [e["id"] for e in evs])
+    evs = _with_participants(conn, q)
     for e in evs:
-        e["participants"] = parts.get(e["id"], [])
         e["roles"] = sorted({p["role"] for p in e["participants"] if p["entity_id"] == entity_id})
     out["events"] = evs
     out["facts"] = [
@@ -406,6 +480,14 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
             .order_by(facts.c.attribute, facts.c.document_id)
         )
     ]
+    # Partners are counted over the actor's latest PARTNER_WINDOW events: for an actor in
+    # hundreds of thousands of events an exact count would read all of them on every page.
+    window = (
+        select(event_participants.c.event_id)
+        .where(event_participants.c.entity_id == entity_id)
+        .order_by(event_participants.c.last_seen.desc(), event_participants.c.event_id)
+        .limit(PARTNER_WINDOW)
+    )
     other = event_participants.alias("other")
     n = func.count(func.distinct(other.c.event_id)).label("n_events")
     out["partners"] = [
@@ -414,7 +496,7 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
             select(entities.c.id, entities.c.name, entities.c.type, n)
             .join(other, other.c.entity_id == entities.c.id)
             .where(
-                other.c.event_id.in_(mine),
+                other.c.event_id.in_(window.scalar_subquery()),
                 other.c.entity_id != entity_id,
                 other.c.role.not_in(OBJECT_ROLES),
             )
@@ -534,25 +616,51 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
     (directed False).
     """
     f = filters or EventFilters.from_kwargs(**{"limit": 1000, **kwargs})
-    evs = events(conn, f)
+    if filters is not None and kwargs:
+        f = replace(filters, **kwargs)
+    if f.order not in ORDERS:
+        raise ValueError(f"unknown order {f.order!r}; use one of {', '.join(ORDERS)}")
+    evs = [
+        {"id": r.id, "type": r.type, "status": r.status, "systems": r.systems, "participants": []}
+        for r in conn.execute(_events_query(conn, f)).all()
+    ]
+    by_id = {e["id"]: e for e in evs}
+    # Only actors: systems and programs are neither nodes nor edge ends.
+    q = (
+        select(
+            event_participants.c.event_id,
+            event_participants.c.role,
+            entities.c.id,
+            entities.c.name,
+            entities.c.type,
+            entities.c.country,
+        )
+        .join(entities, entities.c.id == event_participants.c.entity_id)
+        .where(
+            event_participants.c.event_id.in_(list(by_id)),
+            event_participants.c.role.not_in(OBJECT_ROLES),
+            entities.c.type.not_in(("weapon_system", "program")),
+        )
+    )
     nodes: dict[str, dict[str, Any]] = {}
+    # Sorted here rather than in SQL: a temporary b-tree costs more than sorting in Python.
+    for r in sorted(conn.execute(q).all(), key=lambda r: (r.event_id, r.role, r.name)):
+        by_id[r.event_id]["participants"].append(
+            {"role": r.role, "entity_id": r.id, "type": r.type}
+        )
+        node = nodes.get(r.id)
+        if node is None:
+            node = nodes[r.id] = {
+                "id": r.id,
+                "name": r.name,
+                "type": r.type,
+                "country": r.country,
+                "n_events": 0,
+                "_ev": set(),
+            }
+        node["_ev"].add(r.event_id)
     edges: list[dict[str, Any]] = []
     for e in evs:
-        for p in e["participants"]:
-            if p["role"] in OBJECT_ROLES or p["type"] in ("weapon_system", "program"):
-                continue
-            node = nodes.setdefault(
-                p["entity_id"],
-                {
-                    "id": p["entity_id"],
-                    "name": p["name"],
-                    "type": p["type"],
-                    "country": p["country"],
-                    "n_events": 0,
-                    "_ev": set(),
-                },
-            )
-            node["_ev"].add(e["id"])
         for a, b, directed in edges_of(e):
             edges.append(
                 {

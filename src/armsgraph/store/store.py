@@ -472,9 +472,17 @@ class Store:
                 .order_by(aliases.c.alias)
             ).scalars()
         row["systems"] = " | ".join(dict.fromkeys(names)) or None
-        part_rows = [{"event_id": row["id"], "role": r, "entity_id": e} for r, e in participants]
+        part_rows = [
+            {"event_id": row["id"], "role": r, "entity_id": e, "last_seen": row["last_seen"]}
+            for r, e in participants
+        ]
         if only_new is not None:
             conn.execute(update(events).where(events.c.id == row["id"]).values(row))
+            conn.execute(
+                update(event_participants)
+                .where(event_participants.c.event_id == row["id"])
+                .values(last_seen=row["last_seen"])
+            )
             self._insert(conn, event_participants, part_rows)
         else:
             conn.execute(events.insert(), row)
