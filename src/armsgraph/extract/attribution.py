@@ -33,8 +33,15 @@ class FoundAttribution:
 _ATTRIBUTION_WORDS = ("according", "said", "says", "told", "announced", "stated")
 
 
+def _text(sent: SpacySpan) -> str:
+    text = sent.doc.user_data.get("text")
+    if text is None:  # Doc.text rebuilds the string from every token: the extractor stores it
+        text = sent.doc.text
+    return text[sent.start_char : sent.end_char]
+
+
 def find_attribution(sent: SpacySpan) -> FoundAttribution | None:
-    text = sent.text
+    text = _text(sent)
     if not any(w in text for w in _ATTRIBUTION_WORDS):
         return None
     m = _ACCORDING.search(text)
@@ -65,7 +72,7 @@ _REFUSAL_WORDS = ("comment", "respond", "reached")
 
 def find_refusals(sent: SpacySpan) -> list[Comment]:
     out = []
-    text = sent.text
+    text = _text(sent)
     if not any(w in text for w in _REFUSAL_WORDS):
         return out
     for m in _REFUSAL.finditer(text):
@@ -74,5 +81,5 @@ def find_refusals(sent: SpacySpan) -> list[Comment]:
             continue
         s = sent.start_char + m.start("src") + (len(m.group("src")) - len(m.group("src").lstrip()))
         e = sent.start_char + m.end("stance")
-        out.append(Comment(source=src, stance=m.group("stance"), evidence=Span(s, e, sent.doc.text[s:e])))
+        out.append(Comment(source=src, stance=m.group("stance"), evidence=Span(s, e, text[s - sent.start_char : e - sent.start_char])))
     return out

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
@@ -34,6 +35,7 @@ from armsgraph.nlp.quantities import find_counts, find_money, find_percent
 from armsgraph.nlp.time import find_times, resolve_time
 
 ACTOR_LABELS = {"COUNTRY", "ORG"}
+_DIGIT = re.compile(r"\d")
 THING_LABELS = {"SYSTEM", "PROGRAM"}
 PREPOSITIONS = {"to", "for", "in", "with", "from", "by", "between", "of", "at", "on", "against", "through"}
 PREPOSITION_ALIASES = {"into": "to", "towards": "to", "toward": "to", "alongside": "with", "amid": "in", "within": "in"}
@@ -99,12 +101,22 @@ class EventExtractor:
             if plain:
                 self.trigger_matcher.add(f"T{i}", [nlp.make_doc(p) for p in plain])
         self.trigger_matcher.add("EXCLUDE", [nlp.make_doc(p) for p in lex.get("exclusions", [])])
-        # Phrases with "*" allow up to two words in the gap: "transfer * technology".
-        self.gap_matcher = Matcher(nlp.vocab)
+        # Phrases with "*" allow up to two words in the gap ("transfer * technology"): both ends
+        # are found by a phrase matcher and paired here; a token Matcher with optional wildcards
+        # costs more than everything else put together.
+        self.gap_ends = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.gapped: list[tuple[int, str, str]] = []  # (rule index, left key, right key)
         for i, rule in enumerate(self.onto.triggers):
-            gapped = [p for p in rule.phrases if "*" in p.split()]
-            if gapped:
-                self.gap_matcher.add(f"T{i}", [_gap_pattern(p) for p in gapped])
+            for p in rule.phrases:
+                if "*" not in p.split():
+                    continue
+                left, right = (part.strip() for part in p.split("*", 1))
+                lk, rk = f"L{len(self.gapped)}", f"R{len(self.gapped)}"
+                if left:
+                    self.gap_ends.add(lk, [nlp.make_doc(left)])
+                if right:
+                    self.gap_ends.add(rk, [nlp.make_doc(right)])
+                self.gapped.append((i, lk if left else "", rk if right else ""))
         self.lex_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for key in ("group_anaphors", "institutions", "government_of", "refusals", "hedges"):
             self.lex_matcher.add(key, [nlp.make_doc(p) for p in lex.get(key, [])])
@@ -147,7 +159,7 @@ class EventExtractor:
     # ----------------------------------------------------------------- clauses
     def _clauses(self, sent: SpacySpan) -> list[tuple[int, int]]:
         """Token ranges of the clauses of a sentence, split at clause-break phrases."""
-        norms = [t.norm_ for t in sent]
+        norms = [t.norm_ for t in self._toks[sent.start : sent.end]]
         cuts = [0]
         i = 0
         firsts = self.break_firsts
@@ -169,13 +181,13 @@ class EventExtractor:
     def _slot_before(self, doc: Doc, start: int, lo: int, actors: list[Actor]) -> tuple[str, int]:
         """The slot given by the words before token `start`, and where the actor phrase begins."""
         i = start - 1
-        while i >= lo and doc[i].norm_ in ("the", "a", "an"):
+        while i >= lo and self._toks[i].norm_ in ("the", "a", "an"):
             i -= 1
-        if i >= lo and doc[i].norm_ in PREPOSITIONS:
-            return doc[i].norm_, start
-        if i >= lo and doc[i].norm_ in PREPOSITION_ALIASES:
-            return PREPOSITION_ALIASES[doc[i].norm_], start
-        if i >= lo and doc[i].norm_ in ("and", ",", "&", "or") and actors:
+        if i >= lo and self._toks[i].norm_ in PREPOSITIONS:
+            return self._toks[i].norm_, start
+        if i >= lo and self._toks[i].norm_ in PREPOSITION_ALIASES:
+            return PREPOSITION_ALIASES[self._toks[i].norm_], start
+        if i >= lo and self._toks[i].norm_ in ("and", ",", "&", "or") and actors:
             prev = actors[-1]
             if prev.end >= i - 1 and prev.end <= i + 1:
                 return prev.slot, start
@@ -197,10 +209,10 @@ class EventExtractor:
                 if entry is not None and entry.category in self.non_weapon:
                     continue  # a sales or funding channel ("FMS", "FMF") is no weapon and no program
                 after = ent.end
-                if after < len(doc) and doc[after].text == "(":  # "Joint Strike Fighter (JSF) program"
-                    close = next((j for j in range(after + 1, min(after + 6, len(doc))) if doc[j].text == ")"), None)
+                if after < len(doc) and self._toks[after].text == "(":  # "Joint Strike Fighter (JSF) program"
+                    close = next((j for j in range(after + 1, min(after + 6, len(doc))) if self._toks[j].text == ")"), None)
                     after = close + 1 if close is not None else after
-                if after < len(doc) and doc[after].norm_ in ("program", "programme", "project"):
+                if after < len(doc) and self._toks[after].norm_ in ("program", "programme", "project"):
                     history.program_like.add(tid)  # "the F-35 program" names a program
                 things.append((ent.start, ent.end, tid))
                 continue
@@ -211,7 +223,7 @@ class EventExtractor:
                 self._entity_for(ent, registry)  # a news agency reports; it is not a party
                 continue
             end = ent.end
-            nxt = doc[end] if end < hi else None
+            nxt = self._toks[end] if end < hi else None
             start = ent.start
             # "the Government of Morocco": the phrase starts at "Government".
             gov = lex_spans["government_of"].get(ent.start)
@@ -246,8 +258,8 @@ class EventExtractor:
                 eid = self._entity_for(ent, registry)
                 actors.append(Actor(start, end, [eid], "poss" if slot == "bare" else slot))
                 continue
-            if ent.label_ == "COUNTRY" and end + 1 < hi and doc[end].text in ("-", "–") \
-                    and doc[end + 1].norm_ in self.origin_words:
+            if ent.label_ == "COUNTRY" and end + 1 < hi and self._toks[end].text in ("-", "–") \
+                    and self._toks[end + 1].norm_ in self.origin_words:
                 # "U.S.-made A-29": the country that makes the system supplies it.
                 actors.append(Actor(start, end + 2, [self._entity_for(ent, registry)], "origin"))
                 continue
@@ -276,11 +288,11 @@ class EventExtractor:
                 slot, _ = self._slot_before(doc, s, lo, actors)
                 actors.append(Actor(s, e, history.last_countries(2), slot, kind="group"))
         for i in range(lo, hi):
-            low = doc[i].norm_
-            if history.speaker and low in self.first_person and doc[i].text != "US" \
+            low = self._toks[i].norm_
+            if history.speaker and low in self.first_person and self._toks[i].text != "US" \
                     and not any(a.start <= i < a.end for a in actors):
                 slot, _ = self._slot_before(doc, i, lo, actors)
-                if low in ("our", "ours") and i + 1 < hi and doc[i + 1].norm_ in ("two", "countries", "nations"):
+                if low in ("our", "ours") and i + 1 < hi and self._toks[i + 1].norm_ in ("two", "countries", "nations"):
                     continue  # "our two countries" is a group anaphor
                 actors.append(Actor(i, i + 1, [history.speaker], "poss" if low == "our" and slot == "bare" else slot,
                                     kind="speaker"))
@@ -314,8 +326,12 @@ class EventExtractor:
     # ----------------------------------------------------------------- document
     def extract(self, document: Document, doc: Doc) -> Extraction:
         registry: dict[str, Entity] = {}
+        self._toks = list(doc)  # one Token object per token: doc[i] builds a new one on every access
+        self._text = document.text  # the same string as doc.text, which rebuilds it on every access
+        doc.user_data["text"] = document.text
         state = DocState(self.gaz)
         state.ents = list(doc.ents)  # doc.ents builds new Span objects on every access
+        self._ents = state.ents
         state.speaker = self._speaker(document, doc, registry)
         span = document.meta.get("dateline_span") if document.meta else None
         dateline_end = int(span[1]) if span else _dateline_end(doc)
@@ -334,9 +350,10 @@ class EventExtractor:
         drafts: list[Draft] = []
         facts: list[Fact] = []
         for sent in doc.sents:
-            if sent.end_char <= dateline_end or not sent.text.strip():
+            if sent.end_char <= dateline_end or not text[sent.start_char : sent.end_char].strip():
                 continue
             s_start, s_end = _trim(text, sent.start_char, sent.end_char)
+            self._sent_end_char = sent.end_char
             sent_drafts: list[Draft] = []
             attribution = find_attribution(sent)
             cut = attribution.token_start if attribution else sent.end
@@ -448,7 +465,7 @@ class EventExtractor:
     def _triggers(self, doc: Doc) -> list[Trigger]:
         spans = []
         excluded = []
-        for match_id, s, e in [*self.trigger_matcher(doc), *self.gap_matcher(doc)]:
+        for match_id, s, e in [*self.trigger_matcher(doc), *self._gap_matches(doc)]:
             label = self.nlp.vocab.strings[match_id]
             if label == "EXCLUDE":
                 excluded.append((s, e))
@@ -463,6 +480,20 @@ class EventExtractor:
                 continue
             rules = [self.onto.triggers[i] for i in sorted(set(rules_at[(sp.start, sp.end)]))]
             out.append(Trigger(rules, sp.start, sp.end))
+        return out
+
+    def _gap_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if not self.gapped:
+            return []
+        ends: dict[str, list[tuple[int, int]]] = {}
+        for match_id, s, e in self.gap_ends(doc):
+            ends.setdefault(self.nlp.vocab.strings[match_id], []).append((s, e))
+        out = []
+        for rule_index, lk, rk in self.gapped:
+            for ls, le in ends.get(lk, []):
+                for rs, re_ in ends.get(rk, []):
+                    if 0 <= rs - le <= 2 and not any(self._toks[j].is_punct for j in range(le, rs)):
+                        out.append((self.nlp.vocab.strings.add(f"T{rule_index}"), ls, re_))
         return out
 
     def _collapse(self, triggers: list[Trigger], actors: list[Actor], hi: int) -> list[Trigger]:
@@ -497,13 +528,13 @@ class EventExtractor:
                 a.entities = list(subject.entities if subject else state.last_subject)
 
     def _passive(self, doc: Doc, trig: Trigger) -> bool:
-        word = doc[trig.start].norm_
+        word = self._toks[trig.start].norm_
         if not (word.endswith("ed") or word in IRREGULAR_PARTICIPLES):
             return False
         j = trig.start - 1
-        while j >= 0 and doc[j].norm_.endswith("ly"):
+        while j >= 0 and self._toks[j].norm_.endswith("ly"):
             j -= 1
-        return j >= 0 and doc[j].norm_ in BE_FORMS
+        return j >= 0 and self._toks[j].norm_ in BE_FORMS
 
     def _draft(self, doc: Doc, trig: Trigger, rule: TriggerRule, actors: list[Actor], things, clause, sentence,
                registry: dict[str, Entity], state: "DocState", last: bool = True) -> Draft | None:
@@ -573,16 +604,14 @@ class EventExtractor:
                 return False
             if need == "money_or_percent":
                 lo, hi = clause
-                span_text = doc[lo:hi].text
-                if not (find_money(span_text) or find_percent(span_text)):
-                    # The amount may follow in a relative clause: look to the end of the sentence.
-                    rest = doc[lo : doc[hi - 1].sent.end].text
-                    if not (find_money(rest) or find_percent(rest)):
-                        return False
+                # The amount may follow in a relative clause: look to the end of the sentence.
+                rest = self._text[self._toks[lo].idx : self._sent_end_char]
+                if not (find_money(rest) or find_percent(rest)):
+                    return False
             if need == "statistic":
-                rest = doc[lo : doc[hi - 1].sent.end]
-                norms = " " + " ".join(t.norm_ for t in rest) + " "
-                if not any(f" {v} " in norms for v in self.statistic_verbs):
+                lo, hi = clause
+                rest = " " + self._text[self._toks[lo].idx : self._sent_end_char].lower() + " "
+                if not any(f" {v} " in rest for v in self.statistic_verbs):
                     return False
             if need == "foreign":
                 countries = {self._country_of(e, registry) for _, e in roles}
@@ -596,14 +625,14 @@ class EventExtractor:
         if any(a.kind in ("pronoun", "group") for a in actors):
             return True
         for j in range(max(lo, trig.start - 4), trig.start):
-            if doc[j].norm_ in self.determiners:
+            if self._toks[j].norm_ in self.determiners:
                 return True
         first = lo
-        while first < hi and (doc[first].is_punct or doc[first].norm_ in ("moreover", "additionally", "meanwhile")):
+        while first < hi and (self._toks[first].is_punct or self._toks[first].norm_ in ("moreover", "additionally", "meanwhile")):
             first += 1
-        if first < hi and doc[first].norm_ in self.determiners:
+        if first < hi and self._toks[first].norm_ in self.determiners:
             for j in range(first + 1, min(first + 5, hi)):
-                if doc[j].norm_ in self.event_anaphors or doc[j].norm_.rstrip("s") in self.event_anaphors:
+                if self._toks[j].norm_ in self.event_anaphors or self._toks[j].norm_.rstrip("s") in self.event_anaphors:
                     return True
         return False
 
@@ -684,10 +713,10 @@ class EventExtractor:
     def _amounts(self, draft: Draft, doc: Doc, trig: Trigger, clause, window, sent, money_all, percent_all,
                  counts_all, times_all, things, published) -> None:
         lo, hi = clause
-        w0, w1 = doc[window[0]].idx, doc[window[1] - 1].idx + len(doc[window[1] - 1])
-        c0, c1 = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
+        w0, w1 = self._toks[window[0]].idx, self._toks[window[1] - 1].idx + len(self._toks[window[1] - 1])
+        c0, c1 = self._toks[lo].idx, self._toks[hi - 1].idx + len(self._toks[hi - 1])
         s0, s1 = sent.start_char, sent.end_char
-        t0 = doc[trig.start].idx
+        t0 = self._toks[trig.start].idx
         after_only = self.onto.types[draft.type].get("status_from") == "after"
         money = [m for m in money_all if c0 <= m.start < c1] or (
             [m for m in money_all if t0 <= m.start < s1] if after_only else [])
@@ -697,10 +726,10 @@ class EventExtractor:
             draft.value = money[0].value
         # A count right before a system: "12 F-16s", "dozens of Pakistan's F-16s", "three (3) E-2D".
         for tstart, _tend, _tid in things:
-            sys_char = doc[tstart].idx
+            sys_char = self._toks[tstart].idx
             for q in counts_all:
                 if c0 <= q.start and q.end <= sys_char and sys_char - q.end <= 24:
-                    between = doc.text[q.end : sys_char]
+                    between = self._text[q.end : sys_char]
                     if not any(ch in between for ch in ",;.") or between.strip() == "":
                         draft.quantity = q.value
             if draft.quantity:
@@ -716,12 +745,12 @@ class EventExtractor:
 
     def _facts(self, sent: SpacySpan, registry: dict[str, Entity], text: str) -> list[Fact]:
         out = []
-        if not any(ch.isdigit() for ch in sent.text):
+        sent_text = text[sent.start_char : sent.end_char]
+        if not _DIGIT.search(sent_text):
             return []
-        systems = [e for e in sent.ents if e.label_ == "SYSTEM"]
-        exporters = []
+        systems = [e for e in self._ents if e.label_ == "SYSTEM" and sent.start_char <= e.start_char < sent.end_char]
         for attribute, regex, unit in self.onto.fact_patterns:
-            for m in regex.finditer(sent.text):
+            for m in regex.finditer(sent_text):
                 start = sent.start_char + m.start()
                 before = [e for e in systems if e.end_char <= start]
                 specific = [e for e in before if not e.id_.startswith("category:")] or before
@@ -732,7 +761,6 @@ class EventExtractor:
                 value = float(m.group("num").replace(",", ""))
                 out.append(Fact(subject=sid, attribute=attribute, value=value, unit=unit,
                                 evidence=Span(start, sent.start_char + m.end(), text[start : sent.start_char + m.end()])))
-        del exporters
         return out
 
     def _entity_for_fact(self, ent: SpacySpan, registry: dict[str, Entity]) -> str:
@@ -835,16 +863,6 @@ def _with_implied(rule: TriggerRule, implied: dict[str, str]) -> TriggerRule:
     from dataclasses import replace
 
     return replace(rule, implied={**implied, **rule.implied})
-
-
-def _gap_pattern(phrase: str) -> list[dict]:
-    pattern: list[dict] = []
-    for word in phrase.split():
-        if word == "*":
-            pattern.extend([{"IS_PUNCT": False, "OP": "?"}, {"IS_PUNCT": False, "OP": "?"}])
-        else:
-            pattern.append({"NORM": word})
-    return pattern
 
 
 

@@ -41,26 +41,27 @@ def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
     for s in known:
         taken.update(range(s.start, s.end))
     out: list[Span] = []
+    toks = list(doc)  # doc[i] builds a new Token on every access
     n = len(doc)
     i = 0
     while i < n:
-        tok = doc[i]
+        tok = toks[i]
         low = tok.norm_
         # Person: "<Title> Firstname Lastname" (up to four capitalized words, none known).
         if low in cues["title_heads"] and i + 1 < n:
             first = i + 1
             # "Secretary of Defense Gordon England", "Minister of National Defense Vecdi Gonul"
-            if doc[first].norm_ == "of":
+            if toks[first].norm_ == "of":
                 k = first + 1
-                while k < n and k - first <= 4 and doc[k].text[:1].isupper() and doc[k].norm_ in cues["office_words"]:
+                while k < n and k - first <= 4 and toks[k].text[:1].isupper() and toks[k].norm_ in cues["office_words"]:
                     k += 1
                 first = k if k > first + 1 else first
             j = first
-            while j < n and j - first < 3 and _capitalized(doc[j]) and doc[j].norm_ not in cues["title_heads"] \
+            while j < n and j - first < 3 and _capitalized(toks[j]) and toks[j].norm_ not in cues["title_heads"] \
                     and (j not in taken or j > first):
                 j += 1
             count = j - first
-            if count >= 2 or (count == 1 and doc[first].text[0].isupper() and len(doc[first]) > 2 and first == i + 1
+            if count >= 2 or (count == 1 and toks[first].text[0].isupper() and len(toks[first]) > 2 and first == i + 1
                               and first not in taken):
                 name = doc[first:j]
                 if not any(t.norm_ in cues["org_suffixes"] for t in name):
@@ -72,17 +73,17 @@ def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
             j = i
             last_suffix = -1
             while j < n and j not in taken and (
-                _capitalized(doc[j]) or (doc[j].norm_ in cues["connectors"] and j > i)
+                _capitalized(toks[j]) or (toks[j].norm_ in cues["connectors"] and j > i)
             ):
-                if doc[j].norm_ in cues["org_suffixes"] or (
-                    j + 1 < n and f"{doc[j].norm_} {doc[j + 1].norm_}" in cues["org_suffixes"]
+                if toks[j].norm_ in cues["org_suffixes"] or (
+                    j + 1 < n and f"{toks[j].norm_} {toks[j + 1].norm_}" in cues["org_suffixes"]
                 ):
-                    last_suffix = j + (1 if j + 1 < n and f"{doc[j].norm_} {doc[j + 1].norm_}" in cues["org_suffixes"] else 0)
+                    last_suffix = j + (1 if j + 1 < n and f"{toks[j].norm_} {toks[j + 1].norm_}" in cues["org_suffixes"] else 0)
                 j += 1
             if last_suffix >= i + 1:  # at least one word before the suffix
                 start = i
                 # A sentence-initial "The" is not part of the name.
-                while start < last_suffix and doc[start].norm_ in cues["connectors"]:
+                while start < last_suffix and toks[start].norm_ in cues["connectors"]:
                     start += 1
                 span = doc[start : last_suffix + 1]
                 is_title = any(t.norm_ in cues["title_heads"] for t in span)  # "Secretary of Defense"
