@@ -496,8 +496,6 @@ def spark_session(master: str | None = None, app_name: str = "armsgraph") -> Any
     from pyspark import SparkConf
     from pyspark.sql import SparkSession
 
-    # Workers must run this interpreter, where armsgraph and spaCy are installed.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
@@ -508,6 +506,9 @@ def spark_session(master: str | None = None, app_name: str = "armsgraph") -> Any
         master = "local[*]"
         builder = builder.master(master)
     if master.startswith("local"):
+        # Local workers must run this interpreter, where armsgraph and spaCy are installed
+        # (on a cluster, spark.pyspark.python or PYSPARK_PYTHON names the executors' one).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = (
             builder.config("spark.ui.enabled", "false")
