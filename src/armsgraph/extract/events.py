@@ -585,7 +585,7 @@ class EventExtractor:
                 draft.roles.append((role, eid))
         if self._actor_count(draft, registry) < spec["min_actors"] and self._is_anaphoric(doc, trig, clause, actors):
             self._borrow(draft, state)
-        self._origin_fill(draft, registry, spec)
+        self._origin_fill(draft, registry, spec, state.speaker)
         family = set(self.onto.lexicon.get("conflict_family", []))
         if not last and rule.type not in family and self._actor_count(draft, registry) < spec["min_actors"]:
             return None  # let the next reading of these words try
@@ -651,8 +651,9 @@ class EventExtractor:
                 draft.filled = True
                 return
 
-    def _origin_fill(self, draft: Draft, registry: dict[str, Entity], spec: dict) -> None:
-        """A sale with no seller named: the country that makes the system sells it."""
+    def _origin_fill(self, draft: Draft, registry: dict[str, Entity], spec: dict, speaker: str | None) -> None:
+        """A sale with no seller named: the country that makes the system sells it; failing that, in
+        an official release, the government that issued it ("delivered two patrol boats to Tunisia")."""
         role = spec.get("origin_role")
         if not role or any(r == role for r, _ in draft.roles) or not draft.roles:
             return
@@ -664,6 +665,9 @@ class EventExtractor:
                 self._ensure_entity(cid, registry)
                 draft.roles.append((role, cid))
                 return
+        if speaker and draft.things and speaker.split(":", 1)[1] not in have and draft.type == "arms_sale":
+            self._ensure_entity(speaker, registry)
+            draft.roles.append((role, speaker))
 
     def _ensure_entity(self, eid: str, registry: dict[str, Entity]) -> None:
         if eid in registry:
