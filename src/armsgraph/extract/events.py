@@ -169,6 +169,11 @@ class EventExtractor:
                 continue
             for b in self.break_norms:
                 if norms[i : i + len(b)] == b:
+                    after = sent.start + i + len(b)
+                    if b[-1] in ("and", "or") and i > 0 and after < sent.end and \
+                            self._toks[after].ent_type_ in ("COUNTRY", "ORG") and \
+                            self._toks[sent.start + i - 1].ent_type_ in ("COUNTRY", "ORG"):
+                        break  # "the U.S., the Netherlands, and Canada" is one list, not two clauses
                     if i > 0:
                         cuts.append(i)
                     i += len(b) - 1
@@ -267,8 +272,6 @@ class EventExtractor:
                 eid = self._entity_for(ent, registry)
                 inst_end = lex_spans["institutions"].get(end)
                 if inst_end is not None:  # "Turkish officials", "the Pakistani navy"
-                    if doc[end : inst_end].text.lower() in ("officials", "authorities"):
-                        continue
                     actors.append(Actor(start, inst_end, [eid], slot))
                     continue
                 nxt_ent = next((e for e in ents[k + 1 :] if e.start == end), None)
@@ -282,11 +285,16 @@ class EventExtractor:
                 continue
             eid = self._entity_for(ent, registry)
             actors.append(Actor(start, end, [eid], slot))
+        self._mark_observers(actors, lex_spans, lo, hi)
         # Group anaphors ("both countries") and pronouns ("it").
         for s, e in lex_spans["group_anaphors_list"]:
             if lo <= s and e <= hi:
                 slot, _ = self._slot_before(doc, s, lo, actors)
-                actors.append(Actor(s, e, history.last_countries(2), slot, kind="group"))
+                # "Eritrea's aggression against Djibouti ... between the two countries": names earlier in
+                # the clause come first, then the document's.
+                here = [f"country:{c}" for a in actors if a.start < s and a.kind == "name"
+                        and a.slot not in ("observer", "mediator") for c in (self._country_of(x, registry) for x in a.entities) if c]
+                actors.append(Actor(s, e, history.last_countries(2, here), slot, kind="group"))
         for i in range(lo, hi):
             low = self._toks[i].norm_
             if history.speaker and low in self.first_person and self._toks[i].text != "US" \
@@ -301,6 +309,11 @@ class EventExtractor:
                 slot, _ = self._slot_before(doc, i, lo, actors)
                 kind = "possessive_pronoun" if low in ("its", "their") else "pronoun"
                 actors.append(Actor(i, i + 1, [], slot if kind == "pronoun" else "pronoun_poss", kind=kind))
+        self._mark_observers(actors, lex_spans, lo, hi)
+        actors.sort(key=lambda a: a.start)
+        return actors, things
+
+    def _mark_observers(self, actors: list[Actor], lex_spans: dict, lo: int, hi: int) -> None:
         # "The United States welcomes the ceasefire": a subject followed by a reaction verb only observes.
         observers = lex_spans.get("observer_starts", set())
         mediation = lex_spans.get("mediation_starts", set())
@@ -311,8 +324,6 @@ class EventExtractor:
             if any(j in mediation for j in range(a.end, min(a.end + 5, hi))) or (
                     a.slot == "by" and any(j in mediation for j in range(max(lo, a.start - 3), a.start))):
                 a.slot = "mediator"
-        actors.sort(key=lambda a: a.start)
-        return actors, things
 
     def _is_modifier(self, doc: Doc, ent: SpacySpan, nxt, lex_spans: dict, later_ents: list[SpacySpan]) -> bool:
         """True when a country name modifies the next word ("Turkish drones", "Pakistani navy")."""
@@ -911,9 +922,9 @@ class DocState:
         if ent is not None and ent.country:
             self.countries.append(f"country:{ent.country}")
 
-    def last_countries(self, n: int) -> list[str]:
+    def last_countries(self, n: int, recent: list[str] | None = None) -> list[str]:
         out: list[str] = []
-        for cid in reversed(self.countries):
+        for cid in reversed([*self.countries, *(recent or [])]):
             if cid not in out:
                 out.append(cid)
             if len(out) == n:
