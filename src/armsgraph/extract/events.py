@@ -174,6 +174,8 @@ class EventExtractor:
                             self._toks[after].ent_type_ in ("COUNTRY", "ORG") and \
                             self._toks[sent.start + i - 1].ent_type_ in ("COUNTRY", "ORG"):
                         break  # "the U.S., the Netherlands, and Canada" is one list, not two clauses
+                    if b[0] == "," and b[-1] in ("and", "or") and "," in norms[max(0, i - 4) : i]:
+                        break  # "production, sustainment, and follow-on development": a list
                     if i > 0:
                         cuts.append(i)
                     i += len(b) - 1
