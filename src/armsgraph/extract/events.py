@@ -84,6 +84,8 @@ class Draft:
     attribution: Attribution | None = None
     comments: list[Comment] = field(default_factory=list)
     filled: bool = False  # participants were borrowed from an earlier event
+    growth: tuple[float, Span] | None = None  # an export statistic's change ("grew by 30%")
+    value_span: Span | None = None
     rule: TriggerRule | None = None
 
 
@@ -435,6 +437,7 @@ class EventExtractor:
                     m.start == ent.start_char for m in registry[ent.id_].mentions)):
                 self._entity_for(ent, registry)
         events = self._finish(drafts, registry, document)
+        facts.extend(self._statistic_facts(drafts, events))
         used = {p.entity for e in events for p in e.participants}
         used.update(f.subject for f in facts)
         entities = [e for e in registry.values() if e.mentions or e.id in used]
@@ -741,6 +744,11 @@ class EventExtractor:
             money = [m for m in money if m.start >= t0] or money
         if money:
             draft.value = money[0].value
+            draft.value_span = Span(money[0].start, money[0].end, money[0].text)
+        if after_only:
+            pct = [p for p in percent_all if t0 <= p.start < s1]
+            if pct:
+                draft.growth = (pct[0].value, Span(pct[0].start, pct[0].end, pct[0].text))
         # A count right before a system: "12 F-16s", "dozens of Pakistan's F-16s", "three (3) E-2D".
         for tstart, _tend, _tid in things:
             sys_char = self._toks[tstart].idx
@@ -778,6 +786,24 @@ class EventExtractor:
                 value = float(m.group("num").replace(",", ""))
                 out.append(Fact(subject=sid, attribute=attribute, value=value, unit=unit,
                                 evidence=Span(start, sent.start_char + m.end(), text[start : sent.start_char + m.end()])))
+        return out
+
+    def _statistic_facts(self, drafts: list[Draft], events: list[Event]) -> list[Fact]:
+        """An export statistic is also a fact about its exporter: the total and its change."""
+        kept = {sp.start for ev in events if ev.type == "export_statistic" for sp in ev.evidence}
+        out = []
+        for d in drafts:
+            if d.type != "export_statistic" or d.sentence[0] not in kept:
+                continue
+            exporter = next((e for r, e in d.roles if r == "exporter"), None)
+            if exporter is None:
+                continue
+            if d.value is not None and d.value_span is not None:
+                out.append(Fact(subject=exporter, attribute="defense_exports", value=d.value.amount,
+                                unit=d.value.currency, evidence=d.value_span))
+            if d.growth is not None:
+                out.append(Fact(subject=exporter, attribute="defense_exports_change", value=d.growth[0],
+                                unit="%", evidence=d.growth[1]))
         return out
 
     def _entity_for_fact(self, ent: SpacySpan, registry: dict[str, Entity]) -> str:
