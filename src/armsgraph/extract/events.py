@@ -38,6 +38,10 @@ ACTOR_LABELS = {"COUNTRY", "ORG"}
 _DIGIT = re.compile(r"\d")
 THING_LABELS = {"SYSTEM", "PROGRAM"}
 PREPOSITIONS = {"to", "for", "in", "with", "from", "by", "between", "of", "at", "on", "against", "through"}
+# Words between a preposition and the name it governs: "in southwest Syria", "to the new Iraqi".
+SKIPPED_BEFORE_NAME = {"the", "a", "an", "southwest", "southeast", "northwest", "northeast", "southern", "northern",
+                       "eastern", "western", "central", "southwestern", "southeastern", "northwestern",
+                       "northeastern", "north", "south", "east", "west", "occupied", "neighbouring", "neighboring"}
 PREPOSITION_ALIASES = {"into": "to", "towards": "to", "toward": "to", "alongside": "with", "amid": "in", "within": "in"}
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
 IRREGULAR_PARTICIPLES = {"sold", "bought", "built", "made", "struck", "given", "taken", "won"}
@@ -190,7 +194,7 @@ class EventExtractor:
     def _slot_before(self, doc: Doc, start: int, lo: int, actors: list[Actor]) -> tuple[str, int]:
         """The slot given by the words before token `start`, and where the actor phrase begins."""
         i = start - 1
-        while i >= lo and self._toks[i].norm_ in ("the", "a", "an"):
+        while i >= lo and self._toks[i].norm_ in SKIPPED_BEFORE_NAME:
             i -= 1
         if i >= lo and self._toks[i].norm_ in PREPOSITIONS:
             return self._toks[i].norm_, start
@@ -715,8 +719,8 @@ class EventExtractor:
         fam = [d for d in drafts if d.type in family]
         for i, d in enumerate(fam):
             parties = [e for r, e in d.roles if r == "party"]
-            if len(parties) >= 2:
-                continue
+            if len(parties) >= 2 or (not parties and any(r == "location" for r, _ in d.roles)):
+                continue  # two sides named, or fighting "in Sudan" with no side named
             linked = fam[i - 1] if i > 0 else (fam[i + 1] if i + 1 < len(fam) else None)
             if not parties and linked is not None:
                 for _, e in linked.roles:
@@ -818,7 +822,8 @@ class EventExtractor:
         for d in drafts:
             spec = self.onto.types[d.type]
             actors = list(dict.fromkeys(e for _, e in d.roles))
-            if len(actors) < spec["min_actors"]:
+            located = d.type in self.conflict_family and any(r == "location" for r, _ in d.roles)
+            if len(actors) < (1 if located else spec["min_actors"]):
                 continue
             if spec.get("max_actors") and len(actors) > spec["max_actors"]:
                 d.roles = d.roles[: spec["max_actors"]]
@@ -826,8 +831,9 @@ class EventExtractor:
             if len(countries) < spec.get("min_countries", 1):
                 continue
             if d.type in self.conflict_family and len(countries) < 2 and \
-                    len([e for e in actors if not e.startswith("country:")]) < 2:
-                continue  # fighting inside one country needs its two sides named
+                    len([e for e in actors if not e.startswith("country:")]) < 2 and \
+                    not any(r == "location" for r, _ in d.roles):
+                continue  # fighting inside one country: its two sides, or the country as the place
             key = (d.type, countries)
             merged = False
             for k, things, ev, first in keyed:
