@@ -227,6 +227,8 @@ class EventExtractor:
                     after = close + 1 if close is not None else after
                 if after < len(doc) and self._toks[after].norm_ in ("program", "programme", "project"):
                     history.program_like.add(tid)  # "the F-35 program" names a program
+                if entry is not None and (entry.type == "program" or tid in history.program_like):
+                    history.last_program = tid
                 things.append((ent.start, ent.end, tid))
                 continue
             if ent.label_ not in ACTOR_LABELS:
@@ -292,8 +294,18 @@ class EventExtractor:
                 actors.append(Actor(start, end, [eid], "adj" if slot == "bare" else slot))
                 continue
             eid = self._entity_for(ent, registry)
+            if history.speaker and ent.label_ == "ORG" and registry[eid].country is None and eid.startswith("org:x-"):
+                # An unknown "Coast Guard" in a US government release is the US Coast Guard.
+                registry[eid].country = history.speaker.split(":", 1)[1]
             actors.append(Actor(start, end, [eid], slot))
         self._mark_observers(actors, lex_spans, lo, hi)
+        # "suspend Turkey from the program": the program named last.
+        if history.last_program and not any(t[2] == history.last_program for t in things):
+            for i in range(lo + 1, hi):
+                if self._toks[i].norm_ in ("program", "programme") and self._toks[i - 1].norm_ in ("the", "this"):
+                    things.append((i, i + 1, history.last_program))
+                    self._ensure_entity(history.last_program, registry)
+                    break
         # Group anaphors ("both countries") and pronouns ("it").
         for s, e in lex_spans["group_anaphors_list"]:
             if lo <= s and e <= hi:
@@ -949,6 +961,7 @@ class DocState:
         self.dateline_country: str | None = None
         self.speaker: str | None = None  # the country behind "we" in an official release
         self.program_like: set[str] = set()  # systems written as programs ("the F-35 program")
+        self.last_program: str | None = None  # what "the program" refers to
         self.ents: list = []
         self.skip_before = 0
 
