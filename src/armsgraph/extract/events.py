@@ -510,6 +510,8 @@ class EventExtractor:
         for sp in filter_spans(spans):
             if any(s <= sp.start < e for s, e in excluded):
                 continue
+            if self._toks[sp.start].ent_type_ in ("SYSTEM", "ORG", "PERSON"):
+                continue  # "Fighting" in "F-16 Fighting Falcon" is a name, not a clash
             rules = [self.onto.triggers[i] for i in sorted(set(rules_at[(sp.start, sp.end)]))]
             out.append(Trigger(rules, sp.start, sp.end))
         return out
@@ -546,9 +548,16 @@ class EventExtractor:
 
     def _drop_weak(self, triggers: list[Trigger], things) -> list[Trigger]:
         strong_types = {t.rule.type for t in triggers if not t.rule.weak}
-        if not strong_types:
-            return triggers
-        return [t for t in triggers if not t.rule.weak]
+        if strong_types:
+            triggers = [t for t in triggers if not t.rule.weak]
+        # "a possible sale to support the upgrade of 35 F-16s": the upgrade is what is sold.
+        absorbs = self.onto.lexicon.get("absorbs", {})
+        out = []
+        for t in triggers:
+            if any(o.start < t.start and t.rule.type in absorbs.get(o.rule.type, ()) for o in triggers):
+                continue
+            out.append(t)
+        return out
 
     def _resolve_pronouns(self, actors: list[Actor], state: "DocState") -> None:
         subject = next((a for a in actors if a.kind == "name" and a.slot == "bare"), None)
