@@ -950,8 +950,12 @@ def _dateline_end(doc: Doc) -> int:
     for i, tok in enumerate(doc[:8]):
         if tok.text in (":", "—", "–", "-", "--") and i > 0:
             words = [t for t in doc[:i] if not t.is_punct and not t.is_space]
-            if words and all(t.text.isupper() or t.text[:1].isdigit() or t.text.startswith("(") for t in words if t.is_alpha) \
-                    and any(t.is_alpha for t in words):
+            alpha = [t for t in words if t.is_alpha]
+            upper = all(t.text.isupper() or t.text[:1].isdigit() or t.text.startswith("(") for t in alpha)
+            # "Cairo –The United States delivered": a place in title case before a dash is a dateline too.
+            place = tok.text != ":" and len(alpha) <= 3 and all(t.text[:1].isupper() for t in alpha) \
+                and any(t.ent_type_ == "COUNTRY" for t in words)
+            if alpha and (upper or place):
                 return tok.idx + len(tok)
             return 0
         if tok.is_sent_end:
