@@ -215,6 +215,14 @@ def test_parquet_events_equal_single_machine_ingest(job, single_machine: Path) -
     assert result.merged_events == sum(1 for e in expected.values() if e[2] >= 2)
 
 
+def test_spark_merge_equals_store_merge_of_the_same_extractions(job) -> None:
+    """The store filled from the job's own extraction JSON (Store.add, one document at a
+    time) holds the events of the Spark merge step."""
+    result, out, db = job
+    assert result.stored == result.documents
+    assert _parquet_events(out) == _store_events(db)
+
+
 def test_web_pages_and_json_lines_reports_of_one_event_merge(job) -> None:
     """The eval reports are in the WARC as pages and in the JSON Lines as text: their
     events are one event with sources from both."""
@@ -336,3 +344,15 @@ def test_cli_rejects_an_input_of_unknown_format_before_starting_spark(tmp_path: 
     assert res.exit_code == 2
     assert f"{notes}: cannot tell the input format" in res.output
     assert "--format warc, jsonl or parquet" in res.output
+
+
+def test_a_glob_matching_nothing_is_a_one_line_error(spark, tmp_path: Path) -> None:
+    from armsgraph.errors import ArmsgraphError
+    from armsgraph.scale.spark import run
+
+    with pytest.raises(ArmsgraphError) as info:
+        run(spark, [str(tmp_path / "crawl-*.warc.gz")], str(tmp_path / "out"))
+    message = info.value.one_line()
+    assert "the Spark job failed" in message
+    assert "crawl-*.warc.gz" in message
+    assert "\n" not in message

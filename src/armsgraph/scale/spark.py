@@ -24,6 +24,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -535,9 +536,8 @@ def run(
     extractor_options: dict[str, Any] | None = None,
     max_errors_shown: int = 20,
 ) -> JobResult:
-    """Run the whole job on `spark`; returns counts. Raises ArmsgraphError for bad options."""
-    from pyspark import StorageLevel
-
+    """Run the whole job on `spark`; returns counts. Raises ArmsgraphError for bad options
+    and for failures on the Java side (a missing remote input, an unwritable output)."""
     started = time.monotonic()
     if published:
         from armsgraph.ingest.common import normalize_date
@@ -555,6 +555,51 @@ def run(
     n_parts = partitions or max(2, sc.defaultParallelism * 2)
     options = dict(extractor_options or {})
 
+    with _spark_errors(output):
+        return _run(
+            spark, inputs, kinds, output, n_parts=n_parts, jdbc_url=jdbc_url,
+            published=published, max_bytes=max_bytes, options=options,
+            max_errors_shown=max_errors_shown, started=started,
+        )  # fmt: skip
+
+
+@contextmanager
+def _spark_errors(output: str) -> Iterator[None]:
+    """Java-side failures (a missing remote path, an unwritable output) as one-line errors."""
+    try:
+        yield
+    except ArmsgraphError:
+        raise
+    except Exception as exc:
+        kind = type(exc).__name__
+        if kind not in ("Py4JJavaError", "AnalysisException") and not kind.startswith("PySpark"):
+            raise
+        text = str(exc).strip().splitlines()
+        first = next((t for t in text if "Exception:" in t), text[0] if text else kind)
+        raise ArmsgraphError(
+            f"the Spark job failed: {first.strip()[:400]}",
+            where=output,
+            hint="check the input paths and that the output directory is writable; Spark's log above has details",
+        ) from exc
+
+
+def _run(
+    spark: Any,
+    inputs: Sequence[str],
+    kinds: list[str],
+    output: str,
+    *,
+    n_parts: int,
+    jdbc_url: str | None,
+    published: str | None,
+    max_bytes: int,
+    options: dict[str, Any],
+    max_errors_shown: int,
+    started: float,
+) -> JobResult:
+    from pyspark import StorageLevel
+
+    sc = spark.sparkContext
     # 1. read
     parts = []
     for index, (path, kind) in enumerate(zip(inputs, kinds)):
