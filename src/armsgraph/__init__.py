@@ -10,4 +10,8 @@ def __getattr__(name: str) -> object:
         from armsgraph.api import open
 
         return open
+    if name == "extract":  # the package is callable: armsgraph.extract("text") → Extraction
+        import importlib
+
+        return importlib.import_module("armsgraph.extract")
     raise AttributeError(f"module 'armsgraph' has no attribute {name!r}")

@@ -137,3 +137,11 @@ def test_non_english_is_not_extracted(extractor):
     ex = extractor.extract(doc)
     assert ex.skipped and "fr" in ex.skipped
     assert ex.events == []
+
+
+def test_armsgraph_extract_is_callable():
+    import armsgraph
+
+    ex = armsgraph.extract("Poland signed a contract to buy 32 F-35 fighters from the United States.")
+    assert [(e.type, e.status) for e in ex.events] == [("arms_sale", "agreed")]
+    assert ex.to_json()["events"][0]["quantity"]["amount"] == 32

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Iterable, Iterator
 
 from armsgraph.model import Document, Extraction
@@ -69,3 +71,13 @@ def extract(doc: Document | str, **kwargs) -> Extraction:
     if _default is None:
         _default = Extractor()
     return _default.extract(doc)
+
+
+class _CallableModule(types.ModuleType):
+    """Lets `armsgraph.extract(text)` call extract() while `armsgraph.extract` stays the package."""
+
+    def __call__(self, doc: Document | str, **kwargs) -> Extraction:
+        return extract(doc, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
