@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from armsgraph.errors import ArmsgraphError
 from armsgraph.model import Entity, Event, Extraction, Fact, Participant
@@ -58,6 +59,14 @@ def resolve(extraction: Extraction, gazetteer: Gazetteer | None = None) -> Extra
     Participants and facts pointing to an entity the extraction does not list are dropped,
     since there is nothing to store for them.
     """
+    return resolve_with_ids(extraction, gazetteer)[0]
+
+
+def resolve_with_ids(
+    extraction: Extraction, gazetteer: Gazetteer | None = None
+) -> tuple[Extraction, dict[str, str]]:
+    """`resolve`, and the canonical id of each of the extraction's entity ids (so a caller
+    holding the extraction's JSON can map it without serializing the copy again)."""
     gaz = gazetteer if gazetteer is not None else _gazetteer()
     mapping: dict[str, str] = {}
     merged: dict[str, Entity] = {}
@@ -99,13 +108,30 @@ def resolve(extraction: Extraction, gazetteer: Gazetteer | None = None) -> Extra
     facts: list[Fact] = [
         replace(f, subject=mapping[f.subject]) for f in extraction.facts if f.subject in mapping
     ]
-    return Extraction(
+    resolved = Extraction(
         document=extraction.document,
         entities=list(merged.values()),
         events=events,
         facts=facts,
         skipped=extraction.skipped,
     )
+    return resolved, mapping
 
 
-__all__ = ["canonical_id", "name_key", "resolve"]
+def resolve_event_json(event: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
+    """An event of an extraction's JSON with canonical participant ids: what
+    `resolve(extraction).to_json()` gives for it (participants of unlisted entities dropped,
+    duplicates folded, an empty list left out)."""
+    parts: list[dict[str, str]] = []
+    for p in event.get("participants", []):
+        if p["entity"] in mapping:
+            np = {"role": p["role"], "entity": mapping[p["entity"]]}
+            if np not in parts:
+                parts.append(np)
+    out = {k: v for k, v in event.items() if k != "participants"}
+    if parts:
+        out["participants"] = parts
+    return out
+
+
+__all__ = ["canonical_id", "name_key", "resolve", "resolve_event_json", "resolve_with_ids"]

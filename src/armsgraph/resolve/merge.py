@@ -11,7 +11,7 @@ on the order in which reports arrive, and `rebuild` gives the same events as ing
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,17 +32,67 @@ class Source:
     event: dict[str, Any]  # the DESIGN.md event object
     key: str = field(init=False)
     objects: frozenset[str] = field(init=False)
+    years: tuple[int, int] | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.key = merge_key(self.event)
         self.objects = object_ids(self.event)
+        self.years = years(self.event)
 
     @property
     def order(self) -> tuple[str, int, str, str]:
         """Sort key: publication date, then status order, then ids (ties broken stably)."""
+        return self.report().order
+
+    @property
+    def ref(self) -> str:
+        return f"{self.document_id}#{self.local_event_id}"
+
+    def report(self) -> Report:
+        """What `summarize_reports` needs of this source, without its event."""
+        ev = self.event
+        return Report(
+            document_id=self.document_id,
+            local_event_id=self.local_event_id,
+            published=self.published,
+            status=ev.get("status") or "proposed",
+            confidence=float(ev.get("confidence", 0.5)),
+            details=details(ev),
+            key=self.key,
+            type=ev["type"],
+        )
+
+
+# Bits of Report.details: which of these the report gives (summarize takes each from the
+# latest report that gives it, so the store keeps the bits to load only that report).
+TIME, QUANTITY, VALUE = 1, 2, 4
+_DETAILS = (("time", TIME), ("quantity", QUANTITY), ("value", VALUE))
+
+
+def details(event: dict[str, Any]) -> int:
+    """The Report.details bits of an event."""
+    return sum(bit for key, bit in _DETAILS if event.get(key))
+
+
+@dataclass(frozen=True)
+class Report:
+    """A source as the store indexes it (event_sources columns): enough to order sources
+    and summarize a merged event without parsing every source's event JSON."""
+
+    document_id: str
+    local_event_id: str
+    published: str | None
+    status: str
+    confidence: float
+    details: int
+    key: str
+    type: str
+
+    @property
+    def order(self) -> tuple[str, int, str, str]:
         return (
             self.published or "",
-            status_rank(self.event.get("status")),
+            status_rank(self.status),
             self.document_id,
             self.local_event_id,
         )
@@ -86,11 +136,19 @@ def years(event: dict[str, Any]) -> tuple[int, int] | None:
 
 def compatible(a: Source, b: Source) -> bool:
     """Whether two reports can be the same event (see the module docstring)."""
-    if a.key != b.key:
+    return a.key == b.key and compatible_parts(a.objects, a.years, b.objects, b.years)
+
+
+def compatible_parts(
+    objects_a: frozenset[str],
+    years_a: tuple[int, int] | None,
+    objects_b: frozenset[str],
+    years_b: tuple[int, int] | None,
+) -> bool:
+    """`compatible` for two reports of the same merge key, from their systems and years."""
+    if objects_a and objects_b and not (objects_a & objects_b):
         return False
-    if a.objects and b.objects and not (a.objects & b.objects):
-        return False
-    ya, yb = years(a.event), years(b.event)
+    ya, yb = years_a, years_b
     return not (ya and yb and (ya[0] - yb[1] > MAX_YEAR_GAP or yb[0] - ya[1] > MAX_YEAR_GAP))
 
 
@@ -120,7 +178,7 @@ def _find(parent: list[int], i: int) -> int:
     return i
 
 
-def event_id(sources: Sequence[Source]) -> str:
+def event_id(sources: Sequence[Source] | Sequence[Report]) -> str:
     """A merged event's id: a hash of its smallest source reference (stable under re-runs)."""
     return "ev:" + content_hash(min(s.ref for s in sources))
 
@@ -159,26 +217,37 @@ def summarize(sources: Sequence[Source]) -> dict[str, Any]:
     (by publication date, ties by status order); confidence is the highest of the reports;
     n_sources counts distinct documents.
     """
-    ordered = sorted(sources, key=lambda s: s.order)
-    latest = ordered[-1].event
-
-    def last_with(key: str) -> dict[str, Any] | None:
-        for s in reversed(ordered):
-            if s.event.get(key):
-                return s.event[key]
-        return None
-
-    time = last_with("time") or {}
-    quantity = last_with("quantity") or {}
-    value = last_with("value") or {}
-    dates = [s.published for s in ordered if s.published]
-    participants = sorted(
-        {(p["role"], p["entity"]) for s in ordered for p in s.event.get("participants", [])}
+    by_ref = {s.ref: s.event for s in sources}
+    row = summarize_reports([s.report() for s in sources], lambda r: by_ref[r.ref])
+    row["participants"] = sorted(
+        {(p["role"], p["entity"]) for s in sources for p in s.event.get("participants", [])}
     )
+    return row
+
+
+def summarize_reports(
+    reports: Sequence[Report], event_of: Callable[[Report], dict[str, Any]]
+) -> dict[str, Any]:
+    """`summarize` without participants, from the reports' indexed columns; `event_of`
+    gives a report's event and is called only for the latest report giving a time, a
+    quantity or a value, so the store reads at most three events of a much-reported deal."""
+    ordered = sorted(reports, key=lambda r: r.order)
+    latest = ordered[-1]
+
+    def last_with(key: str, bit: int) -> dict[str, Any]:
+        for r in reversed(ordered):
+            if r.details & bit:
+                return event_of(r)[key]
+        return {}
+
+    time = last_with("time", TIME)
+    quantity = last_with("quantity", QUANTITY)
+    value = last_with("value", VALUE)
+    dates = [r.published for r in ordered if r.published]
     return {
         "id": event_id(ordered),
-        "type": latest["type"],
-        "status": latest.get("status") or "proposed",
+        "type": latest.type,
+        "status": latest.status,
         "first_seen": min(dates) if dates else None,
         "last_seen": max(dates) if dates else None,
         "time_text": time.get("text"),
@@ -191,8 +260,7 @@ def summarize(sources: Sequence[Source]) -> dict[str, Any]:
         "value_amount": value.get("amount"),
         "value_currency": value.get("currency"),
         "value_text": value.get("text"),
-        "confidence": max(float(s.event.get("confidence", 0.5)) for s in ordered),
-        "n_sources": len({s.document_id for s in ordered}),
+        "confidence": max(r.confidence for r in ordered),
+        "n_sources": len({r.document_id for r in ordered}),
         "merge_key": ordered[0].key,
-        "participants": participants,
     }

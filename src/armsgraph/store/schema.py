@@ -171,8 +171,29 @@ event_sources = Table(
     Column("published", String(32)),  # the document's publication date
     Column("attribution", Text),
     Column("local_json", Text, nullable=False),  # the event as extracted, entity ids canonical
+    # What the merge needs of a report without parsing local_json (migration 0003): its
+    # merge key and years to find the stored reports it may join, its systems/programs
+    # (tab-separated ids), and what summarizing a merged event reads (resolve/merge.Report).
+    Column("merge_key", String(40)),
+    Column("year_min", Integer),
+    Column("year_max", Integer),
+    Column("objects", Text),
+    Column("confidence", Float),
+    Column("details", Integer),  # merge.TIME | merge.QUANTITY | merge.VALUE it gives
+    # merge.Report.order as text that sorts the same in SQLite and in any PostgreSQL
+    # collation (hex of the publication date, then the status rank; store.order_key).
+    Column("sort_key", String(80)),
 )
 Index("ix_event_sources_event", event_sources.c.event_id)
+Index(
+    "ix_event_sources_merge",
+    event_sources.c.merge_key,
+    event_sources.c.year_min,
+    event_sources.c.year_max,
+    event_sources.c.objects,
+    event_sources.c.event_id,
+)
+Index("ix_event_sources_event_order", event_sources.c.event_id, event_sources.c.sort_key)
 
 facts = Table(
     "facts",

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, tuple_
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
@@ -36,16 +36,14 @@ from armsgraph.model import (
     content_hash,
 )
 from armsgraph.resolve import merge
-from armsgraph.resolve.entities import resolve
+from armsgraph.resolve.entities import resolve_event_json, resolve_with_ids
 from armsgraph.store import queries
+from armsgraph.store.merging import Merger as _Merger
 from armsgraph.store.schema import (
     DERIVED_TABLES,
     aliases,
     documents,
     entities,
-    event_participants,
-    event_sources,
-    events,
     extractions,
     facts,
     mentions,
@@ -172,6 +170,7 @@ class Store:
     creates or migrates the schema to the latest version."""
 
     def __init__(self, db: str | os.PathLike[str] | None = None, *, migrate: bool = True):
+        self._statements: dict[str, Any] = {}
         self.url = database_url(db)
         self.name = describe_url(self.url)
         self.dialect = make_url(self.url).get_backend_name()
@@ -286,11 +285,14 @@ class Store:
         """Insert rows, leaving rows whose primary key is already stored as they are."""
         if not rows:
             return
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        conn.execute(insert(table).on_conflict_do_nothing(), rows)
+        stmt = self._statements.get(table.name)
+        if stmt is None:  # built once: building the statement costs more than running it
+            if conn.dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert
+            else:
+                from sqlalchemy.dialects.sqlite import insert
+            stmt = self._statements[table.name] = insert(table).on_conflict_do_nothing()
+        conn.execute(stmt, rows)
 
     def has_document(self, doc: Document) -> bool:
         """Whether this text is stored already (ingesting it again would change nothing)."""
@@ -314,12 +316,10 @@ class Store:
         doc = extraction.document
         h = content_hash(doc.text, length=40)
         with self.transaction() as conn:
-            if conn.execute(
+            existing = conn.execute(
                 select(documents.c.id).where(documents.c.content_hash == h).limit(1)
-            ).first():
-                existing = conn.execute(
-                    select(documents.c.id).where(documents.c.content_hash == h).limit(1)
-                ).scalar_one()
+            ).scalar()
+            if existing is not None:
                 return AddResult(existing, "unchanged")
             doc_id = doc.id
             if conn.execute(select(documents.c.id).where(documents.c.id == doc_id)).first():
@@ -350,19 +350,22 @@ class Store:
                     "ingested_at": _now(),
                 },
             )
+            # Serialized once: the stored JSON, and the events the merge reads (_apply).
+            raw = extraction.to_json()
             conn.execute(
                 extractions.insert(),
                 {
                     "document_id": doc.id,
-                    "json": json.dumps(extraction.to_json(), ensure_ascii=False, sort_keys=True),
+                    "json": json.dumps(raw, ensure_ascii=False, sort_keys=True),
                 },
             )
-            return self._apply(conn, extraction)
+            return self._apply(conn, extraction, raw)
 
-    def _apply(self, conn: Connection, extraction: Extraction) -> AddResult:
-        """Write the entities, mentions, facts and events of one stored document."""
+    def _apply(self, conn: Connection, extraction: Extraction, raw: dict[str, Any]) -> AddResult:
+        """Write the entities, mentions, facts and events of one stored document
+        (`raw` is `extraction.to_json()`)."""
         doc = extraction.document
-        resolved = resolve(extraction)
+        resolved, mapping = resolve_with_ids(extraction)
         result = AddResult(doc.id, "new")
         ent_rows, alias_rows, mention_rows = [], [], []
         for e in resolved.entities:
@@ -407,98 +410,17 @@ class Store:
         self._insert(conn, facts, fact_rows)
         result.facts = len(fact_rows)
 
+        sources: list[merge.Source] = []
         local_ids: set[str] = set()
-        for i, ev_json in enumerate(resolved.to_json()["events"]):
+        for i, raw_event in enumerate(raw.get("events", [])):
+            ev_json = resolve_event_json(raw_event, mapping)
             local_id = str(ev_json.get("id") or i)
             if local_id in local_ids:  # an extractor bug must not lose an event
                 local_id = f"{local_id}#{i}"
             local_ids.add(local_id)
-            source = merge.Source(doc.id, local_id, doc.published, ev_json)
-            if self._merge(conn, source):
-                result.events_merged += 1
-            else:
-                result.events_added += 1
+            sources.append(merge.Source(doc.id, local_id, doc.published, ev_json))
+        result.events_added, result.events_merged = _Merger(conn, self._insert).run(sources)
         return result
-
-    def _merge(self, conn: Connection, new: merge.Source) -> bool:
-        """Merge one report into the stored events; True if it joined an existing event."""
-        q = (
-            select(
-                event_sources.c.event_id,
-                event_sources.c.document_id,
-                event_sources.c.local_event_id,
-                event_sources.c.published,
-                event_sources.c.local_json,
-            )
-            .join(events, events.c.id == event_sources.c.event_id)
-            .where(events.c.merge_key == new.key)
-        )
-        by_event: dict[str, list[merge.Source]] = {}
-        for r in conn.execute(q):
-            by_event.setdefault(r.event_id, []).append(
-                merge.Source(r.document_id, r.local_event_id, r.published, json.loads(r.local_json))
-            )
-        joined = sorted(
-            eid for eid, srcs in by_event.items() if any(merge.compatible(new, s) for s in srcs)
-        )
-        cluster = [new] + [s for eid in joined for s in by_event[eid]]
-        if len(joined) == 1 and merge.event_id(cluster) == joined[0]:
-            # The usual case: one more report of a known event. Add its source and refresh
-            # the event row instead of rewriting every source of a much-reported event.
-            self._write_event(conn, cluster, only_new=new)
-            return True
-        if joined:
-            for table in (event_sources, event_participants, events):
-                col = table.c.event_id if table is not events else table.c.id
-                conn.execute(delete(table).where(col.in_(joined)))
-        self._write_event(conn, cluster)
-        return bool(joined)
-
-    def _write_event(
-        self, conn: Connection, cluster: list[merge.Source], only_new: merge.Source | None = None
-    ) -> None:
-        """Write a merged event; with `only_new`, the event exists and gains that one source."""
-        row = merge.summarize(cluster)
-        participants = row.pop("participants")
-        objects = sorted({e for r, e in participants if r in merge.OBJECT_ROLES})
-        names: list[str] = []
-        if objects:
-            names += conn.execute(
-                select(entities.c.name).where(entities.c.id.in_(objects)).order_by(entities.c.name)
-            ).scalars()
-            names += conn.execute(
-                select(aliases.c.alias)
-                .where(aliases.c.entity_id.in_(objects))
-                .order_by(aliases.c.alias)
-            ).scalars()
-        row["systems"] = " | ".join(dict.fromkeys(names)) or None
-        part_rows = [
-            {"event_id": row["id"], "role": r, "entity_id": e, "last_seen": row["last_seen"]}
-            for r, e in participants
-        ]
-        if only_new is not None:
-            conn.execute(update(events).where(events.c.id == row["id"]).values(row))
-            conn.execute(
-                update(event_participants)
-                .where(event_participants.c.event_id == row["id"])
-                .values(last_seen=row["last_seen"])
-            )
-            self._insert(conn, event_participants, part_rows)
-        else:
-            conn.execute(events.insert(), row)
-            if part_rows:
-                conn.execute(event_participants.insert(), part_rows)
-        conn.execute(
-            event_sources.insert(),
-            [
-                {
-                    **merge.source_row(s),
-                    "event_id": row["id"],
-                    "local_json": json.dumps(s.event, ensure_ascii=False, sort_keys=True),
-                }
-                for s in ([only_new] if only_new is not None else cluster)
-            ],
-        )
 
     def rebuild(self) -> dict[str, int]:
         """Recompute entities, mentions, facts and merged events from the stored extractions,
@@ -506,25 +428,35 @@ class Store:
         with self.transaction() as conn:
             for table in DERIVED_TABLES:
                 conn.execute(delete(table))
-            q = (
+            order = func.coalesce(documents.c.published, "")
+            base = (
                 select(documents, extractions.c.json)
                 .join(extractions, extractions.c.document_id == documents.c.id)
-                .order_by(func.coalesce(documents.c.published, ""), documents.c.id)
+                .order_by(order, documents.c.id)
+                .limit(200)
             )
-            n = 0
-            for r in conn.execute(q).all():
-                doc = Document(
-                    text=r.text,
-                    id=r.id,
-                    url=r.url,
-                    title=r.title,
-                    published=r.published,
-                    dateline=r.dateline,
-                    source=r.source,
-                    language=r.language,
-                )
-                self._apply(conn, extraction_from_json(json.loads(r.json), doc))
-                n += 1
+            # Page by (published, id) rather than holding every text in memory at once.
+            n, after = 0, None
+            while True:
+                q = base if after is None else base.where(tuple_(order, documents.c.id) > after)
+                rows = conn.execute(q).all()
+                if not rows:
+                    break
+                for r in rows:
+                    doc = Document(
+                        text=r.text,
+                        id=r.id,
+                        url=r.url,
+                        title=r.title,
+                        published=r.published,
+                        dateline=r.dateline,
+                        source=r.source,
+                        language=r.language,
+                    )
+                    raw = json.loads(r.json)
+                    self._apply(conn, extraction_from_json(raw, doc), raw)
+                    n += 1
+                after = tuple_(rows[-1].published or "", rows[-1].id)
             counts = queries.stats(conn)
         counts["rebuilt"] = n
         return counts

@@ -1,0 +1,412 @@
+"""Merge one document's reports into the stored events, reading only the rows the merge needs.
+
+resolve/merge.py says when reports are the same event and how a merged event is
+summarized; this module applies that to the database. A new report finds the stored
+reports it may join through the indexed merge columns of event_sources (merge key, years,
+systems) and, in the usual case — one more report of one known event — the event row is
+brought up to date from that row and a few indexed look-ups, without reading the event's
+other reports. Events that must be re-formed (two events joined by a report, or a report
+whose reference becomes the event's smallest, which changes its id) are recomputed from
+the indexed columns of all their reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, literal, or_, select, union_all, update
+
+from armsgraph.resolve import merge
+from armsgraph.store.schema import aliases, entities, event_participants, event_sources, events
+
+_ANY_YEAR = (-1_000_000, 1_000_000)
+_DETAIL_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("time", merge.TIME),
+    ("quantity", merge.QUANTITY),
+    ("value", merge.VALUE),
+)
+_EVENT_COLUMNS = [c.name for c in events.columns]
+_es, _ep = event_sources, event_participants
+# Statements are built once, with bound parameters: building one costs more than running it.
+_UPDATE_EVENT = (
+    update(events)
+    .where(events.c.id == bindparam("b_id"))
+    .values({c: bindparam(c) for c in _EVENT_COLUMNS if c != "id"})
+)
+_EVENT_ROW = select(events).where(events.c.id == bindparam("eid"))
+_PARTICIPANTS = select(_ep.c.role, _ep.c.entity_id).where(_ep.c.event_id == bindparam("eid"))
+_TOUCH = update(_ep).where(_ep.c.event_id == bindparam("eid")).values(last_seen=bindparam("ls"))
+_CANDIDATES = (
+    select(_es.c.event_id, _es.c.objects, _es.c.year_min, _es.c.year_max)
+    .where(
+        _es.c.merge_key == bindparam("key"),
+        or_(
+            _es.c.year_min.is_(None),
+            and_(_es.c.year_min <= bindparam("hi"), _es.c.year_max >= bindparam("lo")),
+        ),
+    )
+    .distinct()
+)
+_LATEST = (
+    select(_es.c.sort_key)
+    .where(_es.c.event_id == bindparam("eid"))
+    .order_by(_es.c.sort_key.desc())
+    .limit(1)
+)
+_LATEST_GIVING = (
+    select(_es.c.sort_key)
+    .where(_es.c.event_id == bindparam("eid"), _es.c.details.op("&")(bindparam("bit")) != 0)
+    .order_by(_es.c.sort_key.desc())
+    .limit(1)
+)
+_TIES = select(_es.c.document_id, _es.c.local_event_id).where(
+    _es.c.event_id == bindparam("eid"), _es.c.sort_key == bindparam("top")
+)
+_names = union_all(
+    select(literal(0).label("part"), entities.c.name.label("name")).where(
+        entities.c.id.in_(bindparam("ids", expanding=True))
+    ),
+    select(literal(1).label("part"), aliases.c.alias.label("name")).where(
+        aliases.c.entity_id.in_(bindparam("ids2", expanding=True))
+    ),
+).subquery()
+_SYSTEMS = select(_names.c.name).order_by(_names.c.part, _names.c.name)
+
+
+def _smaller_ref(dialect: str) -> Any:
+    """Whether the event has a report whose reference sorts before :ref."""
+    ref = _es.c.document_id + "#" + _es.c.local_event_id
+    if dialect == "postgresql":
+        ref = ref.collate("C")  # by code point, as Python's min() in merge.event_id
+    return (
+        select(literal(1))
+        .where(_es.c.event_id == bindparam("eid"), ref < bindparam("ref"))
+        .limit(1)
+    )
+
+
+_SMALLER_REF = {"sqlite": _smaller_ref("sqlite"), "postgresql": _smaller_ref("postgresql")}
+
+
+def order_key(published: str | None, status: str | None) -> str:
+    """merge.Report.order without its ids, as text that sorts the same way everywhere: the
+    hex of the date (digits and a-f sort alike in every collation), "00" (below any hex of
+    a character, so a date sorts before the longer datetime it begins), the status rank."""
+    return (published or "").encode().hex() + "00" + str(merge.status_rank(status) + 1)
+
+
+def merge_columns(event: dict[str, Any], published: str | None) -> dict[str, Any]:
+    """The merge columns of event_sources for one reported event (resolved JSON)."""
+    years = merge.years(event)
+    return {
+        "merge_key": merge.merge_key(event),
+        "year_min": years[0] if years else None,
+        "year_max": years[1] if years else None,
+        "objects": "\t".join(sorted(merge.object_ids(event))) or None,
+        "confidence": float(event.get("confidence", 0.5)),
+        "details": merge.details(event),
+        "sort_key": order_key(published, event.get("status") or "proposed"),
+    }
+
+
+def _detail_values(key: str, detail: dict[str, Any] | None) -> dict[str, Any]:
+    """The events columns merge.summarize fills from a time, quantity or value object."""
+    d = detail or {}
+    if key == "time":
+        return {"time_text": d.get("text"), "time_start": d.get("start"), "time_end": d.get("end")}
+    if key == "quantity":
+        amount = d.get("amount") if d.get("amount") is not None else d.get("low")
+        return {"quantity": amount, "quantity_text": d.get("text")}
+    return {
+        "value_amount": d.get("amount"),
+        "value_currency": d.get("currency"),
+        "value_text": d.get("text"),
+    }
+
+
+class Merger:
+    """Merges the reports of one document, inside that document's transaction."""
+
+    def __init__(
+        self, conn: Connection, insert: Callable[[Connection, Any, list[dict[str, Any]]], None]
+    ):
+        self.conn = conn
+        self.insert = insert  # Store._insert: INSERT … ON CONFLICT DO NOTHING
+        name = conn.dialect.name
+        self._smaller_ref = _SMALLER_REF[name] if name in _SMALLER_REF else _smaller_ref(name)
+
+    # -- the document --------------------------------------------------------------------
+
+    def run(self, new: Sequence[merge.Source]) -> tuple[int, int]:
+        """Merge the document's reports; returns (events added, reports merged into others)."""
+        if not new:
+            return 0, 0
+        links = self._links(new)
+        parent: dict[Any, Any] = {}
+
+        def find(x: Any) -> Any:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for i, s in enumerate(new):
+            find(i)
+            for j in range(i):
+                if merge.compatible(s, new[j]):
+                    parent[find(i)] = find(j)
+            for eid in links.get(i, ()):
+                parent[find(i)] = find(("e", eid))
+        comps: dict[Any, tuple[list[merge.Source], set[str]]] = {}
+        for i, s in enumerate(new):
+            comps.setdefault(find(i), ([], set()))[0].append(s)
+        for x in list(parent):
+            if isinstance(x, tuple):
+                comps[find(x)][1].add(x[1])
+        added = merged = 0
+        for sources, joined in comps.values():  # in order of the document's first report
+            if not joined:
+                added += 1
+                merged += len(sources) - 1
+                self._create(sources)
+                continue
+            merged += len(sources)
+            if len(joined) == 1 and self._extend(next(iter(joined)), sources):
+                continue
+            self._reform(sorted(joined), sources)
+        return added, merged
+
+    def _links(self, new: Sequence[merge.Source]) -> dict[int, set[str]]:
+        """For each new report (by index), the stored events it is compatible with."""
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(new):
+            by_key[s.key].append(i)
+        links: dict[int, set[str]] = defaultdict(set)
+        for key, idxs in by_key.items():
+            spans = [new[i].years for i in idxs]
+            if any(y is None for y in spans):
+                lo, hi = _ANY_YEAR
+            else:
+                lo = min(y[0] for y in spans if y) - merge.MAX_YEAR_GAP
+                hi = max(y[1] for y in spans if y) + merge.MAX_YEAR_GAP
+            # DISTINCT over the covering index: a much-reported deal has many reports but
+            # few distinct (systems, years), so few rows reach Python.
+            rows = self.conn.execute(_CANDIDATES, {"key": key, "lo": lo, "hi": hi}).all()
+            for r in rows:
+                objects = frozenset(r.objects.split("\t")) if r.objects else frozenset()
+                years = (r.year_min, r.year_max) if r.year_min is not None else None
+                for i in idxs:
+                    if merge.compatible_parts(new[i].objects, new[i].years, objects, years):
+                        links[i].add(r.event_id)
+        return links
+
+    # -- the three cases -----------------------------------------------------------------
+
+    def _create(self, sources: list[merge.Source]) -> None:
+        """A new event of reports no stored report matches."""
+        row = merge.summarize(sources)
+        participants = row.pop("participants")
+        row["systems"] = self._systems(participants)
+        self.conn.execute(events.insert(), row)
+        self._add_participants(row["id"], participants, set(), row["last_seen"])
+        self._add_sources(row["id"], sources)
+
+    def _extend(self, event_id: str, sources: list[merge.Source]) -> bool:
+        """One more document's reports of one stored event; False (nothing written) when
+        its id would change, which `_reform` handles."""
+        conn = self.conn
+        smallest = min(s.ref for s in sources)
+        if conn.execute(self._smaller_ref, {"eid": event_id, "ref": smallest}).first() is None:
+            return False
+        row = conn.execute(_EVENT_ROW, {"eid": event_id}).one()._asdict()
+        reports = [s.report() for s in sources]
+        by_ref = {s.ref: s for s in sources}
+        stored_latest = (row["last_seen"] or "", merge.status_rank(row["status"]))
+        old_last_seen = row["last_seen"]
+
+        newest = max(reports, key=lambda r: r.order)
+        if self._wins(event_id, newest, stored_latest, None):
+            row["status"] = newest.status
+        for key, bit in _DETAIL_COLUMNS:
+            givers = [r for r in reports if r.details & bit]
+            if givers:
+                best = max(givers, key=lambda r: r.order)
+                if self._wins(event_id, best, stored_latest, bit):
+                    row.update(_detail_values(key, by_ref[best.ref].event.get(key)))
+        dates = [d for d in [row["first_seen"], row["last_seen"]] if d]
+        dates += [r.published for r in reports if r.published]
+        row["first_seen"] = min(dates) if dates else None
+        row["last_seen"] = max(dates) if dates else None
+        row["confidence"] = max([row["confidence"], *(r.confidence for r in reports)])
+        # The document is new, so its reports add exactly one document to the event.
+        row["n_sources"] += len({r.document_id for r in reports})
+
+        existing = {
+            (r.role, r.entity_id) for r in conn.execute(_PARTICIPANTS, {"eid": event_id}).all()
+        }
+        participants = existing | {
+            (p["role"], p["entity"]) for s in sources for p in s.event.get("participants", [])
+        }
+        row["systems"] = self._systems(sorted(participants))
+        self._update_event(row)
+        if row["last_seen"] != old_last_seen:
+            self._touch_participants(event_id, row["last_seen"])
+        self._add_participants(event_id, sorted(participants), existing, row["last_seen"])
+        self._add_sources(event_id, sources)
+        return True
+
+    def _wins(
+        self,
+        event_id: str,
+        new: merge.Report,
+        stored_latest: tuple[str, int],
+        bit: int | None,
+    ) -> bool:
+        """Whether `new` comes after every stored report of the event (with `bit`: every
+        stored report giving that detail), in merge.Report.order."""
+        if new.order[:2] > stored_latest:
+            return True  # later than the latest stored report of all
+        if bit is None:
+            top = self.conn.execute(_LATEST, {"eid": event_id}).scalar()
+        else:
+            top = self.conn.execute(_LATEST_GIVING, {"eid": event_id, "bit": bit}).scalar()
+        if top is None:
+            return True
+        mine = order_key(new.published, new.status)
+        if mine != top:
+            return mine > top
+        # Same date and status: the ids decide, as in merge.Report.order.
+        ties = self.conn.execute(_TIES, {"eid": event_id, "top": top}).all()
+        return (new.document_id, new.local_event_id) > max(
+            (t.document_id, t.local_event_id) for t in ties
+        )
+
+    def _reform(self, joined: list[str], sources: list[merge.Source]) -> None:
+        """Re-form the event of the stored events `joined` and the new reports: summarized
+        from the indexed columns of all its reports (reading at most three reports' JSON),
+        the stored reports moved to the resulting id, the other events removed."""
+        es, conn = event_sources, self.conn
+        etype = sources[0].event["type"]
+        stored = [
+            merge.Report(
+                document_id=r.document_id,
+                local_event_id=r.local_event_id,
+                published=r.published,
+                status=r.status,
+                confidence=r.confidence if r.confidence is not None else 0.5,
+                details=r.details or 0,
+                key=r.merge_key or sources[0].key,
+                type=etype,
+            )
+            for r in conn.execute(
+                select(
+                    es.c.document_id,
+                    es.c.local_event_id,
+                    es.c.published,
+                    es.c.status,
+                    es.c.confidence,
+                    es.c.details,
+                    es.c.merge_key,
+                ).where(es.c.event_id.in_(joined))
+            )
+        ]
+        by_ref = {s.ref: s.event for s in sources}
+
+        def event_of(r: merge.Report) -> dict[str, Any]:
+            if r.ref in by_ref:
+                return by_ref[r.ref]
+            text = conn.execute(
+                select(es.c.local_json).where(
+                    es.c.document_id == r.document_id, es.c.local_event_id == r.local_event_id
+                )
+            ).scalar_one()
+            return json.loads(text)
+
+        row = merge.summarize_reports(stored + [s.report() for s in sources], event_of)
+        target = row["id"]
+        rows = conn.execute(
+            select(
+                event_participants.c.event_id,
+                event_participants.c.role,
+                event_participants.c.entity_id,
+            ).where(event_participants.c.event_id.in_(joined))
+        ).all()
+        kept = {(r.role, r.entity_id) for r in rows if r.event_id == target}
+        participants = sorted(
+            {(r.role, r.entity_id) for r in rows}
+            | {(p["role"], p["entity"]) for s in sources for p in s.event.get("participants", [])}
+        )
+        row["systems"] = self._systems(participants)
+        others = [e for e in joined if e != target]
+        if target in joined:
+            self._update_event(row)
+            self._touch_participants(target, row["last_seen"])
+        else:
+            conn.execute(events.insert(), row)
+        if others:
+            conn.execute(update(es).where(es.c.event_id.in_(others)).values(event_id=target))
+            conn.execute(
+                delete(event_participants).where(event_participants.c.event_id.in_(others))
+            )
+        self._add_participants(target, participants, kept, row["last_seen"])
+        if others:
+            conn.execute(delete(events).where(events.c.id.in_(others)))
+        self._add_sources(target, sources)
+
+    # -- rows ----------------------------------------------------------------------------
+
+    def _update_event(self, row: dict[str, Any]) -> None:
+        self.conn.execute(
+            _UPDATE_EVENT, {"b_id": row["id"], **{c: row[c] for c in _EVENT_COLUMNS if c != "id"}}
+        )
+
+    def _touch_participants(self, event_id: str, last_seen: str | None) -> None:
+        """Keep event_participants.last_seen equal to the event's (queries read it)."""
+        self.conn.execute(_TOUCH, {"eid": event_id, "ls": last_seen})
+
+    def _add_participants(
+        self,
+        event_id: str,
+        participants: list[tuple[str, str]],
+        existing: set[tuple[str, str]],
+        last_seen: str | None,
+    ) -> None:
+        rows = [
+            {"event_id": event_id, "role": role, "entity_id": entity, "last_seen": last_seen}
+            for role, entity in participants
+            if (role, entity) not in existing
+        ]
+        if rows:
+            self.conn.execute(event_participants.insert(), rows)
+
+    def _add_sources(self, event_id: str, sources: list[merge.Source]) -> None:
+        rows = []
+        for s in sources:
+            years = s.years
+            rows.append(
+                {
+                    **merge.source_row(s),
+                    "event_id": event_id,
+                    "local_json": json.dumps(s.event, ensure_ascii=False, sort_keys=True),
+                    "merge_key": s.key,
+                    "year_min": years[0] if years else None,
+                    "year_max": years[1] if years else None,
+                    "objects": "\t".join(sorted(s.objects)) or None,
+                    "confidence": float(s.event.get("confidence", 0.5)),
+                    "details": merge.details(s.event),
+                    "sort_key": order_key(s.published, s.event.get("status") or "proposed"),
+                }
+            )
+        self.conn.execute(event_sources.insert(), rows)
+
+    def _systems(self, participants: Sequence[tuple[str, str]]) -> str | None:
+        """The `systems` column: names, then aliases, of the event's systems and programs."""
+        objects = sorted({e for r, e in participants if r in merge.OBJECT_ROLES})
+        if not objects:
+            return None
+        found = self.conn.execute(_SYSTEMS, {"ids": objects, "ids2": objects}).scalars()
+        return " | ".join(dict.fromkeys(found)) or None
