@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import select
 
+from armsgraph.model import Document
 from armsgraph.resolve import merge
 from armsgraph.store.merging import merge_columns
 from armsgraph.store.schema import event_participants, event_sources, events
@@ -157,3 +159,19 @@ def test_an_old_database_migrates_and_keeps_merging(tmp_path, story):
         (ev,) = store.events()
         assert (ev["status"], ev["n_sources"]) == ("completed", 3)
         assert [e["id"] for e in store.events(actor="Egypt")] == [ev["id"]]
+
+
+def test_extraction_json_equals_to_json(report, sale_spec):
+    from armsgraph.extract import Extractor
+    from armsgraph.ingest import iter_documents
+    from armsgraph.store.store import extraction_json
+
+    samples = Path(__file__).resolve().parents[2] / "src/armsgraph/data/samples"
+    extractor = Extractor()
+    docs = [d for d in iter_documents([str(samples)]) if isinstance(d, Document)]
+    assert docs
+    extractions = [extractor.extract(d) for d in docs]
+    extractions += many_reports(report, sale_spec, n=6)
+    assert any(x.events for x in extractions) and any(x.facts for x in extractions)
+    for x in extractions:
+        assert extraction_json(x) == x.to_json()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, literal, or_, select, union_all, update
@@ -130,13 +130,14 @@ def _detail_values(key: str, detail: dict[str, Any] | None) -> dict[str, Any]:
 class Merger:
     """Merges the reports of one document, inside that document's transaction."""
 
-    def __init__(
-        self, conn: Connection, insert: Callable[[Connection, Any, list[dict[str, Any]]], None]
-    ):
+    def __init__(self, conn: Connection):
         self.conn = conn
-        self.insert = insert  # Store._insert: INSERT … ON CONFLICT DO NOTHING
         name = conn.dialect.name
         self._smaller_ref = _SMALLER_REF[name] if name in _SMALLER_REF else _smaller_ref(name)
+        # New participant and source rows, written together once the document's reports
+        # are merged (no later step of the same document reads them back).
+        self._participants: list[dict[str, Any]] = []
+        self._sources: list[dict[str, Any]] = []
 
     # -- the document --------------------------------------------------------------------
 
@@ -178,6 +179,10 @@ class Merger:
             if len(joined) == 1 and self._extend(next(iter(joined)), sources):
                 continue
             self._reform(sorted(joined), sources)
+        if self._participants:
+            self.conn.execute(event_participants.insert(), self._participants)
+        self.conn.execute(event_sources.insert(), self._sources)
+        self._participants, self._sources = [], []
         return added, merged
 
     def _links(self, new: Sequence[merge.Source]) -> dict[int, set[str]]:
@@ -375,19 +380,16 @@ class Merger:
         existing: set[tuple[str, str]],
         last_seen: str | None,
     ) -> None:
-        rows = [
+        self._participants += [
             {"event_id": event_id, "role": role, "entity_id": entity, "last_seen": last_seen}
             for role, entity in participants
             if (role, entity) not in existing
         ]
-        if rows:
-            self.conn.execute(event_participants.insert(), rows)
 
     def _add_sources(self, event_id: str, sources: list[merge.Source]) -> None:
-        rows = []
         for s in sources:
             years = s.years
-            rows.append(
+            self._sources.append(
                 {
                     **merge.source_row(s),
                     "event_id": event_id,
@@ -401,7 +403,6 @@ class Merger:
                     "sort_key": order_key(s.published, s.event.get("status") or "proposed"),
                 }
             )
-        self.conn.execute(event_sources.insert(), rows)
 
     def _systems(self, participants: Sequence[tuple[str, str]]) -> str | None:
         """The `systems` column: names, then aliases, of the event's systems and programs."""
