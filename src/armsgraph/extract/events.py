@@ -858,7 +858,7 @@ class EventExtractor:
             key = (d.type, countries)
             merged = False
             for k, things, ev, first in keyed:
-                if k == key and self._compatible(things, set(d.things)):
+                if k == key and self._compatible(things, set(d.things)) and _same_period(ev.time, d.time):
                     self._merge(ev, d, document)
                     things.update(d.things)
                     merged = True
@@ -935,6 +935,13 @@ def _with_implied(rule: TriggerRule, implied: dict[str, str]) -> TriggerRule:
     return replace(rule, implied={**implied, **rule.implied})
 
 
+
+
+def _same_period(a: TimeExpr | None, b: TimeExpr | None) -> bool:
+    """Mentions dated years apart ("the 1951 treaty", "the 1998 agreement") are different events."""
+    if a is None or b is None or not a.start or not b.start:
+        return True
+    return abs(int(a.start[:4]) - int(b.start[:4])) <= 1
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
