@@ -15,12 +15,20 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, literal, or_, select, union_all, update
 
 from armsgraph.resolve import merge
-from armsgraph.store.schema import aliases, entities, event_participants, event_sources, events
+from armsgraph.store.schema import (
+    aliases,
+    entities,
+    event_participants,
+    event_sources,
+    events,
+    gives,
+)
 
 _ANY_YEAR = (-1_000_000, 1_000_000)
 _DETAIL_COLUMNS: tuple[tuple[str, int], ...] = (
@@ -36,8 +44,6 @@ _UPDATE_EVENT = (
     .where(events.c.id == bindparam("b_id"))
     .values({c: bindparam(c) for c in _EVENT_COLUMNS if c != "id"})
 )
-_EVENT_ROW = select(events).where(events.c.id == bindparam("eid"))
-_PARTICIPANTS = select(_ep.c.role, _ep.c.entity_id).where(_ep.c.event_id == bindparam("eid"))
 _TOUCH = update(_ep).where(_ep.c.event_id == bindparam("eid")).values(last_seen=bindparam("ls"))
 _CANDIDATES = (
     select(_es.c.event_id, _es.c.objects, _es.c.year_min, _es.c.year_max)
@@ -56,11 +62,22 @@ _LATEST = (
     .order_by(_es.c.sort_key.desc())
     .limit(1)
 )
-_LATEST_GIVING = (
-    select(_es.c.sort_key)
-    .where(_es.c.event_id == bindparam("eid"), _es.c.details.op("&")(bindparam("bit")) != 0)
-    .order_by(_es.c.sort_key.desc())
-    .limit(1)
+
+
+def _latest_giving(bit: int) -> Any:
+    # gives(bit) is the WHERE of a partial index on (event_id, sort_key): one index probe.
+    return (
+        select(_es.c.sort_key)
+        .where(_es.c.event_id == bindparam("eid"), gives(bit))
+        .order_by(_es.c.sort_key.desc())
+        .limit(1)
+    )
+
+
+_LATEST_OF = {"all": _LATEST, **{key: _latest_giving(bit) for key, bit in _DETAIL_COLUMNS}}
+_EVENT_ROWS = select(events).where(events.c.id.in_(bindparam("ids", expanding=True)))
+_PARTICIPANTS_OF = select(_ep.c.event_id, _ep.c.role, _ep.c.entity_id).where(
+    _ep.c.event_id.in_(bindparam("ids", expanding=True))
 )
 _TIES = select(_es.c.document_id, _es.c.local_event_id).where(
     _es.c.event_id == bindparam("eid"), _es.c.sort_key == bindparam("top")
@@ -89,6 +106,38 @@ def _smaller_ref(dialect: str) -> Any:
 
 
 _SMALLER_REF = {"sqlite": _smaller_ref("sqlite"), "postgresql": _smaller_ref("postgresql")}
+
+
+_INSERTS: dict[tuple[str, str, tuple[str, ...], bool], tuple[str, Any]] = {}
+
+
+def insert_rows(
+    conn: Connection, table: Any, rows: list[dict[str, Any]], *, skip_existing: bool = False
+) -> None:
+    """INSERT many rows (with `skip_existing`, ON CONFLICT DO NOTHING) through the driver's
+    executemany: SQLAlchemy's per-row parameter processing cost more than SQLite's insert."""
+    if not rows:
+        return
+    keys = tuple(rows[0])
+    cache_key = (conn.dialect.name, table.name, keys, skip_existing)
+    cached = _INSERTS.get(cache_key)
+    if cached is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(table)
+        if skip_existing:
+            stmt = stmt.on_conflict_do_nothing()
+        compiled = stmt.compile(dialect=conn.dialect, column_keys=list(keys))
+        # A positional paramstyle (SQLite's "?") takes tuples in the statement's order.
+        getter = itemgetter(*compiled.positiontup) if compiled.positional else None
+        if getter is not None and len(compiled.positiontup) == 1:
+            one = getter
+            getter = lambda row: (one(row),)
+        cached = _INSERTS[cache_key] = (str(compiled), getter)
+    sql, getter = cached
+    conn.exec_driver_sql(sql, rows if getter is None else [getter(r) for r in rows])
 
 
 def order_key(published: str | None, status: str | None) -> str:
@@ -168,6 +217,14 @@ class Merger:
         for x in list(parent):
             if isinstance(x, tuple):
                 comps[find(x)][1].add(x[1])
+        # The rows of the events one report extends, read at once.
+        single = [next(iter(j)) for _, j in comps.values() if len(j) == 1]
+        self._rows = {
+            r.id: r._asdict() for r in self.conn.execute(_EVENT_ROWS, {"ids": single}).all()
+        }
+        self._parts: dict[str, set[tuple[str, str]]] = {e: set() for e in single}
+        for r in self.conn.execute(_PARTICIPANTS_OF, {"ids": single}).all():
+            self._parts[r.event_id].add((r.role, r.entity_id))
         added = merged = 0
         for sources, joined in comps.values():  # in order of the document's first report
             if not joined:
@@ -179,9 +236,8 @@ class Merger:
             if len(joined) == 1 and self._extend(next(iter(joined)), sources):
                 continue
             self._reform(sorted(joined), sources)
-        if self._participants:
-            self.conn.execute(event_participants.insert(), self._participants)
-        self.conn.execute(event_sources.insert(), self._sources)
+        insert_rows(self.conn, event_participants, self._participants)
+        insert_rows(self.conn, event_sources, self._sources)
         self._participants, self._sources = [], []
         return added, merged
 
@@ -227,20 +283,40 @@ class Merger:
         smallest = min(s.ref for s in sources)
         if conn.execute(self._smaller_ref, {"eid": event_id, "ref": smallest}).first() is None:
             return False
-        row = conn.execute(_EVENT_ROW, {"eid": event_id}).one()._asdict()
+        row = dict(self._rows[event_id])
         reports = [s.report() for s in sources]
         by_ref = {s.ref: s for s in sources}
         stored_latest = (row["last_seen"] or "", merge.status_rank(row["status"]))
         old_last_seen = row["last_seen"]
+        tops: dict[str, str | None] = {}
+
+        def wins(new: merge.Report, which: str) -> bool:
+            """Whether `new` comes after every stored report of the event (of those giving
+            the detail `which`), in merge.Report.order."""
+            if new.order[:2] > stored_latest:
+                return True  # later than the latest stored report of all
+            if which not in tops:
+                tops[which] = conn.execute(_LATEST_OF[which], {"eid": event_id}).scalar()
+            top = tops[which]
+            if top is None:
+                return True
+            mine = order_key(new.published, new.status)
+            if mine != top:
+                return mine > top
+            # Same date and status: the ids decide, as in merge.Report.order.
+            ties = conn.execute(_TIES, {"eid": event_id, "top": top}).all()
+            return (new.document_id, new.local_event_id) > max(
+                (t.document_id, t.local_event_id) for t in ties
+            )
 
         newest = max(reports, key=lambda r: r.order)
-        if self._wins(event_id, newest, stored_latest, None):
+        if wins(newest, "all"):
             row["status"] = newest.status
         for key, bit in _DETAIL_COLUMNS:
             givers = [r for r in reports if r.details & bit]
             if givers:
                 best = max(givers, key=lambda r: r.order)
-                if self._wins(event_id, best, stored_latest, bit):
+                if wins(best, key):
                     row.update(_detail_values(key, by_ref[best.ref].event.get(key)))
         dates = [d for d in [row["first_seen"], row["last_seen"]] if d]
         dates += [r.published for r in reports if r.published]
@@ -250,9 +326,7 @@ class Merger:
         # The document is new, so its reports add exactly one document to the event.
         row["n_sources"] += len({r.document_id for r in reports})
 
-        existing = {
-            (r.role, r.entity_id) for r in conn.execute(_PARTICIPANTS, {"eid": event_id}).all()
-        }
+        existing = self._parts[event_id]
         participants = existing | {
             (p["role"], p["entity"]) for s in sources for p in s.event.get("participants", [])
         }
@@ -263,32 +337,6 @@ class Merger:
         self._add_participants(event_id, sorted(participants), existing, row["last_seen"])
         self._add_sources(event_id, sources)
         return True
-
-    def _wins(
-        self,
-        event_id: str,
-        new: merge.Report,
-        stored_latest: tuple[str, int],
-        bit: int | None,
-    ) -> bool:
-        """Whether `new` comes after every stored report of the event (with `bit`: every
-        stored report giving that detail), in merge.Report.order."""
-        if new.order[:2] > stored_latest:
-            return True  # later than the latest stored report of all
-        if bit is None:
-            top = self.conn.execute(_LATEST, {"eid": event_id}).scalar()
-        else:
-            top = self.conn.execute(_LATEST_GIVING, {"eid": event_id, "bit": bit}).scalar()
-        if top is None:
-            return True
-        mine = order_key(new.published, new.status)
-        if mine != top:
-            return mine > top
-        # Same date and status: the ids decide, as in merge.Report.order.
-        ties = self.conn.execute(_TIES, {"eid": event_id, "top": top}).all()
-        return (new.document_id, new.local_event_id) > max(
-            (t.document_id, t.local_event_id) for t in ties
-        )
 
     def _reform(self, joined: list[str], sources: list[merge.Source]) -> None:
         """Re-form the event of the stored events `joined` and the new reports: summarized

@@ -18,6 +18,10 @@ branch_labels = None
 depends_on = None
 
 
+# Partial indexes: an event's latest report giving a time, a quantity or a value.
+_DETAILS = (("time", 1), ("quantity", 2), ("value", 4))
+
+
 def _columns() -> list[sa.Column]:
     return [
         sa.Column("merge_key", sa.String(length=40), nullable=True),
@@ -85,9 +89,21 @@ def upgrade() -> None:
     op.create_index(
         "ix_event_sources_event_order", "event_sources", ["event_id", "sort_key"], unique=False
     )
+    for name, bit in _DETAILS:
+        where = sa.text(f"(details & {bit}) <> 0")
+        op.create_index(
+            f"ix_event_sources_{name}",
+            "event_sources",
+            ["event_id", "sort_key"],
+            unique=False,
+            sqlite_where=where,
+            postgresql_where=where,
+        )
 
 
 def downgrade() -> None:
+    for name, _bit in _DETAILS:
+        op.drop_index(f"ix_event_sources_{name}", table_name="event_sources")
     op.drop_index("ix_event_sources_event_order", table_name="event_sources")
     op.drop_index("ix_event_sources_merge", table_name="event_sources")
     with op.batch_alter_table("event_sources", schema=None) as batch_op:
