@@ -192,9 +192,38 @@ def _event_row(row: Any) -> dict[str, Any]:
 
 
 def _participants(conn: Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each event's participants, by role then name. Participant rows first, then each
+    distinct entity once (a few dozen rows rather than one per participant); in chunks, as
+    SQLite takes at most 32,766 parameters."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    if not event_ids:
-        return out
+    ep = event_participants
+    rows: list[Any] = []
+    for i in range(0, len(event_ids), 5000):
+        chunk = event_ids[i : i + 5000]
+        rows += conn.execute(
+            select(ep.c.event_id, ep.c.role, ep.c.entity_id).where(ep.c.event_id.in_(chunk))
+        ).all()
+    ids = sorted({r.entity_id for r in rows})
+    ents: dict[str, tuple[Any, ...]] = {}
+    for i in range(0, len(ids), 5000):
+        ents.update(
+            (r.id, tuple(r))
+            for r in conn.execute(
+                select(entities.c.id, entities.c.name, entities.c.type, entities.c.country).where(
+                    entities.c.id.in_(ids[i : i + 5000])
+                )
+            ).all()
+        )
+    for event_id, role, _name, entity_id in sorted(
+        (event_id, role, ents[entity_id][1], entity_id)
+        for event_id, role, entity_id in rows
+        if entity_id in ents
+    ):
+        _, name, etype, country = ents[entity_id]
+        out[event_id].append(
+            {"role": role, "entity_id": entity_id, "name": name, "type": etype, "country": country}
+        )
+    return out
     q = (
         select(
             event_participants.c.event_id,
@@ -620,45 +649,57 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
         f = replace(filters, **kwargs)
     if f.order not in ORDERS:
         raise ValueError(f"unknown order {f.order!r}; use one of {', '.join(ORDERS)}")
+    q = _events_query(conn, f).with_only_columns(
+        events_t.c.id, events_t.c.type, events_t.c.status, events_t.c.systems
+    )
     evs = [
         {"id": r.id, "type": r.type, "status": r.status, "systems": r.systems, "participants": []}
-        for r in conn.execute(_events_query(conn, f)).all()
+        for r in conn.execute(q).all()
     ]
     by_id = {e["id"]: e for e in evs}
-    # Only actors: systems and programs are neither nodes nor edge ends.
-    q = (
+    # Participants first, then each distinct actor once: a few dozen entity rows instead
+    # of one per participant. Systems and programs are neither nodes nor edge ends.
+    rows = conn.execute(
         select(
             event_participants.c.event_id,
             event_participants.c.role,
-            entities.c.id,
-            entities.c.name,
-            entities.c.type,
-            entities.c.country,
-        )
-        .join(entities, entities.c.id == event_participants.c.entity_id)
-        .where(
+            event_participants.c.entity_id,
+        ).where(
             event_participants.c.event_id.in_(list(by_id)),
             event_participants.c.role.not_in(OBJECT_ROLES),
-            entities.c.type.not_in(("weapon_system", "program")),
         )
-    )
+    ).all()
+    actors = {
+        r.id: tuple(r)
+        for r in conn.execute(
+            select(entities.c.id, entities.c.name, entities.c.type, entities.c.country).where(
+                entities.c.id.in_(sorted({r.entity_id for r in rows})),
+                entities.c.type.not_in(("weapon_system", "program")),
+            )
+        ).all()
+    }
     nodes: dict[str, dict[str, Any]] = {}
-    # Sorted here rather than in SQL: a temporary b-tree costs more than sorting in Python.
-    for r in sorted(conn.execute(q).all(), key=lambda r: (r.event_id, r.role, r.name)):
-        by_id[r.event_id]["participants"].append(
-            {"role": r.role, "entity_id": r.id, "type": r.type}
+    events_of: dict[str, set[str]] = defaultdict(set)
+    # Plain tuples, sorted as they come: (event, role, actor name, actor id).
+    members = sorted(
+        (event_id, role, actors[entity_id][1], entity_id)
+        for event_id, role, entity_id in rows
+        if entity_id in actors
+    )
+    for event_id, role, _name, entity_id in members:
+        _, name, etype, country = actors[entity_id]
+        by_id[event_id]["participants"].append(
+            {"role": role, "entity_id": entity_id, "type": etype}
         )
-        node = nodes.get(r.id)
-        if node is None:
-            node = nodes[r.id] = {
-                "id": r.id,
-                "name": r.name,
-                "type": r.type,
-                "country": r.country,
+        if entity_id not in nodes:
+            nodes[entity_id] = {
+                "id": entity_id,
+                "name": name,
+                "type": etype,
+                "country": country,
                 "n_events": 0,
-                "_ev": set(),
             }
-        node["_ev"].add(r.event_id)
+        events_of[entity_id].add(event_id)
     edges: list[dict[str, Any]] = []
     for e in evs:
         for a, b, directed in edges_of(e):
@@ -673,8 +714,8 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
                     "directed": directed,
                 }
             )
-    for node in nodes.values():
-        node["n_events"] = len(node.pop("_ev"))
+    for entity_id, node in nodes.items():
+        node["n_events"] = len(events_of[entity_id])
     return {
         "nodes": sorted(nodes.values(), key=lambda n: (-n["n_events"], n["name"])),
         "edges": edges,
