@@ -65,12 +65,16 @@ def check_against_recomputation(store: Store) -> None:
         for r in conn.execute(select(event_participants)):
             parts.setdefault(r.event_id, set()).add((r.role, r.entity_id))
             assert r.last_seen == rows[r.event_id]["last_seen"]
-        refs = {}
+        refs, combos = {}, {}
         for r in conn.execute(select(event_sources)):
             refs.setdefault(r.event_id, set()).add(f"{r.document_id}#{r.local_event_id}")
+            combo = (r.event_id, r.objects, r.year_min, r.year_max)
+            combos[combo] = combos.get(combo, False) or r.rep == 1
             assert {k: getattr(r, k) for k in merge_columns({"type": "x"}, None)} == merge_columns(
                 json.loads(r.local_json), r.published
             )
+    # The merge looks up only representatives: each combination must keep one.
+    assert all(combos.values())
     clusters = merge.clusters(sources)
     assert len(clusters) == len(rows)
     for cluster in clusters:

@@ -206,9 +206,13 @@ def test_rebuild_recomputes_the_same_events(db_url, story, report, sale_spec):
 def test_entities_merge_by_canonical_id_across_documents(db_url, report, sale_spec):
     with Store(db_url) as store:
         for i, buyer in enumerate(("Poland", "Egypt")):
-            store.add(report(f"Turkey sold Zorblax Z-1 drones to {buyer}.",
-                             [sale_spec("agreed", seller="Turkey", buyer=buyer, system="Zorblax Z-1")],
-                             published=f"2023-0{i + 1}-01"))
+            store.add(
+                report(
+                    f"Turkey sold Zorblax Z-1 drones to {buyer}.",
+                    [sale_spec("agreed", seller="Turkey", buyer=buyer, system="Zorblax Z-1")],
+                    published=f"2023-0{i + 1}-01",
+                )
+            )
         z = [a for a in store.actors() if a["name"] == "Zorblax Z-1"]
         assert len(z) == 1 and z[0]["n_events"] == 2
         assert z[0]["id"] == "weapon_system:zorblax-z-1"

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, literal, or_, select
 
 from armsgraph.resolve import merge
 from armsgraph.store.schema import (
+    REPRESENTATIVE,
     aliases,
     entities,
     event_participants,
@@ -53,6 +54,7 @@ _CANDIDATES = (
             _es.c.year_min.is_(None),
             and_(_es.c.year_min <= bindparam("hi"), _es.c.year_max >= bindparam("lo")),
         ),
+        REPRESENTATIVE,  # the WHERE of the partial index ix_event_sources_merge_rep
     )
     .distinct()
 )
@@ -82,30 +84,36 @@ _PARTICIPANTS_OF = select(_ep.c.event_id, _ep.c.role, _ep.c.entity_id).where(
 _TIES = select(_es.c.document_id, _es.c.local_event_id).where(
     _es.c.event_id == bindparam("eid"), _es.c.sort_key == bindparam("top")
 )
-_names = union_all(
-    select(literal(0).label("part"), entities.c.name.label("name")).where(
+# Names (part 0) and aliases (part 1) of systems and programs, for events.systems.
+_SYSTEM_NAMES = union_all(
+    select(literal(0).label("part"), entities.c.id, entities.c.name).where(
         entities.c.id.in_(bindparam("ids", expanding=True))
     ),
-    select(literal(1).label("part"), aliases.c.alias.label("name")).where(
+    select(literal(1).label("part"), aliases.c.entity_id, aliases.c.alias).where(
         aliases.c.entity_id.in_(bindparam("ids2", expanding=True))
     ),
-).subquery()
-_SYSTEMS = select(_names.c.name).order_by(_names.c.part, _names.c.name)
+)
+_KEEPS_ID: dict[tuple[str, int], Any] = {}
 
 
-def _smaller_ref(dialect: str) -> Any:
-    """Whether the event has a report whose reference sorts before :ref."""
-    ref = _es.c.document_id + "#" + _es.c.local_event_id
-    if dialect == "postgresql":
-        ref = ref.collate("C")  # by code point, as Python's min() in merge.event_id
-    return (
-        select(literal(1))
-        .where(_es.c.event_id == bindparam("eid"), ref < bindparam("ref"))
-        .limit(1)
-    )
-
-
-_SMALLER_REF = {"sqlite": _smaller_ref("sqlite"), "postgresql": _smaller_ref("postgresql")}
+def _keeps_id(dialect: str, n: int) -> Any:
+    """For n (event, reference) pairs: the events that have a report whose reference sorts
+    before the given one (their id, the hash of their smallest reference, stays)."""
+    stmt = _KEEPS_ID.get((dialect, n))
+    if stmt is None:
+        ref = _es.c.document_id + "#" + _es.c.local_event_id
+        if dialect == "postgresql":
+            ref = ref.collate("C")  # by code point, as Python's min() in merge.event_id
+        parts = [
+            select(_es.c.event_id)
+            .where(_es.c.event_id == bindparam(f"e{i}"), ref < bindparam(f"r{i}"))
+            .limit(1)
+            .subquery()
+            for i in range(n)
+        ]
+        stmt = union_all(*(select(p.c.event_id) for p in parts)) if n > 1 else select(parts[0])
+        _KEEPS_ID[(dialect, n)] = stmt
+    return stmt
 
 
 _INSERTS: dict[tuple[str, str, tuple[str, ...], bool], tuple[str, Any]] = {}
@@ -181,12 +189,17 @@ class Merger:
 
     def __init__(self, conn: Connection):
         self.conn = conn
-        name = conn.dialect.name
-        self._smaller_ref = _SMALLER_REF[name] if name in _SMALLER_REF else _smaller_ref(name)
-        # New participant and source rows, written together once the document's reports
-        # are merged (no later step of the same document reads them back).
+        # Rows written together once the document's reports are merged (no later step of
+        # the same document reads them back): events to insert or update with the objects
+        # their `systems` is made of, participants' new last_seen, new participants, sources.
+        self._inserts: list[tuple[dict[str, Any], list[str]]] = []
+        self._updates: list[tuple[dict[str, Any], list[str]]] = []
+        self._touches: list[dict[str, Any]] = []
         self._participants: list[dict[str, Any]] = []
         self._sources: list[dict[str, Any]] = []
+        # (event, objects, year_min, year_max) already stored (as read by _links) or
+        # written: a report with a new combination becomes its representative (rep 1).
+        self._combos: set[tuple[Any, ...]] = set()
 
     # -- the document --------------------------------------------------------------------
 
@@ -225,6 +238,18 @@ class Merger:
         self._parts: dict[str, set[tuple[str, str]]] = {e: set() for e in single}
         for r in self.conn.execute(_PARTICIPANTS_OF, {"ids": single}).all():
             self._parts[r.event_id].add((r.role, r.entity_id))
+        smallest = {
+            next(iter(j)): min(s.ref for s in sources)
+            for sources, j in comps.values()
+            if len(j) == 1
+        }
+        self._keeps: set[str] = set()
+        if smallest:
+            params = {}
+            for i, (eid, ref) in enumerate(smallest.items()):
+                params[f"e{i}"], params[f"r{i}"] = eid, ref
+            stmt = _keeps_id(self.conn.dialect.name, len(smallest))
+            self._keeps.update(self.conn.execute(stmt, params).scalars())
         added = merged = 0
         for sources, joined in comps.values():  # in order of the document's first report
             if not joined:
@@ -236,10 +261,42 @@ class Merger:
             if len(joined) == 1 and self._extend(next(iter(joined)), sources):
                 continue
             self._reform(sorted(joined), sources)
-        insert_rows(self.conn, event_participants, self._participants)
-        insert_rows(self.conn, event_sources, self._sources)
-        self._participants, self._sources = [], []
+        self._flush()
         return added, merged
+
+    def _flush(self) -> None:
+        conn = self.conn
+        self._fill_systems()
+        insert_rows(conn, events, [row for row, _ in self._inserts])
+        if self._updates:
+            conn.execute(
+                _UPDATE_EVENT,
+                [
+                    {"b_id": row["id"], **{c: row[c] for c in _EVENT_COLUMNS if c != "id"}}
+                    for row, _ in self._updates
+                ],
+            )
+        if self._touches:
+            conn.execute(_TOUCH, self._touches)
+        insert_rows(conn, event_participants, self._participants)
+        insert_rows(conn, event_sources, self._sources)
+        self._inserts, self._updates, self._touches = [], [], []
+        self._participants, self._sources = [], []
+
+    def _fill_systems(self) -> None:
+        """The `systems` column of each event written: names (sorted), then aliases
+        (sorted), of its systems and programs, each once; one query for the document."""
+        rows = self._inserts + self._updates
+        wanted = sorted({o for _, objects in rows for o in objects})
+        names: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        if wanted:
+            for part, entity_id, name in self.conn.execute(
+                _SYSTEM_NAMES, {"ids": wanted, "ids2": wanted}
+            ).all():
+                names[entity_id].append((part, name))
+        for row, objects in rows:
+            found = sorted(n for o in objects for n in names.get(o, ()))
+            row["systems"] = " | ".join(dict.fromkeys(name for _, name in found)) or None
 
     def _links(self, new: Sequence[merge.Source]) -> dict[int, set[str]]:
         """For each new report (by index), the stored events it is compatible with."""
@@ -258,6 +315,7 @@ class Merger:
             # few distinct (systems, years), so few rows reach Python.
             rows = self.conn.execute(_CANDIDATES, {"key": key, "lo": lo, "hi": hi}).all()
             for r in rows:
+                self._combos.add((r.event_id, r.objects, r.year_min, r.year_max))
                 objects = frozenset(r.objects.split("\t")) if r.objects else frozenset()
                 years = (r.year_min, r.year_max) if r.year_min is not None else None
                 for i in idxs:
@@ -271,8 +329,7 @@ class Merger:
         """A new event of reports no stored report matches."""
         row = merge.summarize(sources)
         participants = row.pop("participants")
-        row["systems"] = self._systems(participants)
-        self.conn.execute(events.insert(), row)
+        self._inserts.append((row, _objects(participants)))
         self._add_participants(row["id"], participants, set(), row["last_seen"])
         self._add_sources(row["id"], sources)
 
@@ -280,8 +337,7 @@ class Merger:
         """One more document's reports of one stored event; False (nothing written) when
         its id would change, which `_reform` handles."""
         conn = self.conn
-        smallest = min(s.ref for s in sources)
-        if conn.execute(self._smaller_ref, {"eid": event_id, "ref": smallest}).first() is None:
+        if event_id not in self._keeps:
             return False
         row = dict(self._rows[event_id])
         reports = [s.report() for s in sources]
@@ -330,10 +386,9 @@ class Merger:
         participants = existing | {
             (p["role"], p["entity"]) for s in sources for p in s.event.get("participants", [])
         }
-        row["systems"] = self._systems(sorted(participants))
-        self._update_event(row)
+        self._updates.append((row, _objects(participants)))
         if row["last_seen"] != old_last_seen:
-            self._touch_participants(event_id, row["last_seen"])
+            self._touches.append({"eid": event_id, "ls": row["last_seen"]})
         self._add_participants(event_id, sorted(participants), existing, row["last_seen"])
         self._add_sources(event_id, sources)
         return True
@@ -393,13 +448,15 @@ class Merger:
             {(r.role, r.entity_id) for r in rows}
             | {(p["role"], p["entity"]) for s in sources for p in s.event.get("participants", [])}
         )
-        row["systems"] = self._systems(participants)
         others = [e for e in joined if e != target]
         if target in joined:
-            self._update_event(row)
-            self._touch_participants(target, row["last_seen"])
+            self._updates.append((row, _objects(participants)))
+            self._touches.append({"eid": target, "ls": row["last_seen"]})
         else:
-            conn.execute(events.insert(), row)
+            # Written now: the stored reports are moved to it below. `systems` is set
+            # when the document's rows are written (_flush).
+            conn.execute(events.insert(), {**row, "systems": None})
+            self._updates.append((row, _objects(participants)))
         if others:
             conn.execute(update(es).where(es.c.event_id.in_(others)).values(event_id=target))
             conn.execute(
@@ -411,15 +468,6 @@ class Merger:
         self._add_sources(target, sources)
 
     # -- rows ----------------------------------------------------------------------------
-
-    def _update_event(self, row: dict[str, Any]) -> None:
-        self.conn.execute(
-            _UPDATE_EVENT, {"b_id": row["id"], **{c: row[c] for c in _EVENT_COLUMNS if c != "id"}}
-        )
-
-    def _touch_participants(self, event_id: str, last_seen: str | None) -> None:
-        """Keep event_participants.last_seen equal to the event's (queries read it)."""
-        self.conn.execute(_TOUCH, {"eid": event_id, "ls": last_seen})
 
     def _add_participants(
         self,
@@ -437,6 +485,10 @@ class Merger:
     def _add_sources(self, event_id: str, sources: list[merge.Source]) -> None:
         for s in sources:
             years = s.years
+            objects = "\t".join(sorted(s.objects)) or None
+            combo = (event_id, objects, *(years or (None, None)))
+            rep = 0 if combo in self._combos else 1
+            self._combos.add(combo)
             self._sources.append(
                 {
                     **merge.source_row(s),
@@ -445,17 +497,15 @@ class Merger:
                     "merge_key": s.key,
                     "year_min": years[0] if years else None,
                     "year_max": years[1] if years else None,
-                    "objects": "\t".join(sorted(s.objects)) or None,
+                    "objects": objects,
                     "confidence": float(s.event.get("confidence", 0.5)),
                     "details": merge.details(s.event),
                     "sort_key": order_key(s.published, s.event.get("status") or "proposed"),
+                    "rep": rep,
                 }
             )
 
-    def _systems(self, participants: Sequence[tuple[str, str]]) -> str | None:
-        """The `systems` column: names, then aliases, of the event's systems and programs."""
-        objects = sorted({e for r, e in participants if r in merge.OBJECT_ROLES})
-        if not objects:
-            return None
-        found = self.conn.execute(_SYSTEMS, {"ids": objects, "ids2": objects}).scalars()
-        return " | ".join(dict.fromkeys(found)) or None
+
+def _objects(participants: Sequence[tuple[str, str]]) -> list[str]:
+    """The systems and programs among an event's (role, entity) participants."""
+    return sorted({e for r, e in participants if r in merge.OBJECT_ROLES})

@@ -185,15 +185,23 @@ event_sources = Table(
     # merge.Report.order as text that sorts the same in SQLite and in any PostgreSQL
     # collation (hex of the publication date, then the status rank; store.order_key).
     Column("sort_key", String(80)),
+    # 1 on the first stored report of each (event, objects, year_min, year_max), else 0.
+    Column("rep", Integer),
 )
 Index("ix_event_sources_event", event_sources.c.event_id)
+# The merge's look-up: one entry per (event, systems, years) of a merge key, however many
+# reports repeat it (migration 0004), so finding the events a new report may join does
+# not slow down as a deal gathers reports.
+REPRESENTATIVE = text("rep = 1")
 Index(
-    "ix_event_sources_merge",
+    "ix_event_sources_merge_rep",
     event_sources.c.merge_key,
     event_sources.c.year_min,
     event_sources.c.year_max,
     event_sources.c.objects,
     event_sources.c.event_id,
+    sqlite_where=REPRESENTATIVE,
+    postgresql_where=REPRESENTATIVE,
 )
 Index("ix_event_sources_event_order", event_sources.c.event_id, event_sources.c.sort_key)
 
