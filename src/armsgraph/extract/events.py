@@ -357,7 +357,9 @@ class EventExtractor:
     # ----------------------------------------------------------------- document
     def extract(self, document: Document, doc: Doc) -> Extraction:
         registry: dict[str, Entity] = {}
-        self._toks = list(doc)  # one Token object per token: doc[i] builds a new one on every access
+        # One Token object per token (doc[i] builds a new one on every access), listed once by the
+        # name finder in the pipeline.
+        self._toks = doc.user_data.get("tokens") or list(doc)
         self._text = document.text  # the same string as doc.text, which rebuilds it on every access
         doc.user_data["text"] = document.text
         state = DocState(self.gaz)

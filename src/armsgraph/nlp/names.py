@@ -42,6 +42,7 @@ def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
         taken.update(range(s.start, s.end))
     out: list[Span] = []
     toks = list(doc)  # doc[i] builds a new Token on every access
+    doc.user_data["tokens"] = toks  # the extractor reads the same list
     n = len(doc)
     i = 0
     while i < n:

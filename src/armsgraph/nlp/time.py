@@ -30,7 +30,37 @@ def find_times(text: str, offset: int = 0) -> list[tuple[int, int, str, str]]:
     return out
 
 
+_MONTH_NUMBERS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_NUMBERS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_SIMPLE = re.compile(r"^(?P<month>[A-Za-z]+)\.?(?:\s(?P<day>\d{1,2}))?(?:,?\s(?P<year>(?:19|20)\d{2}))?$")
+
+
+def _parse_simple(text: str, base: date | None) -> date | None:
+    """'May', 'March 2024', 'June 5, 2023': the forms the regex above finds, without dateparser
+    (2.5 ms a call). A month with no year is the latest one not after the publication date."""
+    m = _SIMPLE.match(text)
+    if not m or m.group("month").lower() not in _MONTH_NUMBERS:
+        return None
+    month = _MONTH_NUMBERS[m.group("month").lower()]
+    day = int(m.group("day") or 1)
+    if m.group("year"):
+        year = int(m.group("year"))
+    elif base is not None:
+        year = base.year if (month, day) <= (base.month, base.day) else base.year - 1
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _parse_date(text: str, base: date | None):
+    simple = _parse_simple(text.strip(), base)
+    if simple is not None:
+        from datetime import datetime
+
+        return datetime(simple.year, simple.month, simple.day)
     import dateparser  # imported late: it takes ~0.3 s to load its language data
 
     settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"}
