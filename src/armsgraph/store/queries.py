@@ -203,7 +203,7 @@ def _participants(conn: Connection, event_ids: list[str]) -> dict[str, list[dict
         rows += conn.execute(
             select(ep.c.event_id, ep.c.role, ep.c.entity_id).where(ep.c.event_id.in_(chunk))
         ).all()
-    ids = sorted({r.entity_id for r in rows})
+    ids = sorted({entity_id for _, _, entity_id in rows})
     ents: dict[str, tuple[Any, ...]] = {}
     for i in range(0, len(ids), 5000):
         ents.update(
@@ -222,31 +222,6 @@ def _participants(conn: Connection, event_ids: list[str]) -> dict[str, list[dict
         _, name, etype, country = ents[entity_id]
         out[event_id].append(
             {"role": role, "entity_id": entity_id, "name": name, "type": etype, "country": country}
-        )
-    return out
-    q = (
-        select(
-            event_participants.c.event_id,
-            event_participants.c.role,
-            entities.c.id,
-            entities.c.name,
-            entities.c.type,
-            entities.c.country,
-            entities.c.category,
-        )
-        .join(entities, entities.c.id == event_participants.c.entity_id)
-        .where(event_participants.c.event_id.in_(event_ids))
-        .order_by(event_participants.c.event_id, event_participants.c.role, entities.c.name)
-    )
-    for r in conn.execute(q).all():
-        out[r.event_id].append(
-            {
-                "role": r.role,
-                "entity_id": r.id,
-                "name": r.name,
-                "type": r.type,
-                "country": r.country,
-            }
         )
     return out
 
@@ -319,7 +294,7 @@ def _recent_event_ids(
             .order_by(u.c.last_seen.desc(), u.c.event_id)
             .limit(n)
         )
-        found.update(r.event_id for r in conn.execute(top))
+        found.update(conn.execute(top).scalars())
     return sorted(found)
 
 
@@ -653,8 +628,8 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
         events_t.c.id, events_t.c.type, events_t.c.status, events_t.c.systems
     )
     evs = [
-        {"id": r.id, "type": r.type, "status": r.status, "systems": r.systems, "participants": []}
-        for r in conn.execute(q).all()
+        {"id": i, "type": t, "status": st, "systems": sy, "participants": []}
+        for i, t, st, sy in conn.execute(q).all()
     ]
     by_id = {e["id"]: e for e in evs}
     # Participants first, then each distinct actor once: a few dozen entity rows instead
@@ -673,7 +648,7 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
         r.id: tuple(r)
         for r in conn.execute(
             select(entities.c.id, entities.c.name, entities.c.type, entities.c.country).where(
-                entities.c.id.in_(sorted({r.entity_id for r in rows})),
+                entities.c.id.in_(sorted({entity_id for _, _, entity_id in rows})),
                 entities.c.type.not_in(("weapon_system", "program")),
             )
         ).all()
