@@ -248,7 +248,8 @@ def _events_query(conn: Connection, f: EventFilters) -> Any:
     actor_ids = resolve_actor(conn, f.actor) if f.actor else None
     if actor_ids is not None and f.order == "recent" and f.limit is not None:
         wanted = f.limit + f.offset
-        if wanted <= MAX_RECENT_WINDOW:
+        # Bounded so that the ids gathered (at most wanted per chunk) stay a few thousand.
+        if wanted <= MAX_RECENT_WINDOW and len(actor_ids) <= 4 * _UNION_CHUNK:
             others = _where(conn, replace(f, actor=None))
             ids = _recent_event_ids(conn, actor_ids, others, wanted)
             q = select(events_t).where(events_t.c.id.in_(ids)).order_by(*ORDERS["recent"])
