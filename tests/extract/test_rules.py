@@ -69,6 +69,12 @@ CASES = [
      ("arms_sale", ("EGY", "FRA"), "in_progress")),
     ("Switzerland cancelled its order of Patriot missiles from the United States.",
      ("arms_sale", ("CHE", "USA"), "cancelled")),
+    ("Pakistan received the first batch of J-10C fighters from China in March 2022.",
+     ("arms_sale", ("CHN", "PAK"), "completed")),
+    ("Saudi Arabia is in talks with China to buy Wing Loong drones, according to people familiar with the matter.",
+     ("arms_sale", ("CHN", "SAU"), "proposed")),
+    ("South Korea's Hanwha Aerospace will build K9 howitzers in Poland under a licence agreement signed in 2022.",
+     ("local_production", ("KOR", "POL"), None)),
     # technology transfer
     ("France will transfer submarine technology to Brazil under the deal.",
      ("technology_transfer", ("BRA", "FRA"), "proposed")),
@@ -145,3 +151,13 @@ def test_armsgraph_extract_is_callable():
     ex = armsgraph.extract("Poland signed a contract to buy 32 F-35 fighters from the United States.")
     assert [(e.type, e.status) for e in ex.events] == [("arms_sale", "agreed")]
     assert ex.to_json()["events"][0]["quantity"]["amount"] == 32
+
+
+def test_source_closing_the_sentence_is_attribution_not_actor(extractor):
+    text = ("India has signed a $3.5 billion deal with the United States to buy 31 MQ-9B drones, "
+            "the Indian defence ministry said on Tuesday.")
+    ex = extractor.extract(Document(text=text))
+    (ev,) = ex.events
+    assert ev.attribution.source == "the Indian defence ministry"
+    assert {p.role for p in ev.participants} == {"buyer", "seller", "system"}
+    assert ev.value.amount == 3.5e9 and ev.quantity.amount == 31

@@ -16,6 +16,11 @@ _ACCORDING = re.compile(
 _SAID_AFTER = re.compile(
     r",\s(?:said|says|told reporters|announced|stated)\s(?P<src>[^,;.]+?)(?:,|\.|;|$)", re.IGNORECASE
 )
+# "…, the Indian defence ministry said on Tuesday." — the source closes the sentence.
+_SAID_END = re.compile(
+    r",\s(?P<src>[^,;]{2,80}?)\s(?:said|says|told reporters|told [A-Z][\w.]+|announced|stated|reported|confirmed)"
+    r"(?:\s(?:on|in|last|this|late|early)\s[\w.]+)*[.\"”']*\s*$"
+)
 _SAID_BEFORE = re.compile(r"^(?P<src>[A-Z][^,;]{2,80}?)\s(?:said|says|announced|stated)(?:\son\s\w+)?\s(?:that\s)?", re.M)
 _REFUSAL = re.compile(
     r"(?P<src>[^,;.]*?)\s(?P<stance>declined to comment|refused to comment|would not comment|did not (?:immediately )?respond(?: to (?:inquiries|requests? for comment|a request for comment|questions))?|could not be reached for comment)",
@@ -51,6 +56,9 @@ def find_attribution(sent: SpacySpan) -> FoundAttribution | None:
         hedge = None
         return FoundAttribution(Attribution(source=m.group("src").strip(), via=(m.group("via") or "").strip() or None,
                                             hedge=hedge), tok)
+    m = _SAID_END.search(text)
+    if m:
+        return FoundAttribution(Attribution(source=m.group("src").strip()), _token_at(sent, sent.start_char + m.start()))
     m = _SAID_AFTER.search(text)
     if m:
         return FoundAttribution(Attribution(source=m.group("src").strip()), _token_at(sent, sent.start_char + m.start()))

@@ -352,7 +352,9 @@ class EventExtractor:
         if any(e.start == ent.end and e.label_ in ("ORG", "SYSTEM", "PROGRAM") for e in later_ents):
             return True
         word = ent.text.lower()
-        return word.endswith(DEMONYM_ENDINGS) and nxt.is_alpha and nxt.is_lower and not nxt.is_stop
+        # "Pakistan received", "Iran supplies": a verb after the name makes the name its subject.
+        verb_like = nxt.norm_.endswith(("ed", "ing")) or nxt.i in self._trigger_starts
+        return word.endswith(DEMONYM_ENDINGS) and nxt.is_alpha and nxt.is_lower and not nxt.is_stop and not verb_like
 
     # ----------------------------------------------------------------- document
     def extract(self, document: Document, doc: Doc) -> Extraction:
@@ -380,6 +382,7 @@ class EventExtractor:
         times_all = find_times(text)
         lex_spans = self._lex_spans(doc)
         trig_by_start = self._triggers(doc)
+        self._trigger_starts = {t.start for t in trig_by_start}
         drafts: list[Draft] = []
         facts: list[Fact] = []
         for sent in doc.sents:
