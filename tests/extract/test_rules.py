@@ -89,7 +89,7 @@ CASES = [
     ("A ceasefire between Israel and Lebanon was agreed in November.",
      ("ceasefire", ("ISR", "LBN"), "agreed")),
     # defense cooperation
-    ("The two countries have long-standing defense ties, Greece and France said.",
+    ("Greece and France said the two countries have long-standing defense ties.",
      ("defense_cooperation", ("FRA", "GRC"), None)),
 ]
 
