@@ -75,6 +75,12 @@ CASES = [
      ("arms_sale", ("CHN", "SAU"), "proposed")),
     ("South Korea's Hanwha Aerospace will build K9 howitzers in Poland under a licence agreement signed in 2022.",
      ("local_production", ("KOR", "POL"), None)),
+    ("Clashes erupted between Indian and Chinese troops in the Galwan Valley in June 2020.",
+     ("armed_clash", ("CHN", "IND"), "completed")),
+    ("Iran has supplied Shahed-136 drones to Russia, the White House said.",
+     ("arms_sale", ("IRN", "RUS"), "completed")),
+    ("Australia will acquire up to five Virginia-class submarines from the United States under AUKUS.",
+     ("arms_sale", ("AUS", "USA"), "proposed")),
     # technology transfer
     ("France will transfer submarine technology to Brazil under the deal.",
      ("technology_transfer", ("BRA", "FRA"), "proposed")),
