@@ -7,6 +7,7 @@ and the network query. Prints figures only.
 
     python bench/query.py              # 1,000,000 events
     python bench/query.py 200000
+    python bench/query.py --db=/tmp/q.db   # keep the filled store there and reuse it
 """
 
 from __future__ import annotations
@@ -229,12 +230,19 @@ def timed(fn, repeat: int = 15) -> tuple[float, float]:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    args = [a for a in sys.argv[1:] if not a.startswith("--db=")]
+    keep = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--db=")), None)
+    n = int(args[0]) if args else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "bench.db")
-        t = time.perf_counter()
-        fill(store, n)
-        print(f"filled {n:,} events in {time.perf_counter() - t:.1f} s")
+        path = Path(keep) if keep else Path(tmp) / "bench.db"
+        filled = path.exists()
+        store = Store(path)
+        if filled:
+            print(f"reusing {path}")
+        else:
+            t = time.perf_counter()
+            fill(store, n)
+            print(f"filled {n:,} events in {time.perf_counter() - t:.1f} s")
         with store.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
             cases = {

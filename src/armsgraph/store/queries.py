@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields, replace
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, union_all
+from sqlalchemy import Connection, func, literal_column, or_, select, union
 
 from armsgraph.model import STATUSES
 from armsgraph.store.schema import (
@@ -48,7 +48,8 @@ EDGE_ROLES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 ORDERS = {
-    "recent": (events_t.c.last_seen.desc(), events_t.c.id),
+    # Ties broken by id, descending as ix_event_participants_entity_last_seen is read.
+    "recent": (events_t.c.last_seen.desc(), events_t.c.id.desc()),
     "oldest": (events_t.c.first_seen.asc(), events_t.c.id),
     "sources": (events_t.c.n_sources.desc(), events_t.c.last_seen.desc(), events_t.c.id),
     "confidence": (events_t.c.confidence.desc(), events_t.c.last_seen.desc(), events_t.c.id),
@@ -283,20 +284,20 @@ def _recent_event_ids(
             if cond:
                 one = one.join(events_t, events_t.c.id == ep.c.event_id).where(*cond)
             # DISTINCT: an entity in two roles of one event must not take two of its n places.
-            one = one.distinct().order_by(ep.c.last_seen.desc(), ep.c.event_id).limit(n)
-            parts.append(select(one.subquery()))
+            # The order is the index's, read backwards: no sort, and the scan stops at n.
+            one = one.distinct().order_by(ep.c.last_seen.desc(), ep.c.event_id.desc()).limit(n)
+            sub = one.subquery()
+            parts.append(select(sub.c.event_id, sub.c.last_seen))
         if len(parts) == 1:
             found.update(conn.execute(parts[0]).scalars())
             continue
-        u = union_all(*parts).subquery()
-        top = (
-            select(u.c.event_id, u.c.last_seen)
-            .distinct()
-            .order_by(u.c.last_seen.desc(), u.c.event_id)
-            .limit(n)
-        )
+        # A compound UNION ordered as a whole: SQLite merges the sorted parts and stops at n.
+        top = union(*parts).order_by(_LAST_SEEN.desc(), _EVENT_ID.desc()).limit(n)
         found.update(conn.execute(top).scalars())
     return sorted(found)
+
+
+_LAST_SEEN, _EVENT_ID = literal_column("last_seen"), literal_column("event_id")
 
 
 def _with_participants(conn: Connection, q: Any) -> list[dict[str, Any]]:
@@ -490,7 +491,7 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
     window = (
         select(event_participants.c.event_id)
         .where(event_participants.c.entity_id == entity_id)
-        .order_by(event_participants.c.last_seen.desc(), event_participants.c.event_id)
+        .order_by(event_participants.c.last_seen.desc(), event_participants.c.event_id.desc())
         .limit(PARTNER_WINDOW)
     )
     other = event_participants.alias("other")
