@@ -167,3 +167,25 @@ def test_source_closing_the_sentence_is_attribution_not_actor(extractor):
     assert ev.attribution.source == "the Indian defence ministry"
     assert {p.role for p in ev.participants} == {"buyer", "seller", "system"}
     assert ev.value.amount == 3.5e9 and ev.quantity.amount == 31
+
+
+def test_news_story_with_wire_dateline(extractor):
+    text = ("ANKARA, March 3 (Reuters) - Turkey and Indonesia signed a deal on Monday for 48 KAAN "
+            "fifth-generation fighter jets, Turkish defence officials said, in what would be the largest "
+            "export contract for the Turkish defence industry.\n"
+            "Indonesia has also ordered 60 Bayraktar TB3 drones from Baykar, the company said. Indonesian "
+            "officials declined to comment on the financing.\n"
+            "Turkey's defence and aerospace exports rose 29% to $7.1 billion last year.")
+    ex = extractor.extract(Document(text=text, published="2025-03-04"))
+    assert ex.document.dateline == "ANKARA"
+    names = {e.id: e.name for e in ex.entities}
+    sales = {tuple(sorted((p.role, names[p.entity]) for p in e.participants if p.role in ("buyer", "seller"))): e
+             for e in ex.events if e.type == "arms_sale"}
+    kaan = sales[(("buyer", "Indonesia"), ("seller", "Türkiye"))]
+    assert kaan.status == "agreed" and kaan.quantity.amount == 48
+    assert kaan.time.start == "2025-03-03" and kaan.attribution.source == "Turkish defence officials"
+    tb3 = sales[(("buyer", "Indonesia"), ("seller", "Baykar"))]
+    assert tb3.quantity.amount == 60 and any("declined to comment" in c.stance for c in tb3.comments)
+    assert all(e.time is None or e.time.text != "March 3" for e in ex.events)  # the dateline is no time
+    facts = {(f.attribute, f.value) for f in ex.facts}
+    assert ("defense_exports", 7.1e9) in facts and ("defense_exports_change", 29.0) in facts

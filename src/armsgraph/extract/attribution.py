@@ -21,6 +21,7 @@ _SAID_END = re.compile(
     r",\s(?P<src>[^,;]{2,80}?)\s(?:said|says|told reporters|told [A-Z][\w.]+|announced|stated|reported|confirmed)"
     r"(?:\s(?:on|in|last|this|late|early)\s[\w.]+)*[.\"”']*\s*$"
 )
+_SAID_MID = re.compile(r",\s(?P<src>[^,;]{2,60}?)\s(?:said|says|told reporters|announced),\s")
 _SAID_BEFORE = re.compile(r"^(?P<src>[A-Z][^,;]{2,80}?)\s(?:said|says|announced|stated)(?:\son\s\w+)?\s(?:that\s)?", re.M)
 _REFUSAL = re.compile(
     r"(?P<src>[^,;.]*?)\s(?P<stance>declined to comment|refused to comment|would not comment|did not (?:immediately )?respond(?: to (?:inquiries|requests? for comment|a request for comment|questions))?|could not be reached for comment)",
@@ -59,6 +60,9 @@ def find_attribution(sent: SpacySpan) -> FoundAttribution | None:
     m = _SAID_END.search(text)
     if m:
         return FoundAttribution(Attribution(source=m.group("src").strip()), _token_at(sent, sent.start_char + m.start()))
+    m = _SAID_MID.search(text)
+    if m:  # "…, Turkish defence officials said, in what would be…": recorded, nothing cut
+        return FoundAttribution(Attribution(source=m.group("src").strip()), sent.end)
     m = _SAID_AFTER.search(text)
     if m:
         return FoundAttribution(Attribution(source=m.group("src").strip()), _token_at(sent, sent.start_char + m.start()))

@@ -378,10 +378,13 @@ class EventExtractor:
                 if ent.end_char <= dateline_end and ent.label_ == "COUNTRY":
                     state.dateline_country = ent.id_
         text = document.text
-        money_all = find_money(text)
-        percent_all = find_percent(text)
-        counts_all = find_counts(text)
-        times_all = find_times(text)
+        if dateline_end and not document.dateline:
+            document.dateline = text[:dateline_end].rstrip(" :—–-").split(",")[0].split("(")[0].strip() or None
+        # Nothing in the dateline ("ANKARA, March 3 (Reuters) -") is a time, count or amount of an event.
+        money_all = [m for m in find_money(text) if m.start >= dateline_end]
+        percent_all = [m for m in find_percent(text) if m.start >= dateline_end]
+        counts_all = [m for m in find_counts(text) if m.start >= dateline_end]
+        times_all = [t for t in find_times(text) if t[0] >= dateline_end]
         lex_spans = self._lex_spans(doc)
         trig_by_start = self._triggers(doc)
         self._trigger_starts = {t.start for t in trig_by_start}
@@ -646,6 +649,7 @@ class EventExtractor:
         if self._actor_count(draft, registry) < spec["min_actors"] and self._is_anaphoric(doc, trig, clause, actors):
             self._borrow(draft, state)
         self._origin_fill(draft, registry, spec, state.speaker)
+        self._origin_roles(draft, registry, spec)
         family = set(self.onto.lexicon.get("conflict_family", []))
         if not last and rule.type not in family and self._actor_count(draft, registry) < spec["min_actors"]:
             return None  # let the next reading of these words try
@@ -728,6 +732,24 @@ class EventExtractor:
         if speaker and draft.things and speaker.split(":", 1)[1] not in have and draft.type == "arms_sale":
             self._ensure_entity(speaker, registry)
             draft.roles.append((role, speaker))
+
+    def _origin_roles(self, draft: Draft, registry: dict[str, Entity], spec: dict) -> None:
+        """"Turkey and Indonesia signed a deal for 48 KAAN": when every actor holds the same role, the
+        country that makes the system is the seller (provider) and the others the buyers."""
+        role = spec.get("origin_role")
+        roles = {r for r, _ in draft.roles}
+        if not role or len(roles) != 1 or len(draft.roles) < 2 or draft.type != "arms_sale":
+            return
+        origins = {self.gaz.get(t).country for t in draft.things
+                   if self.gaz.get(t) is not None and not t.startswith("category:")} - {None}
+        if len(origins) != 1:
+            return
+        (origin,) = origins
+        countries = [self._country_of(e, registry) for _, e in draft.roles]
+        if origin not in countries or all(c == origin for c in countries):
+            return
+        other = next(r for r in spec["roles"] if r != role)
+        draft.roles = [(role if c == origin else other, e) for (_, e), c in zip(draft.roles, countries)]
 
     def _ensure_entity(self, eid: str, registry: dict[str, Entity]) -> None:
         if eid in registry:

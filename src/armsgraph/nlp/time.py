@@ -16,7 +16,8 @@ _YEAR = r"(?:19|20)\d{2}"
 TIME_RE = re.compile(
     rf"\b(?P<prep>in|since|by|from|until|through|during|on|early|late|mid|earlier|later)?\s?"
     rf"(?:(?P<md>(?:{_MONTHS})\s\d{{1,2}}(?:,\s{_YEAR})?)|(?P<my>(?:{_MONTHS})(?:\s{_YEAR})?)|(?P<y>{_YEAR})"
-    rf"|(?P<rel>(?:this|last|next|earlier this|later this|previous|coming|the past) (?:year|month|week)|yesterday|today|last (?:spring|summer|autumn|fall|winter)))\b",
+    rf"|(?P<rel>(?:this|last|next|earlier this|later this|previous|coming|the past) (?:year|month|week)|yesterday|today|last (?:spring|summer|autumn|fall|winter)"
+    rf"|(?:last )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)))\b",
 )
 
 
