@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields, replace
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Connection, func, literal_column, or_, select, union
+from sqlalchemy import Connection, bindparam, func, literal_column, or_, select, union
 
 from armsgraph.model import STATUSES
 from armsgraph.store.schema import (
@@ -92,6 +92,12 @@ class EventFilters:
                 f"unknown event filter(s) {', '.join(unknown)}; use {', '.join(sorted(names))}"
             )
         return cls(**{k: v for k, v in kwargs.items()})
+
+
+def _values(values: list[str]) -> Any:
+    """A list for IN as one expanding parameter: SQLAlchemy then does not build and check
+    an expression for each of a thousand ids."""
+    return bindparam("values", value=list(values), expanding=True, unique=True)
 
 
 def _split(value: str | None) -> list[str]:
@@ -202,7 +208,9 @@ def _participants(conn: Connection, event_ids: list[str]) -> dict[str, list[dict
     for i in range(0, len(event_ids), 5000):
         chunk = event_ids[i : i + 5000]
         rows += conn.execute(
-            select(ep.c.event_id, ep.c.role, ep.c.entity_id).where(ep.c.event_id.in_(chunk))
+            select(ep.c.event_id, ep.c.role, ep.c.entity_id).where(
+                ep.c.event_id.in_(_values(chunk))
+            )
         ).all()
     ids = sorted({entity_id for _, _, entity_id in rows})
     ents: dict[str, tuple[Any, ...]] = {}
@@ -211,7 +219,7 @@ def _participants(conn: Connection, event_ids: list[str]) -> dict[str, list[dict
             (r.id, tuple(r))
             for r in conn.execute(
                 select(entities.c.id, entities.c.name, entities.c.type, entities.c.country).where(
-                    entities.c.id.in_(ids[i : i + 5000])
+                    entities.c.id.in_(_values(ids[i : i + 5000]))
                 )
             ).all()
         )
@@ -253,7 +261,8 @@ def _events_query(conn: Connection, f: EventFilters) -> Any:
         if wanted <= MAX_RECENT_WINDOW and len(actor_ids) <= 4 * _UNION_CHUNK:
             others = _where(conn, replace(f, actor=None))
             ids = _recent_event_ids(conn, actor_ids, others, wanted)
-            q = select(events_t).where(events_t.c.id.in_(ids)).order_by(*ORDERS["recent"])
+            q = select(events_t).where(events_t.c.id.in_(_values(ids)))
+            q = q.order_by(*ORDERS["recent"])
             return q.limit(f.limit).offset(f.offset or None)
     q = select(events_t).where(*_where(conn, f, actor_ids)).order_by(*ORDERS[f.order])
     if f.limit is not None:
@@ -289,11 +298,11 @@ def _recent_event_ids(
             sub = one.subquery()
             parts.append(select(sub.c.event_id, sub.c.last_seen))
         if len(parts) == 1:
-            found.update(conn.execute(parts[0]).scalars())
+            found.update(conn.execute(parts[0]).scalars().all())
             continue
         # A compound UNION ordered as a whole: SQLite merges the sorted parts and stops at n.
         top = union(*parts).order_by(_LAST_SEEN.desc(), _EVENT_ID.desc()).limit(n)
-        found.update(conn.execute(top).scalars())
+        found.update(conn.execute(top).scalars().all())
     return sorted(found)
 
 
@@ -460,7 +469,8 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
     out["n_events"] = _count_distinct_events(conn, [entity_id])
     if limit is not None and limit <= MAX_RECENT_WINDOW:
         latest = _recent_event_ids(conn, [entity_id], [], limit)
-        q = select(events_t).where(events_t.c.id.in_(latest)).order_by(*ORDERS["recent"])
+        q = select(events_t).where(events_t.c.id.in_(_values(latest)))
+        q = q.order_by(*ORDERS["recent"])
     else:
         q = select(events_t).where(events_t.c.id.in_(mine)).order_by(*ORDERS["recent"])
     if limit is not None:
@@ -642,7 +652,7 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
             event_participants.c.role,
             event_participants.c.entity_id,
         ).where(
-            event_participants.c.event_id.in_(list(by_id)),
+            event_participants.c.event_id.in_(_values(list(by_id))),
             event_participants.c.role.not_in(OBJECT_ROLES),
         )
     ).all()
