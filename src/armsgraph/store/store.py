@@ -293,9 +293,6 @@ class Store:
             # the file, and with one transaction per document they dominated commit time.
             cur.execute("PRAGMA wal_autocheckpoint=10000")
             cur.execute("PRAGMA journal_size_limit=67108864")  # a checkpointed WAL shrinks back
-            # 64 MiB of page cache (default 2 MiB): the merge's and the queries' index
-            # look-ups stay in memory as the database grows; a bound, so memory stays flat.
-            cur.execute("PRAGMA cache_size=-65536")
             cur.close()
 
         @event.listens_for(engine, "begin")
