@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "golden"))
 
-from golden_lib import CORPORA, summarize_corpus  # noqa: E402
+from golden_lib import CORPORA, summarize_corpus
 
 for name, paths in CORPORA.items():
     existing = [p for p in paths if Path(p).exists()]

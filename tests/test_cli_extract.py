@@ -14,7 +14,7 @@ DEV = ROOT.parent / "shared" / "corpus" / "dev"
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "armsgraph.cli.main", *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "armsgraph.cli.main", *args], input=stdin, check=False,
                           capture_output=True, text=True, timeout=300)
 
 

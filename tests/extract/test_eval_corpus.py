@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from armsgraph.errors import InputError
 from armsgraph.evaluate import evaluate
 from armsgraph.extract import Extractor
-from armsgraph.errors import InputError
 from armsgraph.ingest import iter_documents
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,10 +27,10 @@ def extractions():
 
 
 def test_corpus_is_big_enough_and_sourced():
-    records = [json.loads(line) for line in open(CORPUS / "eval.jsonl", encoding="utf-8")]
+    records = [json.loads(line) for line in (CORPUS / "eval.jsonl").read_text("utf-8").splitlines()]
     assert len(records) >= 40
     assert all(r.get("url") and r.get("license") for r in records)
-    gold_ids = {json.loads(line)["id"] for line in open(CORPUS / "eval.gold.jsonl", encoding="utf-8")}
+    gold_ids = {json.loads(line)["id"] for line in (CORPUS / "eval.gold.jsonl").read_text("utf-8").splitlines()}
     assert gold_ids == {r["id"] for r in records}
 
 

@@ -47,7 +47,7 @@ def test_seed_details(seed):
     facts = {(f.attribute, f.value, f.unit) for f in seed.facts}
     assert ("endurance", 24.0, "h") in facts and ("payload", 250.0, "kg") in facts
     assert ("defense_exports", 7.5e9, "USD") in facts and ("defense_exports_change", 30.0, "%") in facts
-    anka = [f for f in seed.facts if f.attribute == "payload"][0]
+    anka = next(f for f in seed.facts if f.attribute == "payload")
     assert "anka" in names[anka.subject].name.lower()
     refusals = [c for e in seed.events for c in e.comments]
     assert any("declined to comment" in c.stance for c in refusals)

@@ -14,7 +14,7 @@ from armsgraph.model import EVENT_TYPES, STATUSES
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))  # golden_lib is shared with scripts/update_golden.py
 
-from golden_lib import CORPORA, summarize_corpus  # noqa: E402
+from golden_lib import CORPORA, summarize_corpus
 
 
 @pytest.mark.parametrize("name", sorted(CORPORA))

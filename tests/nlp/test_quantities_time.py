@@ -54,7 +54,7 @@ def test_percent():
     ("in 2019", "2019-01-01", "2019-12-31"),
 ])
 def test_time_resolved_against_publication_date(text, start, end):
-    ((s, e, found, kind),) = find_times(text)
+    ((_s, _e, found, kind),) = find_times(text)
     assert found == text
     t = resolve_time(found, kind, "2025-11-25")
     assert (t.start, t.end) == (start, end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,11 +17,11 @@ from armsgraph.errors import ArmsgraphError, InputError
 err = Console(stderr=True, highlight=False)
 
 GazetteerOpt = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Option("--gazetteer", "-g", help="Extra gazetteer file (CSV or YAML); repeatable.", exists=True),
 ]
 ModelOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--model", help="An installed spaCy model to use (e.g. en_core_web_sm); default: rules only."),
 ]
 
@@ -53,8 +53,8 @@ def _event_rows(extraction) -> list[tuple[str, ...]]:
 def extract(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories, URLs, or - for standard input.")],
     format: Annotated[str, typer.Option("--format", "-f", help="table (readable) or json (one object per document per line).")] = "table",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
-    published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none.")] = None,
     model: ModelOpt = None,
     gazetteer: GazetteerOpt = None,
 ) -> None:
@@ -68,7 +68,7 @@ def extract(
         err.print(f"error: unknown --format {format!r} (use table or json)")
         raise typer.Exit(2)
     extractor = make_extractor(model, gazetteer)
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 (closed below)
     console = Console(file=out, width=160) if format == "table" else None
     skipped = other_language = docs = events = 0
     try:
@@ -113,7 +113,8 @@ def evaluate(
 
     Example: armsgraph evaluate --gold corpus/eval/eval.gold.jsonl corpus/eval/eval.jsonl --verbose
     """
-    from armsgraph.evaluate import evaluate as score, read_predictions, run_evaluation
+    from armsgraph.evaluate import evaluate as score
+    from armsgraph.evaluate import read_predictions, run_evaluation
 
     try:
         if predictions:

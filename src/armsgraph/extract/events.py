@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -190,7 +191,7 @@ class EventExtractor:
                     break
             i += 1
         cuts.append(len(norms))
-        return [(sent.start + a, sent.start + b) for a, b in zip(cuts, cuts[1:]) if b > a]
+        return [(sent.start + a, sent.start + b) for a, b in itertools.pairwise(cuts) if b > a]
 
     # ----------------------------------------------------------------- actors
     def _slot_before(self, doc: Doc, start: int, lo: int, actors: list[Actor]) -> tuple[str, int]:
@@ -209,7 +210,7 @@ class EventExtractor:
         return "bare", start
 
     def _actors(self, doc: Doc, lo: int, hi: int, registry: dict[str, Entity], lex_spans: dict,
-                history: "DocState") -> tuple[list[Actor], list[tuple[int, int, str]]]:
+                history: DocState) -> tuple[list[Actor], list[tuple[int, int, str]]]:
         """Actors and things (systems/programs) mentioned in tokens [lo, hi)."""
         actors: list[Actor] = []
         things: list[tuple[int, int, str]] = []
@@ -581,7 +582,7 @@ class EventExtractor:
             out.append(t)
         return out
 
-    def _resolve_pronouns(self, actors: list[Actor], state: "DocState") -> None:
+    def _resolve_pronouns(self, actors: list[Actor], state: DocState) -> None:
         subject = next((a for a in actors if a.kind == "name" and a.slot == "bare"), None)
         for a in actors:
             if a.kind == "pronoun":
@@ -600,7 +601,7 @@ class EventExtractor:
         return j >= 0 and self._toks[j].norm_ in BE_FORMS
 
     def _draft(self, doc: Doc, trig: Trigger, rule: TriggerRule, actors: list[Actor], things, clause, sentence,
-               registry: dict[str, Entity], state: "DocState", last: bool = True) -> Draft | None:
+               registry: dict[str, Entity], state: DocState, last: bool = True) -> Draft | None:
         spec = self.onto.types[rule.type]
         passive = self._passive(doc, trig)
         roles: list[tuple[str, str]] = []
@@ -667,13 +668,13 @@ class EventExtractor:
             if need == "system_or_program" and not types:
                 return False
             if need == "money_or_percent":
-                lo, hi = clause
+                lo = clause[0]
                 # The amount may follow in a relative clause: look to the end of the sentence.
                 rest = self._text[self._toks[lo].idx : self._sent_end_char]
                 if not (find_money(rest) or find_percent(rest)):
                     return False
             if need == "statistic":
-                lo, hi = clause
+                lo, _hi = clause
                 rest = " " + self._text[self._toks[lo].idx : self._sent_end_char].lower() + " "
                 if not any(f" {v} " in rest for v in self.statistic_verbs):
                     return False
@@ -700,7 +701,7 @@ class EventExtractor:
                     return True
         return False
 
-    def _borrow(self, draft: Draft, state: "DocState") -> None:
+    def _borrow(self, draft: Draft, state: DocState) -> None:
         for prev in reversed(state.drafts):
             if prev.type == draft.type and prev is not draft:
                 have = {e for _, e in draft.roles}
@@ -775,7 +776,7 @@ class EventExtractor:
     def _actor_count(self, draft: Draft, registry) -> int:
         return len({e for _, e in draft.roles})
 
-    def _fill_conflict_parties(self, drafts: list[Draft], state: "DocState", registry) -> None:
+    def _fill_conflict_parties(self, drafts: list[Draft], state: DocState, registry) -> None:
         """Clashes and ceasefires named with one side: take the other from a linked event or the dateline."""
         family = set(self.onto.lexicon.get("conflict_family", []))
         fam = [d for d in drafts if d.type in family]

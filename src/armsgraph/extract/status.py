@@ -56,7 +56,7 @@ class StatusTagger:
         if spec.get("status_from") != "after":
             left = [(s, e, i) for s, e, i in in_clause if s <= t_end - 1 and s < t_end and e <= t_end + 2]
             if left:
-                s, e, i = max(left, key=lambda m: (m[1], m[1] - m[0]))
+                _s, _e, i = max(left, key=lambda m: (m[1], m[1] - m[0]))
                 return self.cues[i].status, True
         right = [(s, e, i) for s, e, i in in_clause if s >= t_end and s - t_end <= RIGHT_REACH]
         if right:

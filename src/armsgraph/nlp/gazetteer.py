@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from armsgraph.errors import GazetteerError
+from armsgraph.model import ENTITY_TYPES as MODEL_ENTITY_TYPES
 
 # Columns of every gazetteer CSV file, in order. `aliases` is "|"-separated.
 COLUMNS = ("id", "type", "name", "aliases", "country", "category", "wikidata", "parent", "source")
@@ -26,15 +27,7 @@ SHIPPED_FILES = (
     "programs.csv",
     "categories.csv",
 )
-ENTITY_TYPES = {
-    "country",
-    "organization",
-    "person",
-    "weapon_system",
-    "program",
-    "facility",
-    "location",
-}
+ENTITY_TYPES = set(MODEL_ENTITY_TYPES)
 ORGANIZATION_CATEGORIES = {
     "company",
     "government_agency",

@@ -41,7 +41,7 @@ def _is_acronym(alias: str) -> bool:
 
 class _FoldedDefaults(English.Defaults):
     # Token norms fold case, diacritics and curly apostrophes, so "Türkiye’s" matches "turkiye's".
-    lex_attr_getters = {**English.Defaults.lex_attr_getters, NORM: fold}
+    lex_attr_getters = {**English.Defaults.lex_attr_getters, NORM: fold}  # noqa: RUF012 (spaCy's API)
 
 
 class ArmsgraphEnglish(English):
@@ -63,7 +63,7 @@ def _plural(alias: str) -> str | None:
     requires=["doc.sents"],
     default_config={"gazetteer_files": []},
 )
-def make_gazetteer_tagger(nlp: Language, name: str, gazetteer_files: list[str]) -> "GazetteerTagger":
+def make_gazetteer_tagger(nlp: Language, name: str, gazetteer_files: list[str]) -> GazetteerTagger:
     return GazetteerTagger(nlp, load_gazetteer(tuple(gazetteer_files)))
 
 

@@ -93,7 +93,7 @@ def _resolve(text: str, kind: str, published: str | None) -> TimeExpr:
         except ValueError:
             base = None
     words = text.lower()
-    core = re.sub(r"^(in|since|by|from|until|through|during|on|early|late|mid|earlier|later)\s", "", text.strip(), flags=re.I)
+    core = re.sub(r"^(in|since|by|from|until|through|during|on|early|late|mid|earlier|later)\s", "", text.strip(), flags=re.IGNORECASE)
     start = end = None
     if kind == "y":
         y = int(re.search(_YEAR, text).group(0))

@@ -297,6 +297,7 @@ def document_record(order: tuple, h: str, extraction: Extraction) -> dict[str, A
 
     from armsgraph.resolve import merge
     from armsgraph.resolve.entities import resolve
+    from armsgraph.store.store import fact_row
 
     doc = extraction.document
     month = month_of(doc.published)
@@ -330,18 +331,7 @@ def document_record(order: tuple, h: str, extraction: Extraction) -> dict[str, A
         for e in resolved.entities
     ]
     facts = [
-        {
-            "id": "fact:" + content_hash(doc.id, f.subject, f.attribute, str(f.evidence.start)),
-            "subject": f.subject,
-            "attribute": f.attribute,
-            "value": str(f.value),
-            "unit": f.unit,
-            "document_id": doc.id,
-            "start": f.evidence.start,
-            "end": f.evidence.end,
-            "text": f.evidence.text,
-            "published_month": month,
-        }
+        {**fact_row(doc.id, f), "published_month": month}
         for f in resolved.facts
     ]
     sources = []

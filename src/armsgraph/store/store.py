@@ -454,20 +454,7 @@ class Store:
         self._insert(conn, entities, ent_rows)
         self._insert(conn, aliases, alias_rows)
         self._insert(conn, mentions, mention_rows)
-        fact_rows = [
-            {
-                "id": "fact:" + content_hash(doc.id, f.subject, f.attribute, str(f.evidence.start)),
-                "subject": f.subject,
-                "attribute": f.attribute,
-                "value": str(f.value),
-                "unit": f.unit,
-                "document_id": doc.id,
-                "start": f.evidence.start,
-                "end": f.evidence.end,
-                "text": f.evidence.text,
-            }
-            for f in resolved.facts
-        ]
+        fact_rows = [fact_row(doc.id, f) for f in resolved.facts]
         self._insert(conn, facts, fact_rows)
         result.facts = len(fact_rows)
 
@@ -562,3 +549,18 @@ class Store:
 def _first_line(err: BaseException) -> str:
     text = str(getattr(err, "orig", None) or err)
     return text.strip().splitlines()[0] if text.strip() else err.__class__.__name__
+
+
+def fact_row(document_id: str, fact: Fact) -> dict:
+    """The facts-table row of one fact (the Spark job writes the same columns)."""
+    return {
+        "id": "fact:" + content_hash(document_id, fact.subject, fact.attribute, str(fact.evidence.start)),
+        "subject": fact.subject,
+        "attribute": fact.attribute,
+        "value": str(fact.value),
+        "unit": fact.unit,
+        "document_id": document_id,
+        "start": fact.evidence.start,
+        "end": fact.evidence.end,
+        "text": fact.evidence.text,
+    }
