@@ -103,6 +103,12 @@ def _participants_text(ev: dict[str, Any]) -> str:
     return "; ".join(f"{role}: {', '.join(names)}" for role, names in by_role.items())
 
 
+def _system_names(ev: dict[str, Any]) -> str:
+    """The systems and programs of an event by name (the `systems` column also holds every alias)."""
+    names = [p["name"] for p in ev.get("participants") or [] if p["role"] in ("system", "program")]
+    return ", ".join(dict.fromkeys(names))
+
+
 def event_table_row(ev: dict[str, Any]) -> dict[str, Any]:
     """The columns of one event that fit a terminal table."""
     return {
@@ -110,7 +116,7 @@ def event_table_row(ev: dict[str, Any]) -> dict[str, Any]:
         "type": ev["type"],
         "status": ev["status"],
         "participants": _participants_text(ev),
-        "systems": ev["systems"] or "",
+        "systems": _system_names(ev),
         "last seen": ev["last_seen"] or "",
         "src": ev["n_sources"],
     }
@@ -152,7 +158,8 @@ def emit(
             w.writerows(rows)
         sys.stdout.write(buf.getvalue())
         return
-    console = Console()
+    # A pipe or a file gets a wide table rather than Rich's 80 columns.
+    console = Console() if sys.stdout.isatty() else Console(width=160)
     if not rows:
         console.print(f"No {title.split(' (')[0].lower()} match.")
         return
@@ -575,7 +582,7 @@ def demo_cmd(
     store = open_store(db)
     evs = store.events(limit=20)
     emit(
-        [event_row(e) for e in evs],
+        [event_table_row(e) for e in evs],
         OutFormat.table,
         title=f"Events found ({store.count_events()} in all)",
     )
