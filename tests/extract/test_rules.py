@@ -87,6 +87,8 @@ CASES = [
     # export statistics
     ("South Korea's defense exports rose 20% last year to $17 billion.",
      ("export_statistic", ("KOR",), "completed")),
+    ("India and France jointly conducted a naval exercise in the Arabian Sea last month.",
+     ("defense_cooperation", ("FRA", "IND"), None)),
     # clashes and ceasefires
     ("Armenia and Azerbaijan clashed along their border in September.",
      ("armed_clash", ("ARM", "AZE"), "completed")),
