@@ -297,21 +297,13 @@ def document_record(order: tuple, h: str, extraction: Extraction) -> dict[str, A
 
     from armsgraph.resolve import merge
     from armsgraph.resolve.entities import resolve
-    from armsgraph.store.store import fact_row
+    from armsgraph.store.store import document_row, fact_row
 
     doc = extraction.document
     month = month_of(doc.published)
     resolved = resolve(extraction)
     document = {
-        "id": doc.id,
-        "url": doc.url,
-        "title": doc.title,
-        "published": doc.published,
-        "dateline": doc.dateline,
-        "language": doc.language,
-        "source": doc.source,
-        "content_hash": h,
-        "text": doc.text,
+        **document_row(doc, h),
         "skipped": extraction.skipped,
         "n_events": len(extraction.events),
         "extraction": json.dumps(extraction.to_json(), ensure_ascii=False, sort_keys=True),

@@ -396,21 +396,7 @@ class Store:
                     extraction.facts,
                     extraction.skipped,
                 )
-            conn.execute(
-                documents.insert(),
-                {
-                    "id": doc.id,
-                    "url": doc.url,
-                    "title": doc.title,
-                    "published": doc.published,
-                    "dateline": doc.dateline,
-                    "language": doc.language,
-                    "source": doc.source,
-                    "content_hash": h,
-                    "text": doc.text,
-                    "ingested_at": _now(),
-                },
-            )
+            conn.execute(documents.insert(), {**document_row(doc, h), "ingested_at": _now()})
             # Serialized once: the stored JSON, and the events the merge reads (_apply).
             raw = extraction_json(extraction)
             conn.execute(
@@ -563,4 +549,19 @@ def fact_row(document_id: str, fact: Fact) -> dict:
         "start": fact.evidence.start,
         "end": fact.evidence.end,
         "text": fact.evidence.text,
+    }
+
+
+def document_row(doc: Document, content_hash_: str) -> dict:
+    """The documents-table columns of one document (the Spark job writes the same)."""
+    return {
+        "id": doc.id,
+        "url": doc.url,
+        "title": doc.title,
+        "published": doc.published,
+        "dateline": doc.dateline,
+        "language": doc.language,
+        "source": doc.source,
+        "content_hash": content_hash_,
+        "text": doc.text,
     }
