@@ -381,11 +381,8 @@ class EventExtractor:
         text = document.text
         if dateline_end and not document.dateline:
             document.dateline = text[:dateline_end].rstrip(" :—–-").split(",")[0].split("(")[0].strip() or None
-        # Nothing in the dateline ("ANKARA, March 3 (Reuters) -") is a time, count or amount of an event.
-        money_all = [m for m in find_money(text) if m.start >= dateline_end]
-        percent_all = [m for m in find_percent(text) if m.start >= dateline_end]
-        counts_all = [m for m in find_counts(text) if m.start >= dateline_end]
-        times_all = [t for t in find_times(text) if t[0] >= dateline_end]
+        self._amounts_cache: dict[int, tuple] = {}
+        self._dateline_end = dateline_end
         lex_spans = self._lex_spans(doc)
         trig_by_start = self._triggers(doc)
         self._trigger_starts = {t.start for t in trig_by_start}
@@ -396,6 +393,7 @@ class EventExtractor:
                 continue
             s_start, s_end = _trim(text, sent.start_char, sent.end_char)
             self._sent_end_char = sent.end_char
+            self._sent = sent
             sent_drafts: list[Draft] = []
             attribution = find_attribution(sent)
             cut = attribution.token_start if attribution else sent.end
@@ -435,8 +433,8 @@ class EventExtractor:
                         continue
                     state.drafts.append(draft)
                     window = (trig.start, nxt) if len(triggers) > 1 else (lo, hi)
-                    self._amounts(draft, doc, trig, (lo, hi), window, sent, money_all, percent_all, counts_all,
-                                  times_all, my_things, document.published)
+                    self._amounts(draft, doc, trig, (lo, hi), window, sent, *self._sentence_amounts(sent),
+                                  my_things, document.published)
                     if attribution:
                         draft.attribution = attribution.record
                     self._past_is_done(draft, document.published)
@@ -670,8 +668,9 @@ class EventExtractor:
             if need == "money_or_percent":
                 lo = clause[0]
                 # The amount may follow in a relative clause: look to the end of the sentence.
-                rest = self._text[self._toks[lo].idx : self._sent_end_char]
-                if not (find_money(rest) or find_percent(rest)):
+                start = self._toks[lo].idx
+                money, percent, _counts, _times = self._sentence_amounts(self._sent)
+                if not any(m.start >= start for m in (*money, *percent)):
                     return False
             if need == "statistic":
                 lo, _hi = clause
@@ -796,6 +795,22 @@ class EventExtractor:
                     self._ensure_entity(home, registry)
                     d.roles.append(("party", home))
         # A conflict event with one party still has its other side unknown: it is dropped in _finish.
+
+    def _sentence_amounts(self, sent: SpacySpan) -> tuple:
+        """Money, percentages, counts and times of one sentence, found once and only for sentences
+        where an event is drafted. Nothing in the dateline ("ANKARA, March 3 (Reuters) -") counts."""
+        cached = self._amounts_cache.get(sent.start_char)
+        if cached is None:
+            s0, s1 = sent.start_char, sent.end_char
+            chunk, keep = self._text[s0:s1], self._dateline_end
+            cached = (
+                [m for m in find_money(chunk, s0) if m.start >= keep],
+                [m for m in find_percent(chunk, s0) if m.start >= keep],
+                [m for m in find_counts(chunk, s0) if m.start >= keep],
+                [t for t in find_times(chunk, s0) if t[0] >= keep],
+            )
+            self._amounts_cache[sent.start_char] = cached
+        return cached
 
     def _amounts(self, draft: Draft, doc: Doc, trig: Trigger, clause, window, sent, money_all, percent_all,
                  counts_all, times_all, things, published) -> None:
