@@ -404,7 +404,7 @@ class EventExtractor:
                 actors, things = self._actors(doc, lo, hi, registry, lex_spans, state)
                 self._resolve_pronouns(actors, state)
                 triggers = [t for t in trig_by_start if lo <= t.start and t.end <= hi]
-                triggers = self._collapse(self._drop_weak(triggers, things), actors, hi)
+                triggers = self._collapse(self._drop_weak(triggers), actors, hi)
                 for _ in range(3):  # a trigger that yields no event gives its words back to the others
                     results = []
                     for ti, trig in enumerate(triggers):
@@ -567,7 +567,7 @@ class EventExtractor:
                     same.rules = [_with_implied(x, r.implied) if x.type == r.type else x for x in same.rules]
         return out
 
-    def _drop_weak(self, triggers: list[Trigger], things) -> list[Trigger]:
+    def _drop_weak(self, triggers: list[Trigger]) -> list[Trigger]:
         strong_types = {t.rule.type for t in triggers if not t.rule.weak}
         if strong_types:
             triggers = [t for t in triggers if not t.rule.weak]
@@ -896,7 +896,7 @@ class EventExtractor:
     # ----------------------------------------------------------------- finish
     def _finish(self, drafts: list[Draft], registry: dict[str, Entity], document: Document) -> list[Event]:
         events: list[Event] = []
-        keyed: list[tuple[tuple, set[str], Event, Draft]] = []
+        keyed: list[tuple[tuple, set[str], Event]] = []
         for d in drafts:
             spec = self.onto.types[d.type]
             actors = list(dict.fromkeys(e for _, e in d.roles))
@@ -909,26 +909,18 @@ class EventExtractor:
             if len(countries) < spec.get("min_countries", 1):
                 continue
             if d.type in self.conflict_family and len(countries) < 2 and \
-                    len([e for e in actors if not e.startswith("country:")]) < 2 and \
-                    not any(r == "location" for r, _ in d.roles):
+                    len([e for e in actors if not e.startswith("country:")]) < 2 and not located:
                 continue  # fighting inside one country: its two sides, or the country as the place
             key = (d.type, countries)
-            merged = False
-            for k, things, ev, first in keyed:
+            for k, things, ev in keyed:
                 if k == key and self._compatible(things, set(d.things)) and _same_period(ev.time, d.time):
                     self._merge(ev, d, document)
                     things.update(d.things)
-                    merged = True
                     break
-            if merged:
-                continue
-            ev = self._to_event(d, document)
-            events.append(ev)
-            keyed.append((key, set(d.things), ev, d))
-        if any(e.type == "export_statistic" for e in events):
-            for ev in events:
-                if ev.type == "export_statistic" and ev.value is not None:
-                    pass
+            else:
+                ev = self._to_event(d, document)
+                events.append(ev)
+                keyed.append((key, set(d.things), ev))
         return events
 
     def _family(self, thing_id: str) -> str | None:
