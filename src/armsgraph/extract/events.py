@@ -152,9 +152,7 @@ class EventExtractor:
         if eid not in registry:
             entry = self.gaz.get(eid)
             if entry is not None:
-                country = entry.country or (eid.split(":", 1)[1] if entry.type == "country" else None)
-                registry[eid] = Entity(id=eid, type=entry.type, name=entry.name, country=country,
-                                       category=entry.category, aliases=entry.aliases[:20], wikidata=entry.wikidata)
+                registry[eid] = _entity_from_entry(entry)
             else:
                 registry[eid] = Entity(id=eid, type=TYPES_BY_LABEL.get(ent.label_, "organization"),
                                        name=ent.text, country=country_hint)
@@ -194,20 +192,20 @@ class EventExtractor:
         return [(sent.start + a, sent.start + b) for a, b in itertools.pairwise(cuts) if b > a]
 
     # ----------------------------------------------------------------- actors
-    def _slot_before(self, doc: Doc, start: int, lo: int, actors: list[Actor]) -> tuple[str, int]:
-        """The slot given by the words before token `start`, and where the actor phrase begins."""
+    def _slot_before(self, doc: Doc, start: int, lo: int, actors: list[Actor]) -> str:
+        """The slot given by the words before token `start`: a preposition, a coordinated name's, or bare."""
         i = start - 1
         while i >= lo and self._toks[i].norm_ in SKIPPED_BEFORE_NAME:
             i -= 1
         if i >= lo and self._toks[i].norm_ in PREPOSITIONS:
-            return self._toks[i].norm_, start
+            return self._toks[i].norm_
         if i >= lo and self._toks[i].norm_ in PREPOSITION_ALIASES:
-            return PREPOSITION_ALIASES[self._toks[i].norm_], start
+            return PREPOSITION_ALIASES[self._toks[i].norm_]
         if i >= lo and self._toks[i].norm_ in ("and", ",", "&", "or") and actors:
             prev = actors[-1]
             if prev.end >= i - 1 and prev.end <= i + 1:
-                return prev.slot, start
-        return "bare", start
+                return prev.slot
+        return "bare"
 
     def _actors(self, doc: Doc, lo: int, hi: int, registry: dict[str, Entity], lex_spans: dict,
                 history: DocState) -> tuple[list[Actor], list[tuple[int, int, str]]]:
@@ -247,7 +245,7 @@ class EventExtractor:
             gov = lex_spans["government_of"].get(ent.start)
             if gov is not None:
                 start = gov
-            slot, _ = self._slot_before(doc, start, lo, actors)
+            slot = self._slot_before(doc, start, lo, actors)
             country_hint = None
             if ent.label_ == "COUNTRY" and nxt is not None and nxt.norm_ in ("'s", "'"):
                 after = end + 1
@@ -312,7 +310,7 @@ class EventExtractor:
         # Group anaphors ("both countries") and pronouns ("it").
         for s, e in lex_spans["group_anaphors_list"]:
             if lo <= s and e <= hi:
-                slot, _ = self._slot_before(doc, s, lo, actors)
+                slot = self._slot_before(doc, s, lo, actors)
                 # "Eritrea's aggression against Djibouti ... between the two countries": names earlier in
                 # the clause come first, then the document's.
                 here = [f"country:{c}" for a in actors if a.start < s and a.kind == "name"
@@ -322,14 +320,14 @@ class EventExtractor:
             low = self._toks[i].norm_
             if history.speaker and low in self.first_person and self._toks[i].text != "US" \
                     and not any(a.start <= i < a.end for a in actors):
-                slot, _ = self._slot_before(doc, i, lo, actors)
+                slot = self._slot_before(doc, i, lo, actors)
                 if low in ("our", "ours") and i + 1 < hi and self._toks[i + 1].norm_ in ("two", "countries", "nations"):
                     continue  # "our two countries" is a group anaphor
                 actors.append(Actor(i, i + 1, [history.speaker], "poss" if low == "our" and slot == "bare" else slot,
                                     kind="speaker"))
                 continue
             if low in self.pronouns and not any(a.start <= i < a.end for a in actors):
-                slot, _ = self._slot_before(doc, i, lo, actors)
+                slot = self._slot_before(doc, i, lo, actors)
                 kind = "possessive_pronoun" if low in ("its", "their") else "pronoun"
                 actors.append(Actor(i, i + 1, [], slot if kind == "pronoun" else "pronoun_poss", kind=kind))
         self._mark_observers(actors, lex_spans, lo, hi)
@@ -645,12 +643,12 @@ class EventExtractor:
             if not any(r == role for r, _ in draft.roles):
                 self._ensure_entity(eid, registry)
                 draft.roles.append((role, eid))
-        if self._actor_count(draft, registry) < spec["min_actors"] and self._is_anaphoric(doc, trig, clause, actors):
+        if self._actor_count(draft) < spec["min_actors"] and self._is_anaphoric(doc, trig, clause, actors):
             self._borrow(draft, state)
         self._origin_fill(draft, registry, spec, state.speaker)
         self._origin_roles(draft, registry, spec)
         family = set(self.onto.lexicon.get("conflict_family", []))
-        if not last and rule.type not in family and self._actor_count(draft, registry) < spec["min_actors"]:
+        if not last and rule.type not in family and self._actor_count(draft) < spec["min_actors"]:
             return None  # let the next reading of these words try
         return draft
 
@@ -759,9 +757,7 @@ class EventExtractor:
             registry[eid] = Entity(id=eid, type="country", name=eid.split(":", 1)[-1],
                                    country=eid.split(":", 1)[-1] if eid.startswith("country:") else None)
             return
-        country = entry.country or (eid.split(":", 1)[1] if entry.type == "country" else None)
-        registry[eid] = Entity(id=eid, type=entry.type, name=entry.name, country=country,
-                               category=entry.category, aliases=entry.aliases[:20], wikidata=entry.wikidata)
+        registry[eid] = _entity_from_entry(entry)
 
     def _country_of(self, eid: str, registry: dict[str, Entity]) -> str | None:
         ent = registry.get(eid)
@@ -772,7 +768,8 @@ class EventExtractor:
         entry = self.gaz.get(eid)
         return entry.country if entry else None
 
-    def _actor_count(self, draft: Draft, registry) -> int:
+    @staticmethod
+    def _actor_count(draft: Draft) -> int:
         return len({e for _, e in draft.roles})
 
     def _fill_conflict_parties(self, drafts: list[Draft], state: DocState, registry) -> None:
@@ -864,7 +861,7 @@ class EventExtractor:
                 if not specific:
                     continue
                 subject = specific[-1]
-                sid = self._entity_for_fact(subject, registry)
+                sid = self._entity_for(subject, registry)
                 value = float(m.group("num").replace(",", ""))
                 out.append(Fact(subject=sid, attribute=attribute, value=value, unit=unit,
                                 evidence=Span(start, sent.start_char + m.end(), text[start : sent.start_char + m.end()])))
@@ -887,11 +884,6 @@ class EventExtractor:
                 out.append(Fact(subject=exporter, attribute="defense_exports_change", value=d.growth[0],
                                 unit="%", evidence=d.growth[1]))
         return out
-
-    def _entity_for_fact(self, ent: SpacySpan, registry: dict[str, Entity]) -> str:
-        if ent.id_ not in registry:
-            return self._entity_for(ent, registry)
-        return ent.id_
 
     # ----------------------------------------------------------------- finish
     def _finish(self, drafts: list[Draft], registry: dict[str, Entity], document: Document) -> list[Event]:
@@ -984,6 +976,13 @@ def _with_implied(rule: TriggerRule, implied: dict[str, str]) -> TriggerRule:
     return replace(rule, implied={**implied, **rule.implied})
 
 
+
+
+def _entity_from_entry(entry) -> Entity:
+    """An output entity for a gazetteer entry; a country is its own country."""
+    country = entry.country or (entry.id.split(":", 1)[1] if entry.type == "country" else None)
+    return Entity(id=entry.id, type=entry.type, name=entry.name, country=country, category=entry.category,
+                  aliases=entry.aliases[:20], wikidata=entry.wikidata)
 
 
 def _same_period(a: TimeExpr | None, b: TimeExpr | None) -> bool:
