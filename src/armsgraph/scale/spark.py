@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from armsgraph.errors import ArmsgraphError, InputError
-from armsgraph.model import Document, Extraction, content_hash
+from armsgraph.model import Extraction, content_hash
 
 FORMATS = ("warc", "jsonl", "parquet")
 SPARK_HINT = "pip install 'armsgraph[spark]'"
@@ -735,24 +735,14 @@ def write_store(spark: Any, output: str, url: str) -> int:
     """
     import json
 
-    from armsgraph.store.store import Store, extraction_from_json
+    from armsgraph.store.store import Store, document_from_row, extraction_from_json
 
     url = url.removeprefix("jdbc:")
     df = spark.read.parquet(f"{output}/documents").orderBy("published", "id")
     n = 0
     with Store(url) as store:
         for row in df.toLocalIterator():
-            doc = Document(
-                text=row.text,
-                id=row.id,
-                url=row.url,
-                title=row.title,
-                published=row.published,
-                dateline=row.dateline,
-                source=row.source,
-                language=row.language,
-            )
-            store.add(extraction_from_json(json.loads(row.extraction), doc))
+            store.add(extraction_from_json(json.loads(row.extraction), document_from_row(row)))
             n += 1
     return n
 

@@ -15,6 +15,7 @@ import ipaddress
 import secrets
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -547,6 +548,14 @@ def create_app(
         with store.connect() as conn:
             return queries.stats(conn)
 
+    def one(fetch: Callable[[Any, str], dict[str, Any] | None], key: str, what: str) -> dict[str, Any]:
+        """One stored record by id, or a 404 naming it."""
+        with store.connect() as conn:
+            found = fetch(conn, key)
+        if found is None:
+            raise HTTPException(404, f"no {what} {key}")
+        return found
+
     @app.get("/api/events", tags=["events"])
     def api_events(
         f: FiltersDep,
@@ -562,11 +571,7 @@ def create_app(
     @app.get("/api/events/{event_id:path}", tags=["events"], responses=NOT_FOUND)
     def api_event(event_id: str) -> dict[str, Any]:
         """One event with every source, its evidence spans and its status history."""
-        with store.connect() as conn:
-            ev = queries.event(conn, event_id)
-        if ev is None:
-            raise HTTPException(404, f"no event {event_id}")
-        return ev
+        return one(queries.event, event_id, "event")
 
     @app.get("/api/actors", tags=["actors"])
     def api_actors(
@@ -583,20 +588,12 @@ def create_app(
     @app.get("/api/actors/{entity_id:path}", tags=["actors"], responses=NOT_FOUND)
     def api_actor(entity_id: str) -> dict[str, Any]:
         """One entity with its events, facts and partners."""
-        with store.connect() as conn:
-            a = queries.actor(conn, entity_id)
-        if a is None:
-            raise HTTPException(404, f"no actor {entity_id}")
-        return a
+        return one(queries.actor, entity_id, "actor")
 
     @app.get("/api/documents/{document_id:path}", tags=["documents"], responses=NOT_FOUND)
     def api_document(document_id: str) -> dict[str, Any]:
         """One stored document with its text, mentions and event evidence."""
-        with store.connect() as conn:
-            doc = queries.document(conn, document_id)
-        if doc is None:
-            raise HTTPException(404, f"no document {document_id}")
-        return doc
+        return one(queries.document, document_id, "document")
 
     @app.get("/api/network", tags=["graph"])
     def api_network(

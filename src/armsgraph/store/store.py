@@ -477,16 +477,7 @@ class Store:
                 if not rows:
                     break
                 for r in rows:
-                    doc = Document(
-                        text=r.text,
-                        id=r.id,
-                        url=r.url,
-                        title=r.title,
-                        published=r.published,
-                        dateline=r.dateline,
-                        source=r.source,
-                        language=r.language,
-                    )
+                    doc = document_from_row(r)
                     raw = json.loads(r.json)
                     self._apply(conn, extraction_from_json(raw, doc), raw)
                     n += 1
@@ -565,3 +556,17 @@ def document_row(doc: Document, content_hash_: str) -> dict:
         "content_hash": content_hash_,
         "text": doc.text,
     }
+
+
+def document_from_row(row: Any) -> Document:
+    """A Document back from a documents row (a table row, a Parquet row: anything with the columns)."""
+    return Document(
+        text=row.text,
+        id=row.id,
+        url=row.url,
+        title=row.title,
+        published=row.published,
+        dateline=row.dateline,
+        source=row.source,
+        language=row.language,
+    )
