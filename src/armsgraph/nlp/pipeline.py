@@ -88,6 +88,9 @@ class GazetteerTagger:
                 is_exact = _is_acronym(alias) or is_case_sensitive(alias)
                 # Names that are also English words ("Turkey", "Chad") match as written or in capitals.
                 variants = {alias, alias.upper()} if is_exact and not _is_acronym(alias) else {alias}
+                if _is_acronym(alias) and alias.isalpha() and len(alias) >= 4:
+                    # Names set in capitals by convention are written "Kaan", "Anka", "Nato" too.
+                    variants.add(alias.title())
                 for variant in variants:
                     key = (entry.id, variant if is_exact else fold(variant), is_exact)
                     if key in seen:

@@ -1,0 +1,27 @@
+"""The spaCy pipeline finds gazetteer names however the report writes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from armsgraph.nlp.pipeline import get_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return get_pipeline()
+
+
+@pytest.mark.parametrize("text,expected_id", [
+    ("Indonesia joined the Kaan programme.", "program:kaan"),      # KAAN set in capitals by convention
+    ("Kaan and the Anka drone", "system:anka"),
+    ("TÜRKİYE’s navy", "country:TUR"),                             # capitals, dotted İ, curly apostrophe
+    ("U.S.-made howitzers", "country:USA"),
+])
+def test_names_found_in_any_usual_spelling(nlp, text, expected_id):
+    assert expected_id in {e.id_ for e in nlp(text).ents}
+
+
+def test_short_acronyms_keep_their_case(nlp):
+    assert "country:USA" not in {e.id_ for e in nlp("Give us the report.").ents}
+    assert "country:USA" in {e.id_ for e in nlp("The US ordered ships.").ents}
