@@ -191,3 +191,51 @@ def test_news_story_with_wire_dateline(extractor):
     assert all(e.time is None or e.time.text != "March 3" for e in ex.events)  # the dateline is no time
     facts = {(f.attribute, f.value) for f in ex.facts}
     assert ("defense_exports", 7.1e9) in facts and ("defense_exports_change", 29.0) in facts
+
+
+def test_list_of_deals_after_a_colon_is_one_sale_per_country(extractor):
+    text = ("The agency reported the cases it implemented last year. Major cases implemented in 2023 "
+            "include: Spain – Eurofighter Typhoon aircraft ($2.1B); Spain – NH90 helicopters ($1.2B); "
+            "Qatar – Rafale fighters ($3.5B).")
+    ex = extractor.extract(Document(text=text, published="2024-03-01", meta={"publisher": "French Ministry of the Armed Forces"}))
+    sales = [e for e in ex.events if e.type == "arms_sale"]
+    buyers = sorted(ex.entity(p.entity).country for e in sales for p in e.participants if p.role == "buyer")
+    assert buyers == ["ESP", "ESP", "QAT"], summarize(ex)
+    qatar = next(e for e in sales if any(ex.entity(p.entity).country == "QAT" for p in e.participants if p.role == "buyer"))
+    assert qatar.value is not None and qatar.value.amount == 3.5e9
+    assert len({e.id for e in sales}) == 3  # two Spanish deals in one sentence are still two events
+
+
+def test_list_of_prior_sales_without_a_buyer_takes_the_country_spoken_of(extractor):
+    text = ("The United States and Greece share a long defense partnership. "
+            "Recent prior sales include: F-16 Block 72 fighters ($1.5 billion), and MH-60R helicopters ($600 million).")
+    ex = extractor.extract(Document(text=text, published="2024-03-01", meta={"publisher": "U.S. Department of State"}))
+    got = summarize(ex)
+    assert ("arms_sale", ("GRC", "USA"), "agreed") in got, got
+    sale = next(e for e in ex.events if e.type == "arms_sale")
+    assert {ex.entity(p.entity).name for p in sale.participants if p.role == "system"} >= {"F-16 Fighting Falcon", "MH-60R Seahawk"}
+
+
+def test_security_assistance_by_its_funding_channel(extractor):
+    text = "Since 2019 the Department of State has provided $120 million in Foreign Military Financing to Estonia."
+    ex = extractor.extract(Document(text=text, published="2024-03-01", meta={"publisher": "U.S. Department of State"}))
+    coop = [e for e in ex.events if e.type == "defense_cooperation"]
+    assert summarize(ex) >= {("defense_cooperation", ("EST", "USA"), "in_progress")}, summarize(ex)
+    assert any(ex.entity(p.entity).name == "Foreign Military Financing" for p in coop[0].participants)
+
+
+def test_demonym_of_the_maker_before_a_system_is_the_seller(extractor):
+    text = "Officials said last week that Algeria took delivery of a Russian Su-57 fighter."
+    assert ("arms_sale", ("DZA", "RUS"), "completed") in summarize(extractor.extract(Document(text=text)))
+
+
+def test_a_further_tranche_is_its_own_event(extractor):
+    text = ("Germany delivered four IRIS-T SLM launchers to Ukraine in May. "
+            "Germany will deliver an additional six IRIS-T SLM launchers to Ukraine next year.")
+    got = summarize(extractor.extract(Document(text=text, published="2024-06-01")))
+    assert ("arms_sale", ("DEU", "UKR"), "completed") in got and ("arms_sale", ("DEU", "UKR"), "proposed") in got, got
+
+
+def test_a_job_title_is_not_a_purchase(extractor):
+    text = "Department of Defense Under Secretary for Acquisition Ellen Lord discussed the Russian S-400 system."
+    assert not [e for e in extractor.extract(Document(text=text)).events if e.type == "arms_sale"]

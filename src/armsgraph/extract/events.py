@@ -47,6 +47,8 @@ SKIPPED_BEFORE_NAME = {"the", "a", "an", "southwest", "southeast", "northwest", 
                        "northeastern", "north", "south", "east", "west", "occupied", "neighbouring", "neighboring"}
 PREPOSITION_ALIASES = {"into": "to", "towards": "to", "toward": "to", "alongside": "with", "amid": "in", "within": "in"}
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
+# Words that make a mention a further tranche of a deal rather than the deal again.
+TRANCHE_WORDS = {"additional", "another", "further"}
 IRREGULAR_PARTICIPLES = {"sold", "bought", "built", "made", "struck", "given", "taken", "won"}
 DEMONYM_ENDINGS = ("ish", "ese", "ian", "ean", "ani", "i", "ic", "ch", "an")
 
@@ -94,6 +96,8 @@ class Draft:
     growth: tuple[float, Span] | None = None  # an export statistic's change ("grew by 30%")
     value_span: Span | None = None
     rule: TriggerRule | None = None
+    item: int | None = None  # char offset of its item when one sentence lists several deals
+    additional: bool = False  # "will deliver an additional 14 turrets": a further tranche
 
 
 class EventExtractor:
@@ -143,6 +147,8 @@ class EventExtractor:
         self.conflict_family = set(lex.get("conflict_family", []))
         self.family_of = {c: fam for fam, cats in lex.get("category_families", {}).items() for c in cats}
         self.statistic_verbs = lex.get("statistic_verbs", [])
+        self.sale_list_heads = set(lex.get("sale_list_heads", []))
+        self.item_dashes = set(lex.get("list_item_dashes", []))
         self.lex_matcher.add("observer_verbs", [nlp.make_doc(p) for p in lex.get("observer_verbs", [])])
         self.lex_matcher.add("mediation", [nlp.make_doc(p) for p in lex.get("mediation", [])])
 
@@ -292,6 +298,12 @@ class EventExtractor:
                     consumed.add(nxt_ent.start)
                     actors.append(Actor(start, nxt_ent.end, [oid], slot))
                     continue
+                made = next((e for e in ents[k + 1 :] if e.start == end and e.label_ == "SYSTEM"), None)
+                maker = self.gaz.get(made.id_) if made is not None else None
+                if maker is not None and maker.country == ent.id_.split(":", 1)[1]:
+                    # "delivery of a Russian S-400": the country that makes the system supplies it.
+                    actors.append(Actor(start, end, [eid], "origin"))
+                    continue
                 actors.append(Actor(start, end, [eid], "adj" if slot == "bare" else slot))
                 continue
             eid = self._entity_for(ent, registry)
@@ -380,6 +392,7 @@ class EventExtractor:
         if dateline_end and not document.dateline:
             document.dateline = text[:dateline_end].rstrip(" :—–-").split(",")[0].split("(")[0].strip() or None
         self._amounts_cache: dict[int, tuple] = {}
+        self._published = document.published
         self._dateline_end = dateline_end
         lex_spans = self._lex_spans(doc)
         trig_by_start = self._triggers(doc)
@@ -395,15 +408,22 @@ class EventExtractor:
             sent_drafts: list[Draft] = []
             attribution = find_attribution(sent)
             cut = attribution.token_start if attribution else sent.end
+            listed = self._sale_list(doc, sent, (s_start, s_end), trig_by_start, registry, state)
+            if listed:
+                cut = min(cut, listed[0])  # the list's items are read there, not as clauses
+                for draft in listed[1]:
+                    state.drafts.append(draft)
+                    sent_drafts.append(draft)
             for lo, hi in self._clauses(sent):
                 hi = min(hi, cut)
                 if hi <= lo:
                     continue
                 actors, things = self._actors(doc, lo, hi, registry, lex_spans, state)
                 self._resolve_pronouns(actors, state)
-                triggers = [t for t in trig_by_start if lo <= t.start and t.end <= hi]
-                triggers = self._collapse(self._drop_weak(triggers), actors, hi)
-                for _ in range(3):  # a trigger that yields no event gives its words back to the others
+                found = [t for t in trig_by_start if lo <= t.start and t.end <= hi]
+                triggers = self._collapse(self._drop_weak(found), actors, hi)
+                weak = [t for t in found if t.rule.weak and t not in triggers]
+                for _ in range(4):  # a trigger that yields no event gives its words back to the others
                     results = []
                     for ti, trig in enumerate(triggers):
                         nxt = triggers[ti + 1].start if ti + 1 < len(triggers) else hi
@@ -423,6 +443,11 @@ class EventExtractor:
                                 break
                         results.append((trig, nxt, my_things, draft))
                     failed = [r[0] for r in results if r[3] is None]
+                    if len(failed) == len(triggers) and weak:
+                        # The stronger words said nothing ("provided $279.75 million in FMF to
+                        # Lithuania" sells no weapon): the weak ones they silenced are read instead.
+                        triggers, weak = self._collapse(self._drop_weak(weak), actors, hi), []
+                        continue
                     if not failed or len(failed) == len(triggers):
                         break
                     triggers = [t for t in triggers if t not in failed]
@@ -520,9 +545,20 @@ class EventExtractor:
                 continue
             if self._toks[sp.start].ent_type_ in ("SYSTEM", "ORG", "PERSON"):
                 continue  # "Fighting" in "F-16 Fighting Falcon" is a name, not a clash
+            if sp.end - sp.start == 1 and self._in_title(sp.start):
+                continue  # "Under Secretary of Defense for Acquisition": a job title, not a purchase
             rules = [self.onto.triggers[i] for i in sorted(set(rules_at[(sp.start, sp.end)]))]
             out.append(Trigger(rules, sp.start, sp.end))
         return out
+
+    def _in_title(self, i: int) -> bool:
+        """A capitalised word joined by "for"/"of"/"and" to a capitalised word before it, inside a
+        sentence: part of a name or title ("Office of Sales", "Secretary for Acquisition")."""
+        tok = self._toks[i]
+        if not tok.is_title or tok.is_sent_start or i < 2:
+            return False
+        link, head = self._toks[i - 1], self._toks[i - 2]
+        return link.norm_ in ("for", "of", "and", "&") and head.is_title and not head.is_sent_start
 
     def _past_is_done(self, draft: Draft, published: str | None) -> None:
         """Clashes "in June 2020" reported in 2025 are over: a default of "under way" yields to a
@@ -578,6 +614,82 @@ class EventExtractor:
             out.append(t)
         return out
 
+    def _sale_list(self, doc: Doc, sent: SpacySpan, sentence: tuple[int, int], triggers: list[Trigger],
+                   registry: dict[str, Entity], state: DocState) -> tuple[int, list[Draft]] | None:
+        """A list of deals after a colon: "Major implemented cases include: Japan – F-35 ($23.11B);
+        Morocco – AH-64E helicopters ($4.25B)" or "prior sales include: MH-60R helicopters ($2.6
+        billion), Apache helicopters ($2.3 billion)". An item that starts with a country is that
+        country's deal; items without one are one deal with the country the document speaks of."""
+        toks = self._toks
+        colon = next((i for i in range(sent.start, sent.end) if toks[i].text == ":"), None)
+        if colon is None or colon + 2 >= sent.end:
+            return None
+        head_trigs = [t for t in triggers if sent.start <= t.start and t.end <= colon and t.rule.type == "arms_sale"]
+        anchor = head_trigs[-1].start if head_trigs else next(
+            (i for i in range(colon - 1, sent.start - 1, -1) if toks[i].norm_ in self.sale_list_heads), None)
+        if anchor is None:
+            return None
+        ents = [e for e in self._ents if colon < e.start and e.end <= sent.end]
+        if not any(e.label_ in THING_LABELS for e in ents):
+            return None
+        seps = {";"} if any(toks[i].text == ";" for i in range(colon + 1, sent.end)) else {",", "and"}
+        items, start = [], colon + 1
+        for i in range(colon + 1, sent.end + 1):
+            if i == sent.end or toks[i].norm_ in seps:
+                if i > start:
+                    items.append((start, i))
+                start = i + 1
+        spec = self.onto.types["arms_sale"]
+        status, cue = self.status.decide(doc, anchor, anchor + 1, (sent.start, colon), spec)
+        money_all = self._sentence_amounts(sent)[0]
+        own: list[tuple[str, list[str], tuple[int, int]]] = []
+        shared: list[str] = []
+        for lo, hi in items:
+            things = []
+            for e in ents:
+                if lo <= e.start and e.end <= hi and e.label_ in THING_LABELS:
+                    tid = self._entity_for(e, registry)
+                    entry = self.gaz.get(tid)
+                    if (entry is None or entry.category not in self.non_weapon) and tid not in things:
+                        things.append(tid)
+            if not things:
+                continue
+            first = next((e for e in ents if lo <= e.start < hi), None)
+            if first is not None and first.label_ == "COUNTRY" and first.start <= lo + 1 \
+                    and first.end < hi and toks[first.end].text in self.item_dashes:
+                own.append((self._entity_for(first, registry), things, (lo, hi)))
+            else:
+                shared.extend(t for t in things if t not in shared)
+        drafts = []
+        trigger_text = doc[anchor : anchor + 1].text
+        for buyer, things, (lo, hi) in own:
+            d = Draft(type="arms_sale", status=status, status_cue=cue, roles=[("buyer", buyer)], things=things,
+                      sentence=sentence, trigger_text=trigger_text, token=anchor, item=toks[lo].idx)
+            c0, c1 = toks[lo].idx, toks[hi - 1].idx + len(toks[hi - 1])
+            money = [m for m in money_all if c0 <= m.start < c1]
+            if money:
+                d.value, d.value_span = money[0].value, Span(money[0].start, money[0].end, money[0].text)
+            drafts.append(d)
+        if shared:
+            # No buyer in the list: the country the text spoke of last, other than the seller.
+            makers = {self.gaz.get(t).country for t in shared if self.gaz.get(t) is not None}
+            seller = state.speaker.split(":", 1)[1] if state.speaker else None
+            buyer = next((c for c in reversed(state.countries) if c.split(":", 1)[1] not in makers
+                          and c.split(":", 1)[1] != seller), None)
+            if buyer is not None:
+                drafts.append(Draft(type="arms_sale", status=status, status_cue=cue, roles=[("buyer", buyer)],
+                                    things=shared, sentence=sentence, trigger_text=trigger_text, token=anchor,
+                                    filled=True))
+        head_end = toks[colon].idx
+        times = [t for t in self._sentence_amounts(sent)[3] if t[0] < head_end]
+        for d in drafts:
+            self._ensure_entity(d.roles[0][1], registry)
+            self._origin_fill(d, registry, spec, state.speaker)
+            if times:
+                d.time = resolve_time(times[-1][2], times[-1][3], self._published)
+        drafts = [d for d in drafts if self._actor_count(d) >= spec["min_actors"]]
+        return (colon, drafts) if drafts else None
+
     def _resolve_pronouns(self, actors: list[Actor], state: DocState) -> None:
         subject = next((a for a in actors if a.kind == "name" and a.slot == "bare"), None)
         for a in actors:
@@ -630,6 +742,14 @@ class EventExtractor:
         seen: set[str] = set()
         roles = [(r, e) for r, e in roles if not (e in seen or seen.add(e))]
         thing_ids = list(dict.fromkeys(t[2] for t in things))
+        if rule.type == "defense_cooperation":
+            # Aid named by its channel ("$279.75 million in FMF to Lithuania"): the channel is the
+            # program the event is about, though it is no weapon.
+            for e in self._ents:
+                if e.label_ == "PROGRAM" and e.start < trig.end and e.end > trig.start:
+                    tid = self._entity_for(e, registry)
+                    if tid not in thing_ids:
+                        thing_ids.append(tid)
         if not self._needs_met(rule, thing_ids, roles, clause, doc, registry, state.program_like):
             return None
         if rule.default_status:
@@ -637,6 +757,11 @@ class EventExtractor:
         status, cue = self.status.decide(doc, trig.start, trig.end, clause, spec)
         draft = Draft(type=rule.type, status=status, status_cue=cue, roles=roles, things=thing_ids,
                       sentence=sentence, trigger_text=doc[trig.start : trig.end].text, token=trig.start, rule=rule)
+        lo, hi = clause
+        draft.additional = any(
+            self._toks[j].norm_ in TRANCHE_WORDS or (self._toks[j].norm_ == "more" and (
+                j + 1 >= hi or self._toks[j + 1].norm_ not in ("than", "and", "closely")))
+            for j in range(trig.start, hi))
         if rule.speaker_default and state.speaker and not any(r == rule.speaker_default for r, _ in draft.roles):
             draft.roles.append((rule.speaker_default, state.speaker))  # "arms exports rose" in a State release
         for role, eid in rule.implied.items():
@@ -687,7 +812,8 @@ class EventExtractor:
         if any(a.kind in ("pronoun", "group") for a in actors):
             return True
         for j in range(max(lo, trig.start - 4), trig.start):
-            if self._toks[j].norm_ in self.determiners:
+            # "this sale", "the deal": but not "learned that Turkey accepted", where a name stands between.
+            if self._toks[j].norm_ in self.determiners and not any(j < a.start < trig.start for a in actors):
                 return True
         first = lo
         while first < hi and (self._toks[first].is_punct or self._toks[first].norm_ in ("moreover", "additionally", "meanwhile")):
@@ -888,7 +1014,7 @@ class EventExtractor:
     # ----------------------------------------------------------------- finish
     def _finish(self, drafts: list[Draft], registry: dict[str, Entity], document: Document) -> list[Event]:
         events: list[Event] = []
-        keyed: list[tuple[tuple, set[str], Event]] = []
+        keyed: list[tuple[tuple, set[str], Event, list[bool]]] = []
         for d in drafts:
             spec = self.onto.types[d.type]
             actors = list(dict.fromkeys(e for _, e in d.roles))
@@ -904,15 +1030,19 @@ class EventExtractor:
                     len([e for e in actors if not e.startswith("country:")]) < 2 and not located:
                 continue  # fighting inside one country: its two sides, or the country as the place
             key = (d.type, countries)
-            for k, things, ev in keyed:
-                if k == key and self._compatible(things, set(d.things)) and _same_period(ev.time, d.time):
+            for k, things, ev, cued in keyed:
+                if k == key and self._compatible(things, set(d.things)) and _same_period(ev.time, d.time) \
+                        and not (d.additional and d.status_cue and d.status != ev.status):
                     self._merge(ev, d, document)
                     things.update(d.things)
+                    # A status the wording decided outranks one that was only the type's default.
+                    if d.status_cue and not cued[0]:
+                        ev.status, cued[0] = d.status, True
                     break
             else:
                 ev = self._to_event(d, document)
                 events.append(ev)
-                keyed.append((key, set(d.things), ev))
+                keyed.append((key, set(d.things), ev, [d.status_cue]))
         return events
 
     def _family(self, thing_id: str) -> str | None:
@@ -941,7 +1071,8 @@ class EventExtractor:
             parts.append(Participant(role=role, entity=t))
         s0, s1 = d.sentence
         evidence = [Span(s0, s1, document.text[s0:s1])]
-        eid = "event:" + content_hash(document.id, d.type, ",".join(sorted(e for _, e in d.roles)), str(s0))
+        eid = "event:" + content_hash(document.id, d.type, ",".join(sorted(e for _, e in d.roles)),
+                                      str(s0) if d.item is None else f"{s0}:{d.item}")
         confidence = 0.45 + 0.1 * min(len(d.roles), 2) + (0.1 if d.things else 0) + (0.1 if d.status_cue else 0)
         confidence -= 0.1 if d.filled else 0
         return Event(id=eid, type=d.type, status=d.status, participants=parts, evidence=evidence,
