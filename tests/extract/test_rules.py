@@ -239,3 +239,20 @@ def test_a_further_tranche_is_its_own_event(extractor):
 def test_a_job_title_is_not_a_purchase(extractor):
     text = "Department of Defense Under Secretary for Acquisition Ellen Lord discussed the Russian S-400 system."
     assert not [e for e in extractor.extract(Document(text=text)).events if e.type == "arms_sale"]
+
+
+def test_contract_for_a_system_made_abroad_is_an_import(extractor):
+    text = "In May 2021, Romania signed a contract worth $1.5 billion for HIMARS launchers."
+    assert ("arms_sale", ("ROU", "USA"), "agreed") in summarize(extractor.extract(Document(text=text)))
+
+
+def test_the_sides_of_a_clash_are_those_between_its_commas(extractor):
+    text = ("From 2020, when Azerbaijan invaded Armenia, through 2023, Canada and France have sent observers "
+            "with the European Union.")
+    clashes = [s for s in summarize(extractor.extract(Document(text=text))) if s[0] == "armed_clash"]
+    assert clashes and all(c[1] == ("ARM", "AZE") for c in clashes), clashes
+
+
+def test_a_title_of_several_capitalised_words_is_not_a_purchase(extractor):
+    text = "Britain's Minister for Defence Procurement Jeremy Quin visited Lockheed Martin to see the F-35."
+    assert not [e for e in extractor.extract(Document(text=text)).events if e.type == "arms_sale"]

@@ -555,9 +555,14 @@ class EventExtractor:
         """A capitalised word joined by "for"/"of"/"and" to a capitalised word before it, inside a
         sentence: part of a name or title ("Office of Sales", "Secretary for Acquisition")."""
         tok = self._toks[i]
-        if not tok.is_title or tok.is_sent_start or i < 2:
+        if not tok.is_title or tok.is_sent_start:
             return False
-        link, head = self._toks[i - 1], self._toks[i - 2]
+        j = i - 1
+        while j > i - 4 and j >= 0 and self._toks[j].is_title and not self._toks[j].is_sent_start:
+            j -= 1  # "Minister for Defense Procurement": the capitalised words before it belong too
+        if j < 1:
+            return False
+        link, head = self._toks[j], self._toks[j - 1]
         return link.norm_ in ("for", "of", "and", "&") and head.is_title and not head.is_sent_start
 
     def _past_is_done(self, draft: Draft, published: str | None) -> None:
@@ -738,6 +743,15 @@ class EventExtractor:
             ranked = sorted(actors, key=lambda a: abs(a.end - trig.start))
             keep = {e for a in ranked[: spec["max_actors"]] for e in a.entities}
             roles = [(r, e) for r, e in roles if e in keep]
+        if rule.type in family and len(roles) > 2:
+            # "From 2014, when Russia first invaded Ukraine, through March 2022, the United States
+            # has committed ...": two sides named between the trigger's commas are the sides.
+            lo, hi = clause
+            left = next((j for j in range(trig.start - 1, lo - 1, -1) if self._toks[j].text == ","), lo - 1)
+            right = next((j for j in range(trig.end, hi) if self._toks[j].text == ","), hi)
+            near = {e for a in actors if left < a.start < right for e in a.entities}
+            if len({e for _, e in roles if e in near}) >= 2:
+                roles = [(r, e) for r, e in roles if e in near]
         # One entity, one role: keep the first role found for it.
         seen: set[str] = set()
         roles = [(r, e) for r, e in roles if not (e in seen or seen.add(e))]
@@ -801,8 +815,11 @@ class EventExtractor:
                 if not any(f" {v} " in rest for v in self.statistic_verbs):
                     return False
             if need == "foreign":
-                countries = {self._country_of(e, registry) for _, e in roles}
-                if len(countries - {None}) < 2:
+                countries = {self._country_of(e, registry) for _, e in roles} - {None}
+                # "Poland signed a contract for Patriot": a system made abroad is an import.
+                makers = {self.gaz.get(t).country for t in thing_ids
+                          if not t.startswith("category:") and self.gaz.get(t) is not None} - {None}
+                if len(countries) < 2 and not (countries and makers - countries):
                     return False
         return True
 
