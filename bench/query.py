@@ -23,7 +23,7 @@ from pathlib import Path
 from armsgraph.model import EVENT_TYPES, STATUSES
 from armsgraph.store import queries
 from armsgraph.store.queries import EventFilters
-from armsgraph.store.store import Store
+from armsgraph.store.store import Store, write_all_graphs
 
 COUNTRIES = [
     "USA",
@@ -217,6 +217,8 @@ def fill(store: Store, n: int) -> None:
             (event_sources, src_rows),
         ):
             conn.execute(table.insert(), rows)
+        # What Store.add writes for each new event: its actors and edges for the network.
+        write_all_graphs(conn)
 
 
 def timed(fn, repeat: int = 15) -> tuple[float, float]:

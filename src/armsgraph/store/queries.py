@@ -24,6 +24,7 @@ from armsgraph.store.schema import (
     aliases,
     documents,
     entities,
+    event_graph,
     event_participants,
     event_sources,
     facts,
@@ -284,26 +285,45 @@ def _recent_event_ids(
     """Ids of at most `n` latest events (ORDERS["recent"]) per entity that take part in them
     and match `cond`: together they hold the `n` latest events of all the entities, so the
     caller orders and cuts those instead of sorting every event of a large actor."""
-    ep = event_participants
     found: set[str] = set()
     for i in range(0, len(entity_ids), _UNION_CHUNK):
-        parts = []
-        for entity_id in entity_ids[i : i + _UNION_CHUNK]:
-            one = select(ep.c.event_id, ep.c.last_seen).where(ep.c.entity_id == entity_id)
-            if cond:
-                one = one.join(events_t, events_t.c.id == ep.c.event_id).where(*cond)
-            # DISTINCT: an entity in two roles of one event must not take two of its n places.
-            # The order is the index's, read backwards: no sort, and the scan stops at n.
-            one = one.distinct().order_by(ep.c.last_seen.desc(), ep.c.event_id.desc()).limit(n)
-            sub = one.subquery()
-            parts.append(select(sub.c.event_id, sub.c.last_seen))
-        if len(parts) == 1:
-            found.update(conn.execute(parts[0]).scalars().all())
-            continue
-        # A compound UNION ordered as a whole: SQLite merges the sorted parts and stops at n.
-        top = union(*parts).order_by(_LAST_SEEN.desc(), _EVENT_ID.desc()).limit(n)
-        found.update(conn.execute(top).scalars().all())
+        chunk = entity_ids[i : i + _UNION_CHUNK]
+        if cond:
+            stmt, params = _recent_union(chunk, cond, n), {}
+        else:
+            # Without other conditions the statement depends only on how many entities it
+            # reads: built once, since building it cost as much as running it.
+            stmt = _RECENT.get(len(chunk))
+            if stmt is None:
+                stmt = _RECENT[len(chunk)] = _recent_union(
+                    [bindparam(f"r{j}") for j in range(len(chunk))], [], bindparam("n")
+                )
+            params = {f"r{j}": entity_id for j, entity_id in enumerate(chunk)}
+            params["n"] = n
+        found.update(conn.execute(stmt, params).scalars().all())
     return sorted(found)
+
+
+_RECENT: dict[int, Any] = {}
+
+
+def _recent_union(entity_ids: list[Any], cond: list[Any], n: Any) -> Any:
+    """The SELECT of _recent_event_ids for one chunk of entities (values or bound parameters)."""
+    ep = event_participants
+    parts = []
+    for entity_id in entity_ids:
+        one = select(ep.c.event_id, ep.c.last_seen).where(ep.c.entity_id == entity_id)
+        if cond:
+            one = one.join(events_t, events_t.c.id == ep.c.event_id).where(*cond)
+        # DISTINCT: an entity in two roles of one event must not take two of its n places.
+        # The order is the index's, read backwards: no sort, and the scan stops at n.
+        one = one.distinct().order_by(ep.c.last_seen.desc(), ep.c.event_id.desc()).limit(n)
+        sub = one.subquery()
+        parts.append(select(sub.c.event_id, sub.c.last_seen))
+    if len(parts) == 1:
+        return parts[0]
+    # A compound UNION ordered as a whole: SQLite merges the sorted parts and stops at n.
+    return union(*parts).order_by(_LAST_SEEN.desc(), _EVENT_ID.desc()).limit(n)
 
 
 _LAST_SEEN, _EVENT_ID = literal_column("last_seen"), literal_column("event_id")
@@ -622,6 +642,70 @@ def edges_of(ev: dict[str, Any]) -> list[tuple[str, str, bool]]:
     return out
 
 
+# Entity types that are never nodes of the network, whatever role they are given.
+NON_ACTOR_TYPES = ("weapon_system", "program")
+
+
+def graph_json(event_type: str, participants: list[tuple[str, str, str, str]]) -> str:
+    """What the network draws of one event (the event_graph row), from its participants as
+    (role, entity id, entity name, entity type): its actors as [role, id] sorted by role,
+    name and id, and its edges_of as [from, to, directed] in that order."""
+    members = sorted(
+        (role, name, entity_id, etype)
+        for role, entity_id, name, etype in participants
+        if role not in OBJECT_ROLES and etype not in NON_ACTOR_TYPES
+    )
+    ev = {
+        "type": event_type,
+        "participants": [
+            {"role": role, "entity_id": entity_id, "type": etype}
+            for role, _name, entity_id, etype in members
+        ],
+    }
+    return json.dumps(
+        [[[role, entity_id] for role, _n, entity_id, _t in members], edges_of(ev)],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def graph_rows(conn: Connection, event_ids: Any, *, missing: bool = False) -> list[dict[str, Any]]:
+    """The event_graph rows ({event_id, graph}) of the events `event_ids` (a list of ids or a
+    SELECT of them), computed from their participants and entities; with `missing`, only of
+    those that have no row yet."""
+    ep = event_participants
+    ids = _values(event_ids) if isinstance(event_ids, list) else event_ids
+    joined = events_t.outerjoin(ep, ep.c.event_id == events_t.c.id).outerjoin(
+        entities, entities.c.id == ep.c.entity_id
+    )
+    cond = [events_t.c.id.in_(ids)]
+    if missing:
+        joined = joined.outerjoin(event_graph, event_graph.c.event_id == events_t.c.id)
+        cond.append(event_graph.c.event_id.is_(None))
+    q = (
+        select(
+            events_t.c.id,
+            events_t.c.type,
+            ep.c.role,
+            ep.c.entity_id,
+            entities.c.name,
+            entities.c.type,
+        )
+        .select_from(joined)
+        .where(*cond)
+    )
+    types: dict[str, str] = {}
+    parts: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for event_id, event_type, role, entity_id, name, etype in conn.execute(q).all():
+        types[event_id] = event_type
+        if name is not None:  # a participant whose entity is stored
+            parts[event_id].append((role, entity_id, name, etype))
+    return [
+        {"event_id": event_id, "graph": graph_json(event_type, parts.get(event_id, []))}
+        for event_id, event_type in types.items()
+    ]
+
+
 def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any) -> dict[str, Any]:
     """The actor graph of the matching events (default: the 1,000 latest).
 
@@ -636,77 +720,72 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
         f = replace(filters, **kwargs)
     if f.order not in ORDERS:
         raise ValueError(f"unknown order {f.order!r}; use one of {', '.join(ORDERS)}")
-    q = _events_query(conn, f).with_only_columns(
-        events_t.c.id, events_t.c.type, events_t.c.status, events_t.c.systems
-    )
-    evs = [
-        {"id": i, "type": t, "status": st, "systems": sy, "participants": []}
-        for i, t, st, sy in conn.execute(q).all()
-    ]
-    by_id = {e["id"]: e for e in evs}
-    # Participants first, then each distinct actor once: a few dozen entity rows instead
-    # of one per participant. Systems and programs are neither nodes nor edge ends.
-    rows = conn.execute(
-        select(
-            event_participants.c.event_id,
-            event_participants.c.role,
-            event_participants.c.entity_id,
-        ).where(
-            event_participants.c.event_id.in_(_values(list(by_id))),
-            event_participants.c.role.not_in(OBJECT_ROLES),
+    # Each event's actors and edges were computed when it was written (event_graph): one
+    # row per event instead of its participants and their entities.
+    q = (
+        _events_query(conn, f)
+        .with_only_columns(
+            events_t.c.id,
+            events_t.c.type,
+            events_t.c.status,
+            events_t.c.systems,
+            event_graph.c.graph,
         )
-    ).all()
-    actors = {
-        r.id: tuple(r)
-        for r in conn.execute(
-            select(entities.c.id, entities.c.name, entities.c.type, entities.c.country).where(
-                entities.c.id.in_(sorted({entity_id for _, _, entity_id in rows})),
-                entities.c.type.not_in(("weapon_system", "program")),
-            )
-        ).all()
-    }
-    nodes: dict[str, dict[str, Any]] = {}
-    events_of: dict[str, set[str]] = defaultdict(set)
-    # Plain tuples, sorted as they come: (event, role, actor name, actor id).
-    members = sorted(
-        (event_id, role, actors[entity_id][1], entity_id)
-        for event_id, role, entity_id in rows
-        if entity_id in actors
+        .select_from(events_t.outerjoin(event_graph, event_graph.c.event_id == events_t.c.id))
     )
-    for event_id, role, _name, entity_id in members:
-        _, name, etype, country = actors[entity_id]
-        by_id[event_id]["participants"].append(
-            {"role": role, "entity_id": entity_id, "type": etype}
-        )
-        if entity_id not in nodes:
-            nodes[entity_id] = {
-                "id": entity_id,
-                "name": name,
-                "type": etype,
-                "country": country,
-                "n_events": 0,
-            }
-        events_of[entity_id].add(event_id)
+    rows = conn.execute(q).all()
+    missing = [r[0] for r in rows if r[4] is None]
+    # Only events written without a graph row (none, once migration 0005 has filled them).
+    computed = {g["event_id"]: g["graph"] for g in graph_rows(conn, missing)} if missing else {}
+    # One parse for all the events' rows rather than one per event.
+    graphs = json.loads(
+        "[" + ",".join(g if g is not None else computed[i] for i, _t, _s, _y, g in rows) + "]"
+    )
     edges: list[dict[str, Any]] = []
-    for e in evs:
-        for a, b, directed in edges_of(e):
+    for (event_id, etype, status, systems, _g), (_actors, pairs) in zip(rows, graphs, strict=True):
+        for a, b, directed in pairs:
             edges.append(
                 {
                     "source": a,
                     "target": b,
-                    "event_id": e["id"],
-                    "type": e["type"],
-                    "status": e["status"],
-                    "systems": e["systems"],
+                    "event_id": event_id,
+                    "type": etype,
+                    "status": status,
+                    "systems": systems,
                     "directed": directed,
                 }
             )
-    for entity_id, node in nodes.items():
-        node["n_events"] = len(events_of[entity_id])
-    return {
-        "nodes": sorted(nodes.values(), key=lambda n: (-n["n_events"], n["name"])),
-        "edges": edges,
-    }
+    # Nodes in order of first appearance by (event id, role, name, id), as ties of the
+    # final sort keep it.
+    events_of: dict[str, set[str]] = {}
+    for event_id, (actors, _pairs) in sorted(
+        zip((r[0] for r in rows), graphs, strict=True), key=lambda x: x[0]
+    ):
+        for _role, entity_id in actors:
+            events_of.setdefault(entity_id, set()).add(event_id)
+    info = {}
+    ids = list(events_of)
+    for i in range(0, len(ids), 5000):
+        info.update(
+            (r[0], r)
+            for r in conn.execute(
+                select(entities.c.id, entities.c.name, entities.c.type, entities.c.country).where(
+                    entities.c.id.in_(_values(ids[i : i + 5000]))
+                )
+            ).all()
+        )
+    nodes = [
+        {
+            "id": entity_id,
+            "name": info[entity_id][1],
+            "type": info[entity_id][2],
+            "country": info[entity_id][3],
+            "n_events": len(evs),
+        }
+        for entity_id, evs in events_of.items()
+        if entity_id in info
+    ]
+    return {"nodes": sorted(nodes, key=lambda n: (-n["n_events"], n["name"])), "edges": edges}
 
 
 def stats(conn: Connection) -> dict[str, int]:
@@ -732,6 +811,8 @@ __all__ = [
     "documents_list",
     "event",
     "events",
+    "graph_json",
+    "graph_rows",
     "network",
     "resolve_actor",
     "stats",

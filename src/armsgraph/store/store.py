@@ -45,6 +45,9 @@ from armsgraph.store.schema import (
     aliases,
     documents,
     entities,
+    event_graph,
+    event_sources,
+    events,
     extractions,
     facts,
     mentions,
@@ -454,6 +457,10 @@ class Store:
             local_ids.add(local_id)
             sources.append(merge.Source(doc.id, local_id, doc.published, ev_json))
         result.events_added, result.events_merged = _Merger(conn).run(sources)
+        if sources:
+            write_graph(
+                conn, select(event_sources.c.event_id).where(event_sources.c.document_id == doc.id)
+            )
         return result
 
     def rebuild(self) -> dict[str, int]:
@@ -523,6 +530,48 @@ class Store:
             return queries.stats(conn)
 
 
+_INSERT_GRAPH: dict[str, Any] = {}
+
+
+def write_graph(conn: Connection, event_ids: Any) -> None:
+    """Write the event_graph rows of the events `event_ids` (a list or a SELECT of ids)
+    that have none.
+
+    An event's actors never change once it is written: every report merged into it has
+    the same merge key, which is the type and the (role, actor) pairs. So Store.add
+    computes the row of each event the document created (one look-up finds none in the
+    usual case, one more report of a known event); the events a merge removes lose theirs
+    by cascade. tests/store/test_network_store.py checks that invariant: the network read
+    from these rows equals the one drawn from the participants."""
+    rows = queries.graph_rows(conn, event_ids, missing=True)
+    if not rows:
+        return
+    stmt = _INSERT_GRAPH.get(conn.dialect.name)
+    if stmt is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = _INSERT_GRAPH[conn.dialect.name] = insert(event_graph).on_conflict_do_nothing()
+    conn.execute(stmt, rows)
+
+
+def write_all_graphs(conn: Connection) -> None:
+    """Write the event_graph row of every event that has none (migration 0005; stores
+    filled by other means than Store.add), in pages of event ids."""
+    after = ""
+    while True:
+        ids = list(
+            conn.execute(
+                select(events.c.id).where(events.c.id > after).order_by(events.c.id).limit(5000)
+            ).scalars()
+        )
+        if not ids:
+            return
+        write_graph(conn, ids)
+        after = ids[-1]
+
+
 def _first_line(err: BaseException) -> str:
     text = str(getattr(err, "orig", None) or err)
     return text.strip().splitlines()[0] if text.strip() else err.__class__.__name__
@@ -531,7 +580,8 @@ def _first_line(err: BaseException) -> str:
 def fact_row(document_id: str, fact: Fact) -> dict:
     """The facts-table row of one fact (the Spark job writes the same columns)."""
     return {
-        "id": "fact:" + content_hash(document_id, fact.subject, fact.attribute, str(fact.evidence.start)),
+        "id": "fact:"
+        + content_hash(document_id, fact.subject, fact.attribute, str(fact.evidence.start)),
         "subject": fact.subject,
         "attribute": fact.attribute,
         "value": str(fact.value),

@@ -1,0 +1,34 @@
+"""Migration 0005: event_graph, each event's actors and edges as the network draws them.
+
+The network view then reads one row per event instead of every participant of 1,000
+events and their entities. Existing events get their row here, computed from their
+participants (store/queries.graph_json), in pages of event ids.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    from armsgraph.store.store import write_all_graphs
+
+    op.create_table(
+        "event_graph",
+        sa.Column("event_id", sa.String(length=64), nullable=False),
+        sa.Column("graph", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["event_id"], ["events.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("event_id"),
+        sqlite_with_rowid=False,
+    )
+    write_all_graphs(op.get_bind())
+
+
+def downgrade() -> None:
+    op.drop_table("event_graph")
