@@ -256,3 +256,15 @@ def test_the_sides_of_a_clash_are_those_between_its_commas(extractor):
 def test_a_title_of_several_capitalised_words_is_not_a_purchase(extractor):
     text = "Britain's Minister for Defence Procurement Jeremy Quin visited Lockheed Martin to see the F-35."
     assert not [e for e in extractor.extract(Document(text=text)).events if e.type == "arms_sale"]
+
+
+def test_a_call_to_end_the_fighting_tells_of_fighting_under_way(extractor):
+    text = "The envoy urged an end to the fighting in Somalia between the Somali National Army and al-Shabaab."
+    got = summarize(extractor.extract(Document(text=text)))
+    assert any(t == "ceasefire" and s == "proposed" for t, _c, s in got), got
+    assert any(t == "armed_clash" and s == "in_progress" and "SOM" in c for t, c, s in got), got
+
+
+def test_an_end_to_hostilities_with_nobody_named_adds_no_clash(extractor):
+    text = "Israel and Hamas agreed to a truce. Qatar praised the efforts to end the hostilities."
+    assert not [s for s in summarize(extractor.extract(Document(text=text))) if s[0] == "armed_clash"]

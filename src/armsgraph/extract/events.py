@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -396,6 +397,7 @@ class EventExtractor:
         self._dateline_end = dateline_end
         lex_spans = self._lex_spans(doc)
         trig_by_start = self._triggers(doc)
+        trig_starts = [t.start for t in trig_by_start]
         self._trigger_starts = {t.start for t in trig_by_start}
         drafts: list[Draft] = []
         facts: list[Fact] = []
@@ -414,13 +416,16 @@ class EventExtractor:
                 for draft in listed[1]:
                     state.drafts.append(draft)
                     sent_drafts.append(draft)
-            for lo, hi in self._clauses(sent):
+            # A sentence with no trigger yields no event: it is read whole, for the names that
+            # later mentions ("both countries", "it") refer back to.
+            sent_trigs = trig_by_start[bisect.bisect_left(trig_starts, sent.start) : bisect.bisect_left(trig_starts, sent.end)]
+            for lo, hi in (self._clauses(sent) if sent_trigs or listed else [(sent.start, sent.end)]):
                 hi = min(hi, cut)
                 if hi <= lo:
                     continue
                 actors, things = self._actors(doc, lo, hi, registry, lex_spans, state)
                 self._resolve_pronouns(actors, state)
-                found = [t for t in trig_by_start if lo <= t.start and t.end <= hi]
+                found = [t for t in sent_trigs if lo <= t.start and t.end <= hi]
                 triggers = self._collapse(self._drop_weak(found), actors, hi)
                 weak = [t for t in found if t.rule.weak and t not in triggers]
                 for _ in range(4):  # a trigger that yields no event gives its words back to the others
@@ -462,6 +467,11 @@ class EventExtractor:
                         draft.attribution = attribution.record
                     self._past_is_done(draft, document.published)
                     sent_drafts.append(draft)
+                    implied = self._implied_draft(doc, trig, draft, actors, nxt, (lo, hi), registry, state)
+                    if implied is not None:
+                        implied.time, implied.attribution = draft.time, draft.attribution
+                        state.drafts.append(implied)
+                        sent_drafts.append(implied)
                 subj = next((a for a in actors if a.slot == "bare" and a.entities), None)
                 if subj is not None:
                     state.last_subject = subj.entities
@@ -626,6 +636,8 @@ class EventExtractor:
         billion), Apache helicopters ($2.3 billion)". An item that starts with a country is that
         country's deal; items without one are one deal with the country the document speaks of."""
         toks = self._toks
+        if ":" not in self._text[sent.start_char : sent.end_char]:
+            return None
         colon = next((i for i in range(sent.start, sent.end) if toks[i].text == ":"), None)
         if colon is None or colon + 2 >= sent.end:
             return None
@@ -790,6 +802,26 @@ class EventExtractor:
         if not last and rule.type not in family and self._actor_count(draft) < spec["min_actors"]:
             return None  # let the next reading of these words try
         return draft
+
+    def _implied_draft(self, doc: Doc, trig: Trigger, draft: Draft, actors: list[Actor], nxt: int, clause,
+                       registry: dict[str, Entity], state: DocState) -> Draft | None:
+        """The event a trigger also tells of ("end the fighting in Sudan between the SAF and the RSF":
+        fighting under way), with the actors named after the words, not those calling for them."""
+        rule = draft.rule
+        if rule is None or not rule.implies:
+            return None
+        other = next((r for r in self.onto.triggers if r.type == rule.implies and not r.implies), None)
+        if other is None:
+            return None
+        after = [a for a in actors if trig.end <= a.start < nxt and a.entities]
+        if not after:
+            return None  # "end the hostilities" alone says nothing new of who fights where
+        implied = self._draft(doc, Trigger([other], trig.start, trig.end), other, after, [], clause,
+                              draft.sentence, registry, state)
+        if implied is None:
+            return None
+        implied.status, implied.status_cue = "in_progress", False
+        return implied
 
     def _needs_met(self, rule: TriggerRule, thing_ids, roles, clause, doc, registry, program_like=()) -> bool:
         types = {self.gaz.get(t).type if self.gaz.get(t) else "weapon_system" for t in thing_ids}

@@ -29,6 +29,9 @@ class TriggerRule:
     country_subject_roles: dict[str, str] = field(default_factory=dict)
     default_status: str | None = None  # instead of the type's default ("delivered" is done)
     speaker_default: str | None = None  # role the issuing government takes when none is named
+    # Another event the words also tell of, under way: "end the fighting between X and Y" is a
+    # ceasefire sought and a clash going on.
+    implies: str | None = None
     source: str = ""
 
 
@@ -68,6 +71,9 @@ def _validate_trigger(where: str, row: dict) -> TriggerRule:
                            hint=f"use one of {', '.join(EVENT_TYPES)}")
     if not row.get("phrases"):
         raise PatternError("no phrases", where=where, hint="list the trigger words under 'phrases'")
+    if row.get("implies") is not None and row["implies"] not in EVENT_TYPES:
+        raise PatternError(f"unknown implied type {row['implies']!r}", where=where,
+                           hint=f"use one of {', '.join(EVENT_TYPES)}")
     bad = set(row.get("roles", {})) - SLOTS
     if bad:
         raise PatternError(f"unknown slot(s) {sorted(bad)}", where=where, hint=f"slots are {sorted(SLOTS)}")
@@ -79,7 +85,7 @@ def _validate_trigger(where: str, row: dict) -> TriggerRule:
         needs=row.get("needs", []), implied=row.get("implied", {}), weak=bool(row.get("weak")),
         country_subject_roles=row.get("country_subject_roles", {}),
         default_status=row.get("default_status"), speaker_default=row.get("speaker_default"),
-        source=row.get("source", ""),
+        implies=row.get("implies"), source=row.get("source", ""),
     )
 
 

@@ -30,6 +30,7 @@ MONEY_RE = re.compile(
     rf"|(?P<num2>{_NUM})\s?(?P<scale2>{_SCALE})?\s(?P<word>{_WORD})\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 PERCENT_RE = re.compile(rf"(?P<num>{_NUM})\s?(?:%|per ?cent\b|percent\b)", re.IGNORECASE)
 
 NUMBER_WORDS = {
@@ -63,6 +64,8 @@ def _number(text: str) -> float:
 
 
 def find_money(text: str, offset: int = 0) -> list[Found]:
+    if not _DIGIT.search(text):
+        return []  # every amount has a figure; most sentences have none
     out = []
     for m in MONEY_RE.finditer(text):
         if m.group("num"):
@@ -78,6 +81,8 @@ def find_money(text: str, offset: int = 0) -> list[Found]:
 
 
 def find_percent(text: str, offset: int = 0) -> list[Found]:
+    if not _DIGIT.search(text):
+        return []
     return [Found(m.start() + offset, m.end() + offset, m.group(0), _number(m.group("num")))
             for m in PERCENT_RE.finditer(text)]
 
