@@ -253,24 +253,37 @@ def events(
     return _with_participants(conn, _events_query(conn, f))
 
 
-def _events_query(conn: Connection, f: EventFilters) -> Any:
-    """The SELECT of the events rows `f` asks for, in its order, limited and offset."""
-    actor_ids = resolve_actor(conn, f.actor) if f.actor else None
-    if actor_ids is not None and f.order == "recent" and f.limit is not None:
-        wanted = f.limit + f.offset
-        # Bounded so that the ids gathered (at most wanted per chunk) stay a few thousand.
-        if wanted <= MAX_RECENT_WINDOW and len(actor_ids) <= 4 * _UNION_CHUNK:
-            others = _where(conn, replace(f, actor=None))
-            ids = _recent_event_ids(conn, actor_ids, others, wanted)
-            q = select(events_t).where(events_t.c.id.in_(_values(ids)))
-            q = q.order_by(*ORDERS["recent"])
-            return q.limit(f.limit).offset(f.offset or None)
+def _events_query(conn: Connection, f: EventFilters, actor_ids: list[str] | None = None) -> Any:
+    """The SELECT of the events rows `f` asks for, in its order, limited and offset (the
+    actor's entity ids may be given resolved)."""
+    if f.actor and actor_ids is None:
+        actor_ids = resolve_actor(conn, f.actor)
+    ids = _actor_recent_ids(conn, f, actor_ids)
+    if ids is not None:
+        q = select(events_t).where(events_t.c.id.in_(_values(ids)))
+        q = q.order_by(*ORDERS["recent"])
+        return q.limit(f.limit).offset(f.offset or None)
     q = select(events_t).where(*_where(conn, f, actor_ids)).order_by(*ORDERS[f.order])
     if f.limit is not None:
         q = q.limit(f.limit)
     if f.offset:
         q = q.offset(f.offset)
     return q
+
+
+def _actor_recent_ids(
+    conn: Connection, f: EventFilters, actor_ids: list[str] | None
+) -> list[str] | None:
+    """For a page of an actor's latest events (order "recent", not too deep), the ids the
+    page is cut from (see _recent_event_ids); None when `f` asks for something else."""
+    if actor_ids is None or f.order != "recent" or f.limit is None:
+        return None
+    wanted = f.limit + f.offset
+    # Bounded so that the ids gathered (at most wanted per chunk) stay a few thousand.
+    if wanted > MAX_RECENT_WINDOW or len(actor_ids) > 4 * _UNION_CHUNK:
+        return None
+    others = _where(conn, replace(f, actor=None))
+    return _recent_event_ids(conn, actor_ids, others, wanted)
 
 
 # The latest events of an actor are read per entity from ix_event_participants_entity_last_seen,
@@ -669,41 +682,56 @@ def graph_json(event_type: str, participants: list[tuple[str, str, str, str]]) -
     )
 
 
-def graph_rows(conn: Connection, event_ids: Any, *, missing: bool = False) -> list[dict[str, Any]]:
-    """The event_graph rows ({event_id, graph}) of the events `event_ids` (a list of ids or a
-    SELECT of them), computed from their participants and entities; with `missing`, only of
-    those that have no row yet."""
+def graph_rows(conn: Connection, event_ids: Any) -> list[dict[str, Any]]:
+    """The event_graph rows of the events `event_ids` (a list of ids or a SELECT of them),
+    computed from the events, their participants and entities."""
     ep = event_participants
     ids = _values(event_ids) if isinstance(event_ids, list) else event_ids
-    joined = events_t.outerjoin(ep, ep.c.event_id == events_t.c.id).outerjoin(
-        entities, entities.c.id == ep.c.entity_id
-    )
-    cond = [events_t.c.id.in_(ids)]
-    if missing:
-        joined = joined.outerjoin(event_graph, event_graph.c.event_id == events_t.c.id)
-        cond.append(event_graph.c.event_id.is_(None))
     q = (
         select(
             events_t.c.id,
             events_t.c.type,
+            events_t.c.status,
+            events_t.c.systems,
+            events_t.c.last_seen,
             ep.c.role,
             ep.c.entity_id,
             entities.c.name,
             entities.c.type,
         )
-        .select_from(joined)
-        .where(*cond)
+        .select_from(
+            events_t.outerjoin(ep, ep.c.event_id == events_t.c.id).outerjoin(
+                entities, entities.c.id == ep.c.entity_id
+            )
+        )
+        .where(events_t.c.id.in_(ids))
     )
-    types: dict[str, str] = {}
+    rows: dict[str, dict[str, Any]] = {}
     parts: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
-    for event_id, event_type, role, entity_id, name, etype in conn.execute(q).all():
-        types[event_id] = event_type
+    for (
+        event_id,
+        event_type,
+        status,
+        systems,
+        last_seen,
+        role,
+        entity_id,
+        name,
+        etype,
+    ) in conn.execute(q).all():
+        if event_id not in rows:
+            rows[event_id] = {
+                "event_id": event_id,
+                "type": event_type,
+                "status": status,
+                "systems": systems,
+                "last_seen": last_seen,
+            }
         if name is not None:  # a participant whose entity is stored
             parts[event_id].append((role, entity_id, name, etype))
-    return [
-        {"event_id": event_id, "graph": graph_json(event_type, parts.get(event_id, []))}
-        for event_id, event_type in types.items()
-    ]
+    for event_id, row in rows.items():
+        row["graph"] = graph_json(row["type"], parts.get(event_id, []))
+    return list(rows.values())
 
 
 def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any) -> dict[str, Any]:
@@ -722,25 +750,28 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
         raise ValueError(f"unknown order {f.order!r}; use one of {', '.join(ORDERS)}")
     # Each event's actors and edges were computed when it was written (event_graph): one
     # row per event instead of its participants and their entities.
-    q = (
-        _events_query(conn, f)
-        .with_only_columns(
-            events_t.c.id,
-            events_t.c.type,
-            events_t.c.status,
-            events_t.c.systems,
-            event_graph.c.graph,
+    g = event_graph
+    columns = (g.c.event_id, g.c.type, g.c.status, g.c.systems, g.c.graph)
+    actor_ids = resolve_actor(conn, f.actor) if f.actor else None
+    ids = _actor_recent_ids(conn, f, actor_ids)
+    if ids is not None:
+        # An actor's latest events: their rows of event_graph alone, in the same order.
+        q = (
+            select(*columns)
+            .where(g.c.event_id.in_(_values(ids)))
+            .order_by(g.c.last_seen.desc(), g.c.event_id.desc())
+            .limit(f.limit)
+            .offset(f.offset or None)
         )
-        .select_from(events_t.outerjoin(event_graph, event_graph.c.event_id == events_t.c.id))
-    )
+    else:
+        q = (
+            _events_query(conn, f, actor_ids)
+            .with_only_columns(*columns)
+            .select_from(events_t.join(g, g.c.event_id == events_t.c.id))
+        )
     rows = conn.execute(q).all()
-    missing = [r[0] for r in rows if r[4] is None]
-    # Only events written without a graph row (none, once migration 0005 has filled them).
-    computed = {g["event_id"]: g["graph"] for g in graph_rows(conn, missing)} if missing else {}
     # One parse for all the events' rows rather than one per event.
-    graphs = json.loads(
-        "[" + ",".join(g if g is not None else computed[i] for i, _t, _s, _y, g in rows) + "]"
-    )
+    graphs = json.loads("[" + ",".join(r[4] for r in rows) + "]")
     edges: list[dict[str, Any]] = []
     for (event_id, etype, status, systems, _g), (_actors, pairs) in zip(rows, graphs, strict=True):
         for a, b, directed in pairs:

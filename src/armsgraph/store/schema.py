@@ -223,9 +223,9 @@ for _name, _bit in (("time", 1), ("quantity", 2), ("value", 4)):
         postgresql_where=gives(_bit),
     )
 
-# What the network view draws of each event, computed when the event is written (its
-# actors and the pairs they link, store/queries.graph_json), so that drawing 1,000 events
-# reads 1,000 rows of this table instead of their participants and entities (migration 0005).
+# What the network view draws of each event, written with the event (its actors and the
+# pairs they link, store/queries.graph_json), so that drawing 1,000 events reads 1,000
+# rows of this table instead of their participants and entities (migration 0005).
 event_graph = Table(
     "event_graph",
     metadata,
@@ -237,6 +237,13 @@ event_graph = Table(
     ),
     # JSON: [[[role, entity id], ...], [[from, to, directed], ...]]
     Column("graph", Text, nullable=False),
+    # Copies of the event's columns an edge shows and the order of an actor's latest
+    # events, rewritten with the row whenever a report changes the event (migration 0006):
+    # the network of an actor then reads this table alone.
+    Column("type", String(32)),
+    Column("status", String(16)),
+    Column("systems", Text),
+    Column("last_seen", String(32)),
     # In SQLite the rows live in the primary key's b-tree: one look-up per event, not two.
     sqlite_with_rowid=False,
 )

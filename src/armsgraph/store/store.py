@@ -530,35 +530,35 @@ class Store:
             return queries.stats(conn)
 
 
-_INSERT_GRAPH: dict[str, Any] = {}
+_UPSERT_GRAPH: dict[str, Any] = {}
+_GRAPH_COLUMNS = ("graph", "type", "status", "systems", "last_seen")
 
 
 def write_graph(conn: Connection, event_ids: Any) -> None:
-    """Write the event_graph rows of the events `event_ids` (a list or a SELECT of ids)
-    that have none.
+    """Write the event_graph rows of the events `event_ids` (a list or a SELECT of ids).
 
-    An event's actors never change once it is written: every report merged into it has
-    the same merge key, which is the type and the (role, actor) pairs. So Store.add
-    computes the row of each event the document created (one look-up finds none in the
-    usual case, one more report of a known event); the events a merge removes lose theirs
-    by cascade. tests/store/test_network_store.py checks that invariant: the network read
-    from these rows equals the one drawn from the participants."""
-    rows = queries.graph_rows(conn, event_ids, missing=True)
+    Store.add writes those of the events that got a report of the document: the only
+    events it created or changed; the events a merge removes lose theirs by cascade."""
+    rows = queries.graph_rows(conn, event_ids)
     if not rows:
         return
-    stmt = _INSERT_GRAPH.get(conn.dialect.name)
+    stmt = _UPSERT_GRAPH.get(conn.dialect.name)
     if stmt is None:
         if conn.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        stmt = _INSERT_GRAPH[conn.dialect.name] = insert(event_graph).on_conflict_do_nothing()
+        ins = insert(event_graph)
+        stmt = _UPSERT_GRAPH[conn.dialect.name] = ins.on_conflict_do_update(
+            index_elements=[event_graph.c.event_id],
+            set_={c: ins.excluded[c] for c in _GRAPH_COLUMNS},
+        )
     conn.execute(stmt, rows)
 
 
 def write_all_graphs(conn: Connection) -> None:
-    """Write the event_graph row of every event that has none (migration 0005; stores
-    filled by other means than Store.add), in pages of event ids."""
+    """Write the event_graph row of every event (for stores filled by other means than
+    Store.add), in pages of event ids."""
     after = ""
     while True:
         ids = list(

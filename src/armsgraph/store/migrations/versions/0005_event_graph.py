@@ -1,8 +1,8 @@
 """Migration 0005: event_graph, each event's actors and edges as the network draws them.
 
 The network view then reads one row per event instead of every participant of 1,000
-events and their entities. Existing events get their row here, computed from their
-participants (store/queries.graph_json), in pages of event ids.
+events and their entities. Existing events get their rows in 0006, which completes the
+table (0005 must not call today's write path: it writes 0006's columns too).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from armsgraph.store.store import write_all_graphs
-
     op.create_table(
         "event_graph",
         sa.Column("event_id", sa.String(length=64), nullable=False),
@@ -27,7 +25,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("event_id"),
         sqlite_with_rowid=False,
     )
-    write_all_graphs(op.get_bind())
 
 
 def downgrade() -> None:
