@@ -6,6 +6,8 @@ import json
 from functools import lru_cache
 from importlib import resources
 
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, NORM
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from armsgraph.model import content_hash
@@ -36,61 +38,87 @@ def unknown_id(kind: str, name: str) -> str:
 
 def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
     """Spans labelled PERSON or ORG for title+name and name+suffix sequences outside `known`."""
-    cues = name_cues()
+    cues = _hashed_cues()
     taken = set()
     for s in known:
         taken.update(range(s.start, s.end))
     out: list[Span] = []
     toks = list(doc)  # doc[i] builds a new Token on every access
     doc.user_data["tokens"] = toks  # the extractor reads the same list
-    n = len(doc)
+    # Read as numbers, not Token properties: this loop visits every token of every report.
+    rows = doc.to_array([NORM, IDX, LENGTH, IS_PUNCT]).tolist()
+    text = doc.text
+    norm = [r[0] for r in rows]
+    first_char = [text[r[1]] if r[2] else "" for r in rows]
+    cap = [(c.isupper() or (c.isdigit() and r[2] > 1)) and not r[3] for c, r in zip(first_char, rows)]
+    strings = doc.vocab.strings
+    title_heads, org_suffixes = cues["title_heads"], cues["org_suffixes"]
+    connectors, office_words = cues["connectors"], cues["office_words"]
+    suffix_words = cues["org_suffix_texts"]
+    of = cues["of"]
+    n = len(rows)
+
+    suffix_firsts = cues["org_suffix_firsts"]
+
+    def two_word_suffix(j: int) -> bool:
+        return norm[j] in suffix_firsts and j + 1 < n and f"{strings[norm[j]]} {strings[norm[j + 1]]}" in suffix_words
+
     i = 0
     while i < n:
-        tok = toks[i]
-        low = tok.norm_
+        low = norm[i]
         # Person: "<Title> Firstname Lastname" (up to four capitalized words, none known).
-        if low in cues["title_heads"] and i + 1 < n:
+        if low in title_heads and i + 1 < n:
             first = i + 1
             # "Secretary of Defense Gordon England", "Minister of National Defense Vecdi Gonul"
-            if toks[first].norm_ == "of":
+            if norm[first] == of:
                 k = first + 1
-                while k < n and k - first <= 4 and toks[k].text[:1].isupper() and toks[k].norm_ in cues["office_words"]:
+                while k < n and k - first <= 4 and first_char[k].isupper() and norm[k] in office_words:
                     k += 1
                 first = k if k > first + 1 else first
             j = first
-            while j < n and j - first < 3 and _capitalized(toks[j]) and toks[j].norm_ not in cues["title_heads"] \
+            while j < n and j - first < 3 and cap[j] and norm[j] not in title_heads \
                     and (j not in taken or j > first):
                 j += 1
             count = j - first
-            if count >= 2 or (count == 1 and toks[first].text[0].isupper() and len(toks[first]) > 2 and first == i + 1
+            if count >= 2 or (count == 1 and first_char[first].isupper() and rows[first][2] > 2 and first == i + 1
                               and first not in taken):
-                name = doc[first:j]
-                if not any(t.norm_ in cues["org_suffixes"] for t in name):
+                if not any(norm[x] in org_suffixes for x in range(first, j)):
+                    name = doc[first:j]
                     out.append(Span(doc, first, j, label="PERSON", span_id=unknown_id("person", name.text)))
                     i = j
                     continue
         # Organization: capitalized words (with connectors) ending in a suffix word.
-        if _capitalized(tok) and i not in taken:
+        if cap[i] and i not in taken:
             j = i
             last_suffix = -1
-            while j < n and j not in taken and (
-                _capitalized(toks[j]) or (toks[j].norm_ in cues["connectors"] and j > i)
-            ):
-                if toks[j].norm_ in cues["org_suffixes"] or (
-                    j + 1 < n and f"{toks[j].norm_} {toks[j + 1].norm_}" in cues["org_suffixes"]
-                ):
-                    last_suffix = j + (1 if j + 1 < n and f"{toks[j].norm_} {toks[j + 1].norm_}" in cues["org_suffixes"] else 0)
+            while j < n and j not in taken and (cap[j] or (norm[j] in connectors and j > i)):
+                if norm[j] in org_suffixes:
+                    last_suffix = j + (1 if two_word_suffix(j) else 0)
+                elif two_word_suffix(j):
+                    last_suffix = j + 1
                 j += 1
             if last_suffix >= i + 1:  # at least one word before the suffix
                 start = i
                 # A sentence-initial "The" is not part of the name.
-                while start < last_suffix and toks[start].norm_ in cues["connectors"]:
+                while start < last_suffix and norm[start] in connectors:
                     start += 1
-                span = doc[start : last_suffix + 1]
-                is_title = any(t.norm_ in cues["title_heads"] for t in span)  # "Secretary of Defense"
-                if len(span) >= 2 and not is_title and not all(t.norm_ in cues["org_suffixes"] for t in span):
+                is_title = any(norm[x] in title_heads for x in range(start, last_suffix + 1))  # "Secretary of Defense"
+                if last_suffix + 1 - start >= 2 and not is_title and \
+                        not all(norm[x] in org_suffixes for x in range(start, last_suffix + 1)):
+                    span = doc[start : last_suffix + 1]
                     out.append(Span(doc, start, last_suffix + 1, label="ORG", span_id=unknown_id("org", span.text)))
                     i = max(j, i + 1)
                     continue
         i += 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def _hashed_cues() -> dict:
+    """The cue words as the ids spaCy gives token norms, so tokens are compared as numbers."""
+    cues = name_cues()
+    out: dict = {key: frozenset(hash_string(w) for w in words) for key, words in cues.items()}
+    out["org_suffix_texts"] = cues["org_suffixes"]  # two-word suffixes ("air force") are matched as text
+    out["org_suffix_firsts"] = frozenset(hash_string(w.split()[0]) for w in cues["org_suffixes"] if " " in w)
+    out["of"] = hash_string("of")
     return out
