@@ -268,3 +268,13 @@ def test_a_call_to_end_the_fighting_tells_of_fighting_under_way(extractor):
 def test_an_end_to_hostilities_with_nobody_named_adds_no_clash(extractor):
     text = "Israel and Hamas agreed to a truce. Qatar praised the efforts to end the hostilities."
     assert not [s for s in summarize(extractor.extract(Document(text=text))) if s[0] == "armed_clash"]
+
+
+def test_a_total_delivered_to_many_unnamed_partners_is_an_export_statistic(extractor):
+    text = "Turkey's defense industry delivered $5 billion worth of equipment to foreign customers last year."
+    assert ("export_statistic", ("TUR",), "completed") in summarize(extractor.extract(Document(text=text)))
+
+
+def test_a_total_delivered_to_both_countries_is_no_export_statistic(extractor):
+    text = "Egypt and Jordan met in Cairo. The United States delivered $2 billion of weapons to both countries."
+    assert not [s for s in summarize(extractor.extract(Document(text=text))) if s[0] == "export_statistic"]

@@ -149,6 +149,8 @@ class EventExtractor:
         self.family_of = {c: fam for fam, cats in lex.get("category_families", {}).items() for c in cats}
         self.statistic_verbs = lex.get("statistic_verbs", [])
         self.sale_list_heads = set(lex.get("sale_list_heads", []))
+        self.aggregate_re = re.compile(r"(\S*) (?:" + "|".join(
+            re.escape(p) for p in sorted(lex.get("aggregate_recipients", []), key=len, reverse=True)) + r")(?= )")
         self.item_dashes = set(lex.get("list_item_dashes", []))
         self.lex_matcher.add("observer_verbs", [nlp.make_doc(p) for p in lex.get("observer_verbs", [])])
         self.lex_matcher.add("mediation", [nlp.make_doc(p) for p in lex.get("mediation", [])])
@@ -845,6 +847,16 @@ class EventExtractor:
                 lo, _hi = clause
                 rest = " " + self._text[self._toks[lo].idx : self._sent_end_char].lower() + " "
                 if not any(f" {v} " in rest for v in self.statistic_verbs):
+                    return False
+            if need == "aggregate_recipients":
+                # "delivered more than $1 billion in assets to partner nations": many, unnamed.
+                lo, hi = clause
+                words = [self._toks[j].norm_ for j in range(lo, hi)]
+                rest = " " + " ".join(words) + " "
+                # "to both countries", "our two nations" are two known ones, not many.
+                many = any(m.group(1) not in ("both", "two", "these", "those", "our", "their")
+                           for m in self.aggregate_re.finditer(rest))
+                if not many or any(r in ("buyer", "recipient") for r, _ in roles):
                     return False
             if need == "foreign":
                 countries = {self._country_of(e, registry) for _, e in roles} - {None}

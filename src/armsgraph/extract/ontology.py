@@ -13,7 +13,7 @@ from armsgraph.model import EVENT_TYPES, STATUSES
 
 SLOTS = {"subj", "subj_pass", "obj", "poss", "adj", "to", "for", "in", "with", "from", "by", "between",
          "of", "and", "at", "on", "against", "through"}
-NEEDS = {"system", "program", "system_or_program", "money_or_percent", "foreign", "statistic"}
+NEEDS = {"system", "program", "system_or_program", "money_or_percent", "foreign", "statistic", "aggregate_recipients"}
 
 
 @dataclass
