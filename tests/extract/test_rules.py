@@ -278,3 +278,10 @@ def test_a_total_delivered_to_many_unnamed_partners_is_an_export_statistic(extra
 def test_a_total_delivered_to_both_countries_is_no_export_statistic(extractor):
     text = "Egypt and Jordan met in Cairo. The United States delivered $2 billion of weapons to both countries."
     assert not [s for s in summarize(extractor.extract(Document(text=text))) if s[0] == "export_statistic"]
+
+
+def test_an_arms_sales_notification_form_names_the_purchaser(extractor):
+    text = ("Notice of Proposed Issuance of Letter of Offer Pursuant to Section 36(b)(1) of the Arms Export Control Act\n"
+            "(i) Prospective Purchaser: Government of Chile\n"
+            "(ii) Total Estimated Value: $120 million\n")
+    assert ("arms_sale", ("CHL", "USA"), "proposed") in summarize(extractor.extract(Document(text=text)))
