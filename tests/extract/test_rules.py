@@ -81,6 +81,13 @@ CASES = [
      ("arms_sale", ("IRN", "RUS"), "completed")),
     ("Australia will acquire up to five Virginia-class submarines from the United States under AUKUS.",
      ("arms_sale", ("AUS", "USA"), "proposed")),
+    ("Romania confirmed its decision to purchase 54 Abrams tanks from the United States.",
+     ("arms_sale", ("ROU", "USA"), "agreed")),
+    ("We celebrate the arrival of four patrol boats from the United States for the Ghanaian Navy. "
+     "The boats are the last of twelve that Ghana first ordered from the United States in 2019.",
+     ("arms_sale", ("GHA", "USA"), "completed")),
+    ("The United States finalized Qatar's designation as a Major Non-NATO Ally today.",
+     ("defense_cooperation", ("QAT", "USA"), "completed")),
     # technology transfer
     ("France will transfer submarine technology to Brazil under the deal.",
      ("technology_transfer", ("BRA", "FRA"), "proposed")),

@@ -1103,7 +1103,8 @@ class EventExtractor:
             else:
                 ev = self._to_event(d, document)
                 events.append(ev)
-                keyed.append((key, set(d.things), ev, [d.status_cue]))
+                # A status the trigger word itself gives ("arrival of": done) counts as decided.
+                keyed.append((key, set(d.things), ev, [d.status_cue or bool(d.rule and d.rule.default_status)]))
         return events
 
     def _family(self, thing_id: str) -> str | None:
