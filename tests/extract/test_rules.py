@@ -34,6 +34,8 @@ CASES = [
     # local production
     ("Egypt plans to open a plant in Kenya to assemble armoured vehicles.",
      ("local_production", ("EGY", "KEN"), "proposed")),
+    ("Germany's Rheinmetall will build an ammunition plant in Lithuania.",
+     ("local_production", ("DEU", "LTU"), "proposed")),
     ("Armoured vehicles designed in Turkey will be assembled in Indonesia under a licensed production deal.",
      ("local_production", ("IDN", "TUR"), "proposed")),
     ("India has begun licensed production of the Su-30MKI with Russia.",
@@ -292,3 +294,10 @@ def test_an_arms_sales_notification_form_names_the_purchaser(extractor):
             "(i) Prospective Purchaser: Government of Chile\n"
             "(ii) Total Estimated Value: $120 million\n")
     assert ("arms_sale", ("CHL", "USA"), "proposed") in summarize(extractor.extract(Document(text=text)))
+
+
+def test_a_capitalised_word_in_a_facility_name_is_no_trigger_but_a_headline_keeps_its_verbs(extractor):
+    named = "Egypt and the United States held a ceremony at the Egyptian Tank Plant outside of Cairo."
+    assert not [e for e in extractor.extract(Document(text=named)).events if e.type == "local_production"]
+    headline = "Turkey To Assemble Combat Drones In Pakistan"
+    assert ("local_production", ("PAK", "TUR"), "proposed") in summarize(extractor.extract(Document(text=headline)))

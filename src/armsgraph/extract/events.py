@@ -575,7 +575,14 @@ class EventExtractor:
         if j < 1:
             return False
         link, head = self._toks[j], self._toks[j - 1]
-        return link.norm_ in ("for", "of", "and", "&") and head.is_title and not head.is_sent_start
+        if link.norm_ in ("for", "of", "and", "&") and head.is_title and not head.is_sent_start:
+            return True
+        # "the Egyptian Tank Plant outside of Cairo": capitalised after a capitalised word, in
+        # prose (a headline in title case keeps its verbs: "Turkey To Assemble Drones").
+        if j == i - 1 or not self._toks[i - 1].is_title:
+            return False
+        near = self._toks[max(0, i - 6) : i + 6]
+        return any(t.is_lower and t.is_alpha and not t.is_stop for t in near)
 
     def _past_is_done(self, draft: Draft, published: str | None) -> None:
         """Clashes "in June 2020" reported in 2025 are over: a default of "under way" yields to a
