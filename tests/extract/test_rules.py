@@ -53,6 +53,8 @@ CASES = [
     # program participation
     ("Poland is seeking Sweden's participation in its Orka submarine programme.",
      ("program_participation", ("POL", "SWE"), "proposed")),
+    ("Brazil joined the Swedish-led Gripen program in 2014.",
+     ("program_participation", ("BRA", "SWE"), "completed")),
     # upgrade
     ("Israel upgraded dozens of India's MiG-29 fighters.",
      ("upgrade", ("IND", "ISR"), "completed")),
@@ -103,6 +105,8 @@ CASES = [
      ("armed_clash", ("ARM", "AZE"), "completed")),
     ("Ongoing clashes between Thailand and Cambodia have displaced thousands.",
      ("armed_clash", ("KHM", "THA"), "in_progress")),
+    ("Israel and Hezbollah agreed to a ceasefire brokered by the United States and France.",
+     ("ceasefire", ("ISR", "LBN"), "agreed")),
     ("A ceasefire between Israel and Lebanon was agreed in November.",
      ("ceasefire", ("ISR", "LBN"), "agreed")),
     # defense cooperation

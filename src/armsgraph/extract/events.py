@@ -353,13 +353,20 @@ class EventExtractor:
         # "The United States welcomes the ceasefire": a subject followed by a reaction verb only observes.
         observers = lex_spans.get("observer_starts", set())
         mediation = lex_spans.get("mediation_starts", set())
-        for a in actors:
+        prev: Actor | None = None
+        for a in sorted(actors, key=lambda x: x.start):
             if a.slot == "bare" and any(j in observers for j in range(a.end, min(a.end + 3, hi))):
                 a.slot = "observer"
-            # "Egypt's role in mediating", "brokered by Qatar": a mediator is not a party.
-            if any(j in mediation for j in range(a.end, min(a.end + 5, hi))) or (
+            # "Egypt's role in mediating", "brokered by Qatar": a mediator is not a party; but in
+            # "Hezbollah agreed to a ceasefire brokered by ..." the ceasefire stands between.
+            ahead = next((j for j in range(a.end, min(a.end + 5, hi)) if j in mediation), None)
+            if (ahead is not None and not any(a.end <= t < ahead for t in self._conflict_starts)) or (
                     a.slot == "by" and any(j in mediation for j in range(max(lo, a.start - 3), a.start))):
                 a.slot = "mediator"
+            elif prev is not None and prev.slot == "mediator" and a.kind == "name" and all(
+                    self._toks[j].norm_ in ("and", ",", "the") for j in range(prev.end, a.start)):
+                a.slot = "mediator"  # "brokered by the United States and France"
+            prev = a
 
     def _is_modifier(self, doc: Doc, ent: SpacySpan, nxt, lex_spans: dict, later_ents: list[SpacySpan]) -> bool:
         """True when a country name modifies the next word ("Turkish drones", "Pakistani navy")."""
@@ -401,6 +408,7 @@ class EventExtractor:
         trig_by_start = self._triggers(doc)
         trig_starts = [t.start for t in trig_by_start]
         self._trigger_starts = {t.start for t in trig_by_start}
+        self._conflict_starts = {t.start for t in trig_by_start if t.rule.type in self.conflict_family}
         drafts: list[Draft] = []
         facts: list[Fact] = []
         for sent in doc.sents:
