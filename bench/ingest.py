@@ -4,8 +4,13 @@ The corpus recombines sentences of the shipped sample reports, so the text looks
 the reports armsgraph reads. Each size runs in a fresh subprocess; its peak RSS is read
 from getrusage(RUSAGE_CHILDREN). Prints figures only.
 
-    python bench/ingest.py            # 1,000 and 10,000
-    python bench/ingest.py 2000       # other sizes
+    python bench/ingest.py                      # 1,000 and 10,000, one process
+    python bench/ingest.py 2000                 # other sizes
+    python bench/ingest.py 2000 --workers=1,2   # each size with 1 and with 2 workers
+
+`store s` is the time spent in Store.add, which runs in the parent process whatever the
+number of workers: with workers it bounds the speed-up (the parent writes while the
+workers extract).
 """
 
 from __future__ import annotations
@@ -72,35 +77,44 @@ def corpus(n: int, path: Path, pool: list[str]) -> None:
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
-    workers = 1
+    opts = [a for a in sys.argv[1:] if a.startswith("--")]
+    sizes = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or [1000, 10000]
+    workers = [1]
+    for o in opts:
+        if not o.startswith("--workers="):
+            sys.exit(f"unknown option {o}; use --workers=1,2")
+        workers = [int(w) for w in o.split("=", 1)[1].split(",")]
     pool = sentences()
-    print(f"{len(pool)} sample sentences; workers={workers}")
+    print(f"{len(pool)} sample sentences; workers {', '.join(map(str, workers))}")
     print(
-        f"{'documents':>10} {'seconds':>9} {'docs/s':>8} {'peak RSS MB':>12} {'events':>8}"
-        f" {'merged':>8} {'store s':>8} {'store/rest':>10}"
+        f"{'documents':>10} {'workers':>8} {'seconds':>9} {'docs/s':>8} {'peak RSS MB':>12}"
+        f" {'events':>8} {'merged':>8} {'store s':>8} {'store/rest':>10}"
     )
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            src, db = Path(tmp) / "corpus.jsonl", Path(tmp) / "bench.db"
+            src = Path(tmp) / "corpus.jsonl"
             corpus(n, src, pool)
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            out = subprocess.run(
-                [sys.executable, "-c", CHILD, str(src), str(db), str(workers)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            # ru_maxrss of children is the largest child so far: sizes run smallest first.
-            peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-            new, added, merged = int(out[0]), int(out[3]), int(out[4])
-            secs, store_secs = float(out[5]), float(out[6])
-            # store/rest: the time Store.add takes over the time of everything else
-            # (reading and extraction); 0.2 means the store adds 20% to extraction.
-            print(
-                f"{new:>10} {secs:>9.1f} {new / secs:>8.1f} {peak:>12.0f} {added:>8} {merged:>8}"
-                f" {store_secs:>8.1f} {store_secs / (secs - store_secs):>10.2f}"
-            )
+            for w in workers:
+                db = Path(tmp) / f"bench-{w}.db"
+                before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+                out = subprocess.run(
+                    [sys.executable, "-c", CHILD, str(src), str(db), str(w)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout.split()
+                # ru_maxrss of children is the largest child so far (of the parent process:
+                # the workers' memory is not in it); sizes run smallest first.
+                peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+                new, added, merged = int(out[0]), int(out[3]), int(out[4])
+                secs, store_secs = float(out[5]), float(out[6])
+                # store/rest: the time Store.add takes over the time of everything else
+                # (reading and extraction, or waiting for the workers); 0.2 means the store
+                # adds 20% to extraction in one process.
+                print(
+                    f"{new:>10} {w:>8} {secs:>9.1f} {new / secs:>8.1f} {peak:>12.0f} {added:>8}"
+                    f" {merged:>8} {store_secs:>8.1f} {store_secs / (secs - store_secs):>10.2f}"
+                )
 
 
 if __name__ == "__main__":

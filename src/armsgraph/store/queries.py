@@ -682,12 +682,16 @@ def graph_json(event_type: str, participants: list[tuple[str, str, str, str]]) -
     )
 
 
-def graph_rows(conn: Connection, event_ids: Any) -> list[dict[str, Any]]:
-    """The event_graph rows of the events `event_ids` (a list of ids or a SELECT of them),
-    computed from the events, their participants and entities."""
+def graph_select(event_ids: Any, *, missing: bool = False) -> Any:
+    """The SELECT graph_rows reads for the events `event_ids` (a list of ids or a SELECT
+    of them); with `missing`, only for the events that have no event_graph row yet."""
     ep = event_participants
     ids = _values(event_ids) if isinstance(event_ids, list) else event_ids
-    q = (
+    cond = [events_t.c.id.in_(ids)]
+    if missing:
+        has_row = select(event_graph.c.event_id).where(event_graph.c.event_id == events_t.c.id)
+        cond.append(~has_row.exists())
+    return (
         select(
             events_t.c.id,
             events_t.c.type,
@@ -704,8 +708,15 @@ def graph_rows(conn: Connection, event_ids: Any) -> list[dict[str, Any]]:
                 entities, entities.c.id == ep.c.entity_id
             )
         )
-        .where(events_t.c.id.in_(ids))
+        .where(*cond)
     )
+
+
+def graph_rows(
+    conn: Connection, query: Any, params: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The event_graph rows of the events a graph_select reads (run with `params`),
+    computed from the events, their participants and entities."""
     rows: dict[str, dict[str, Any]] = {}
     parts: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for (
@@ -718,7 +729,7 @@ def graph_rows(conn: Connection, event_ids: Any) -> list[dict[str, Any]]:
         entity_id,
         name,
         etype,
-    ) in conn.execute(q).all():
+    ) in conn.execute(query, params or {}).all():
         if event_id not in rows:
             rows[event_id] = {
                 "event_id": event_id,
@@ -844,6 +855,7 @@ __all__ = [
     "events",
     "graph_json",
     "graph_rows",
+    "graph_select",
     "network",
     "resolve_actor",
     "stats",
