@@ -40,6 +40,8 @@ CASES = [
      ("local_production", ("IDN", "TUR"), "proposed")),
     ("India has begun licensed production of the Su-30MKI with Russia.",
      ("local_production", ("IND", "RUS"), None)),
+    ("South Korea will deliver the first K2 tanks to Poland in 2026, and the rest will be built in Poland under licence.",
+     ("local_production", ("KOR", "POL"), "proposed")),
     # co-production
     ("South Korea is building frigates for the Philippine Navy under a co-production agreement.",
      ("co_production", ("KOR", "PHL"), "in_progress")),

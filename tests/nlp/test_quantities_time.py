@@ -52,6 +52,10 @@ def test_percent():
     ("in March 2024", "2024-03-01", "2024-03-31"),
     ("on June 5, 2023", "2023-06-05", "2023-06-05"),
     ("in 2019", "2019-01-01", "2019-12-31"),
+    # 2025-11-25 is a Tuesday: "on Tuesday" in Tuesday's report is that day.
+    ("on Tuesday", "2025-11-25", "2025-11-25"),
+    ("on Monday", "2025-11-24", "2025-11-24"),
+    ("last Tuesday", "2025-11-18", "2025-11-18"),
 ])
 def test_time_resolved_against_publication_date(text, start, end):
     ((_s, _e, found, kind),) = find_times(text)

@@ -418,6 +418,7 @@ class EventExtractor:
             self._sent_end_char = sent.end_char
             self._sent = sent
             sent_drafts: list[Draft] = []
+            earlier_things: list[tuple[int, int, str]] = []  # named in this sentence's earlier clauses
             attribution = find_attribution(sent)
             cut = attribution.token_start if attribution else sent.end
             listed = self._sale_list(doc, sent, (s_start, s_end), trig_by_start, registry, state)
@@ -449,7 +450,9 @@ class EventExtractor:
                         my_things = [th for th in things if (trig.end <= th[0] < nxt) or
                                      (th[0] < trig.start and not any(w0 <= th[0] < w1 for w0, w1 in windows))]
                         if not my_things and trig.rule.type not in ("armed_clash", "ceasefire", "export_statistic"):
-                            my_things = things  # a system named anywhere in the clause
+                            # A system named anywhere in the clause, else earlier in the sentence
+                            # ("will deliver the first tanks, and the rest will be built in Poland").
+                            my_things = things or earlier_things
                         draft = None
                         for rule in trig.rules:
                             draft = self._draft(doc, trig, rule, mine, my_things, (lo, hi), (s_start, s_end),
@@ -482,6 +485,7 @@ class EventExtractor:
                         implied.time, implied.attribution = draft.time, draft.attribution
                         state.drafts.append(implied)
                         sent_drafts.append(implied)
+                earlier_things.extend(things)
                 subj = next((a for a in actors if a.slot == "bare" and a.entities), None)
                 if subj is not None:
                     state.last_subject = subj.entities

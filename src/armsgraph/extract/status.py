@@ -56,7 +56,11 @@ class StatusTagger:
         if spec.get("status_from") != "after":
             left = [(s, e, i) for s, e, i in in_clause if s <= t_end - 1 and s < t_end and e <= t_end + 2]
             if left:
-                _s, _e, i = max(left, key=lambda m: (m[1], m[1] - m[0]))
+                s, _e, i = max(left, key=lambda m: (m[1], m[1] - m[0]))
+                # "will be built in Poland under licence": the future of the cue's own verb.
+                if self.cues[i].status in ("completed", "in_progress", "agreed") and \
+                        any(doc[j].norm_ in MODALS for j in range(max(lo, s - 3), s)):
+                    return "proposed", True
                 return self.cues[i].status, True
         right = [(s, e, i) for s, e, i in in_clause if s >= t_end and s - t_end <= RIGHT_REACH]
         if right:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from armsgraph.model import TimeExpr
@@ -84,6 +84,9 @@ def resolve_time(text: str, kind: str, published: str | None) -> TimeExpr:
     return TimeExpr(text=text, start=start, end=end)
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def _resolve(text: str, kind: str, published: str | None) -> TimeExpr:
     """Resolve a time expression to a [start, end] date range where the publication date allows."""
     base = None
@@ -95,7 +98,15 @@ def _resolve(text: str, kind: str, published: str | None) -> TimeExpr:
     words = text.lower()
     core = re.sub(r"^(in|since|by|from|until|through|during|on|early|late|mid|earlier|later)\s", "", text.strip(), flags=re.IGNORECASE)
     start = end = None
-    if kind == "y":
+    weekday = re.fullmatch(r"(last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", core.lower())
+    if weekday and base is not None:
+        # News names the day of the week of the last seven days: "said on Monday" in Monday's
+        # report is that day ("last Monday" then means a week before).
+        back = (base.weekday() - _WEEKDAYS.index(weekday.group(2))) % 7
+        if back == 0 and weekday.group(1):
+            back = 7
+        start = end = base - timedelta(days=back)
+    elif kind == "y":
         y = int(re.search(_YEAR, text).group(0))
         start, end = date(y, 1, 1), date(y, 12, 31)
     elif kind == "rel":
