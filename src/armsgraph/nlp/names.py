@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, NORM
+from spacy.attrs import IS_PUNCT, LENGTH, NORM, PREFIX
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
@@ -46,12 +46,16 @@ def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
     toks = list(doc)  # doc[i] builds a new Token on every access
     doc.user_data["tokens"] = toks  # the extractor reads the same list
     # Read as numbers, not Token properties: this loop visits every token of every report.
-    rows = doc.to_array([NORM, IDX, LENGTH, IS_PUNCT]).tolist()
-    text = doc.text
-    norm = [r[0] for r in rows]
-    first_char = [text[r[1]] if r[2] else "" for r in rows]
-    cap = [(c.isupper() or (c.isdigit() and r[2] > 1)) and not r[3] for c, r in zip(first_char, rows)]
+    rows = doc.to_array([NORM, PREFIX, LENGTH, IS_PUNCT]).tolist()
     strings = doc.vocab.strings
+    kinds = _first_char_kinds  # first character of a token (PREFIX) → (is upper, is digit), few distinct
+    for r in rows:
+        if r[1] not in kinds:
+            c = strings[r[1]][:1]
+            kinds[r[1]] = (c.isupper(), c.isdigit())
+    norm = [r[0] for r in rows]
+    upper = [kinds[r[1]][0] for r in rows]
+    cap = [(k[0] or (k[1] and r[2] > 1)) and not r[3] for k, r in zip((kinds[r[1]] for r in rows), rows)]
     title_heads, org_suffixes = cues["title_heads"], cues["org_suffixes"]
     connectors, office_words = cues["connectors"], cues["office_words"]
     suffix_words = cues["org_suffix_texts"]
@@ -72,7 +76,7 @@ def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
             # "Secretary of Defense Gordon England", "Minister of National Defense Vecdi Gonul"
             if norm[first] == of:
                 k = first + 1
-                while k < n and k - first <= 4 and first_char[k].isupper() and norm[k] in office_words:
+                while k < n and k - first <= 4 and upper[k] and norm[k] in office_words:
                     k += 1
                 first = k if k > first + 1 else first
             j = first
@@ -80,7 +84,7 @@ def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
                     and (j not in taken or j > first):
                 j += 1
             count = j - first
-            if count >= 2 or (count == 1 and first_char[first].isupper() and rows[first][2] > 2 and first == i + 1
+            if count >= 2 or (count == 1 and upper[first] and rows[first][2] > 2 and first == i + 1
                               and first not in taken):
                 if not any(norm[x] in org_suffixes for x in range(first, j)):
                     name = doc[first:j]
@@ -111,6 +115,9 @@ def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
                     continue
         i += 1
     return out
+
+
+_first_char_kinds: dict[int, tuple[bool, bool]] = {}
 
 
 @lru_cache(maxsize=1)
