@@ -221,7 +221,8 @@ class EventExtractor:
         """Actors and things (systems/programs) mentioned in tokens [lo, hi)."""
         actors: list[Actor] = []
         things: list[tuple[int, int, str]] = []
-        ents = [e for e in history.ents if e.start >= lo and e.end <= hi]
+        first = bisect.bisect_left(history.ent_starts, lo)
+        ents = [e for e in history.ents[first : bisect.bisect_left(history.ent_starts, hi)] if e.end <= hi]
         consumed: set[int] = set()
         for k, ent in enumerate(ents):
             if ent.start in consumed or ent.start_char < history.skip_before:
@@ -389,6 +390,7 @@ class EventExtractor:
         doc.user_data["text"] = document.text
         state = DocState(self.gaz)
         state.ents = list(doc.ents)  # doc.ents builds new Span objects on every access
+        state.ent_starts = [e.start for e in state.ents]  # ents come sorted: a clause's are a slice
         self._ents = state.ents
         state.speaker = self._speaker(document, doc, registry)
         span = document.meta.get("dateline_span") if document.meta else None
@@ -1243,6 +1245,7 @@ class DocState:
         self.program_like: set[str] = set()  # systems written as programs ("the F-35 program")
         self.last_program: str | None = None  # what "the program" refers to
         self.ents: list = []
+        self.ent_starts: list[int] = []
         self.skip_before = 0
 
     def note_country(self, ent: Entity | None) -> None:
