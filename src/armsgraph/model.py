@@ -126,10 +126,10 @@ class Attribution:
 
 @dataclass
 class Comment:
-    """A party that declined to comment or did not respond."""
+    """A party that declined to comment, did not respond, or denied the claim."""
 
     source: str
-    stance: str  # the words used: "declined to comment", "did not respond to inquiries"
+    stance: str  # the words used: "declined to comment", "did not respond to inquiries", "denied"
     evidence: Span | None = None
 
 

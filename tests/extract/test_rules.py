@@ -307,3 +307,17 @@ def test_a_capitalised_word_in_a_facility_name_is_no_trigger_but_a_headline_keep
     assert not [e for e in extractor.extract(Document(text=named)).events if e.type == "local_production"]
     headline = "Turkey To Assemble Combat Drones In Pakistan"
     assert ("local_production", ("PAK", "TUR"), "proposed") in summarize(extractor.extract(Document(text=headline)))
+
+
+def test_a_denial_is_kept_with_the_claim(extractor):
+    ex = extractor.extract(Document(text="Pyongyang denied supplying artillery shells to Russia."))
+    sale = next(e for e in ex.events if e.type == "arms_sale")
+    assert [(c.source, c.stance) for c in sale.comments] == [("Pyongyang", "denied")]
+    assert ex.to_json()["events"][0]["comments"][0]["stance"] == "denied"
+
+
+def test_a_hedge_is_kept_in_the_attribution(extractor):
+    text = "Belarus is reportedly buying Iskander missiles from Russia, according to Lithuanian intelligence."
+    sale = next(e for e in extractor.extract(Document(text=text)).events if e.type == "arms_sale")
+    assert sale.attribution is not None
+    assert (sale.attribution.source, sale.attribution.hedge) == ("Lithuanian intelligence", "reportedly")

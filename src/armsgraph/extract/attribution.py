@@ -27,6 +27,10 @@ _REFUSAL = re.compile(
     r"(?P<src>[^,;.]*?)\s(?P<stance>declined to comment|refused to comment|would not comment|did not (?:immediately )?respond(?: to (?:inquiries|requests? for comment|a request for comment|questions))?|could not be reached for comment)",
     re.IGNORECASE,
 )
+# "Tehran denied supplying missiles", "Moscow has denied the reports": the subject denies.
+_DENIAL = re.compile(
+    r"(?:^|,\s|;\s)(?P<src>[A-Z][^,;.]{1,60}?)\s(?P<stance>(?:has |have |had )?(?:denied|denies|dismissed|rejected) (?:supplying|selling|providing|sending|delivering|buying|receiving|reports|claims|allegations|the reports|the claims|the allegations|any|that|it))",
+)
 _LEAD_WORDS = re.compile(r"^(?:while|and|but|although|though|however|meanwhile)\s+", re.IGNORECASE)
 
 
@@ -70,6 +74,21 @@ def find_attribution(sent: SpacySpan) -> FoundAttribution | None:
     if m and len(m.group("src").split()) <= 10:
         return FoundAttribution(Attribution(source=m.group("src").strip()), sent.end)
     return None
+
+
+def find_denials(sent: SpacySpan) -> list[Comment]:
+    """Who denies what the sentence claims ("Tehran denied supplying ballistic missiles to Moscow")."""
+    text = _text(sent)
+    if "deni" not in text and "dismiss" not in text and "reject" not in text:
+        return []
+    out = []
+    for m in _DENIAL.finditer(text):
+        src = _LEAD_WORDS.sub("", m.group("src").strip())
+        s, e = sent.start_char + m.start("src"), sent.start_char + m.end("stance")
+        stance = m.group("stance").rsplit(" ", 1)[0] if m.group("stance").split()[-1] in (
+            "supplying", "selling", "providing", "sending", "delivering", "buying", "receiving", "any", "that", "it") else m.group("stance")
+        out.append(Comment(source=src, stance=stance, evidence=Span(s, e, text[s - sent.start_char : e - sent.start_char])))
+    return out
 
 
 def _token_at(sent: SpacySpan, char: int) -> int:

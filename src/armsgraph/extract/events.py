@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
-from armsgraph.extract.attribution import find_attribution, find_refusals
+from armsgraph.extract.attribution import find_attribution, find_denials, find_refusals
 from armsgraph.extract.ontology import Ontology, TriggerRule, load_ontology
 from armsgraph.extract.status import StatusTagger
 from armsgraph.model import (
@@ -502,6 +502,14 @@ class EventExtractor:
                 target = drafts[-1:] or sent_drafts[-1:]
                 for d in target:
                     d.comments.extend(refusals)
+            denials = find_denials(sent) if sent_drafts else []
+            for d in sent_drafts:  # "Tehran denied supplying missiles to Moscow": the claim and its denial
+                d.comments.extend(denials)
+            hedge = next((text[self._toks[a].idx : self._toks[b - 1].idx + len(self._toks[b - 1])]
+                          for a, b in lex_spans.get("hedges", []) if sent.start <= a < sent.end), None)
+            if hedge:  # "is seen as", "reportedly": the claim is hedged, whoever makes it
+                for d in sent_drafts:
+                    d.attribution = replace(d.attribution, hedge=hedge) if d.attribution else Attribution(source="", hedge=hedge)
             drafts.extend(sent_drafts)
             facts.extend(self._facts(sent, registry, text))
         for d in drafts:  # countries reached through "both countries" or the speaker
@@ -551,6 +559,8 @@ class EventExtractor:
                 out.setdefault("observer_starts", set()).add(sp.start)
             elif key == "group_anaphors":
                 out["group_anaphors_list"].append((sp.start, sp.end))
+            elif key == "hedges":
+                out.setdefault("hedges", []).append((sp.start, sp.end))
         return out
 
     def _triggers(self, doc: Doc) -> list[Trigger]:
