@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import inspect
 
 from armsgraph.errors import StoreError
-from armsgraph.store.store import Store, database_url
+from armsgraph.model import Fact, Span
+from armsgraph.store.store import Store, database_url, prepare
 
 
 def snapshot(store: Store) -> dict:
@@ -117,6 +119,21 @@ def test_a_new_version_of_a_page_is_a_new_document(db_url, report, sale_spec):
         assert second.status == "new" and second.document_id.startswith("page-7@")
         assert store.stats()["documents"] == 2
         assert store.events()[0]["n_sources"] == 2
+
+
+def test_a_prepared_extraction_renamed_equals_the_renamed_extraction_prepared(report, sale_spec):
+    # Ingest workers prepare an extraction before the store knows its id is taken.
+    x = report(
+        "Egypt will buy 12 F-16 from the United States.",
+        [sale_spec("agreed", quantity=12), sale_spec("proposed", system="Bayraktar TB2")],
+        doc_id="page-7",
+        published="2024-01-02",
+    )
+    evidence = Span(0, 5, "Egypt")
+    x = replace(x, facts=[Fact("country:EGY", "fleet", 12, "aircraft", evidence)])
+    moved = replace(x, document=replace(x.document, id="page-7@abc"))
+    assert prepare(x).renamed("page-7@abc") == prepare(moved)
+    assert prepare(x) != prepare(moved)
 
 
 def test_different_systems_or_buyers_stay_separate_events(db_url, report, sale_spec):

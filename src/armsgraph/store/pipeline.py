@@ -1,7 +1,7 @@
 """The ingest pipeline: sources → documents → extraction (optionally in worker processes) → Store.add.
 
-Reading and writing stay in the calling process (one write path); only extraction runs
-in workers. Documents whose text is stored already are not extracted again, so re-running
+Reading and writing stay in the calling process (one write path); extraction, and the
+preparation of what is written (store.prepare), run in workers. Documents whose text is stored already are not extracted again, so re-running
 an interrupted ingest resumes where it stopped.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from armsgraph.errors import ArmsgraphError, InputError
 from armsgraph.model import Document, Extraction
-from armsgraph.store.store import Store
+from armsgraph.store.store import Prepared, Store, prepare
 
 DEFAULT_MAX_BYTES = 50_000_000
 
@@ -60,9 +60,11 @@ def _init_worker(options: dict[str, Any]) -> None:
     _worker_extractor = Extractor(**options)
 
 
-def _extract_in_worker(doc: Document) -> Extraction | tuple[str, str, str | None]:
+def _extract_in_worker(doc: Document) -> Prepared | tuple[str, str, str | None]:
     try:
-        return _worker_extractor.extract(doc)
+        # Prepared here (resolved, serialized, rows built) so that the parent, which
+        # writes every document, only writes: it bounds the speed-up of the workers.
+        return prepare(_worker_extractor.extract(doc))
     except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
         e = _extraction_error(doc, err)
         # Sent back as plain fields: exceptions with extra fields do not survive pickling.
@@ -103,7 +105,7 @@ def ingest(
     summary = IngestSummary()
     options = dict(extractor_options or {})
 
-    def note(item: Extraction | InputError) -> None:
+    def note(item: Extraction | Prepared | InputError) -> None:
         if isinstance(item, ArmsgraphError):
             summary.skipped.append(
                 (item.where or "", item.message + (f" ({item.hint})" if item.hint else ""))

@@ -23,6 +23,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    or_,
     select,
     tuple_,
     update,
@@ -245,6 +246,110 @@ def extraction_from_json(data: dict[str, Any], document: Document) -> Extraction
     )
 
 
+_BY_HASH = select(documents.c.id).where(documents.c.content_hash == bindparam("h")).limit(1)
+_BY_ID = select(documents.c.id).where(documents.c.id == bindparam("id"))
+
+
+@dataclass
+class Prepared:
+    """One extraction as `Store.add` writes it: everything that needs no database, computed
+    beforehand (`prepare`), so that ingest workers do it and the process that writes only
+    writes. Rows are those of the tables of the same names; `json` the extractions row."""
+
+    document: Document
+    content_hash: str
+    json: str
+    entities: list[dict[str, Any]]
+    aliases: list[dict[str, Any]]
+    mentions: list[dict[str, Any]]
+    facts: list[dict[str, Any]]
+    sources: list[merge.Source]
+    skipped: str | None = None
+
+    def renamed(self, document_id: str) -> Prepared:
+        """The same under another document id (a new version of a stored page): equal to
+        preparing the extraction of the renamed document (tests/store checks it)."""
+        from dataclasses import replace
+
+        raw = json.loads(self.json)
+        raw["document"]["id"] = document_id
+        return replace(
+            self,
+            document=replace(self.document, id=document_id),
+            json=_dumps(raw),
+            mentions=[{**m, "document_id": document_id} for m in self.mentions],
+            facts=[
+                {
+                    **f,
+                    "document_id": document_id,
+                    "id": fact_id(document_id, f["subject"], f["attribute"], f["start"]),
+                }
+                for f in self.facts
+            ],
+            sources=[
+                merge.Source(document_id, s.local_event_id, s.published, s.event)
+                for s in self.sources
+            ],
+        )
+
+
+def _dumps(raw: dict[str, Any]) -> str:
+    return json.dumps(raw, ensure_ascii=False, sort_keys=True)
+
+
+def prepare(extraction: Extraction, raw: dict[str, Any] | None = None) -> Prepared:
+    """What `Store.add` writes for `extraction`, computed without the database: canonical
+    entities and their rows, mentions, facts, the reports its events give to the merge,
+    and the stored JSON (`raw`, its extraction_json, may be given)."""
+    doc = extraction.document
+    if raw is None:
+        raw = extraction_json(extraction)
+    resolved, mapping = resolve_with_ids(extraction)
+    ent_rows, alias_rows, mention_rows = [], [], []
+    for e in resolved.entities:
+        ent_rows.append(
+            {
+                "id": e.id,
+                "type": e.type,
+                "name": e.name,
+                "country": e.country,
+                "category": e.category,
+                "wikidata": e.wikidata,
+            }
+        )
+        alias_rows += [{"entity_id": e.id, "alias": a[:300]} for a in e.aliases]
+        mention_rows += [
+            {
+                "document_id": doc.id,
+                "entity_id": e.id,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+            }
+            for m in e.mentions
+        ]
+    sources: list[merge.Source] = []
+    local_ids: set[str] = set()
+    for i, raw_event in enumerate(raw.get("events", [])):
+        ev_json = resolve_event_json(raw_event, mapping)
+        local_id = str(ev_json.get("id") or i)
+        if local_id in local_ids:  # an extractor bug must not lose an event
+            local_id = f"{local_id}#{i}"
+        local_ids.add(local_id)
+        sources.append(merge.Source(doc.id, local_id, doc.published, ev_json))
+    return Prepared(
+        document=doc,
+        content_hash=content_hash(doc.text, length=40),
+        json=_dumps(raw),
+        entities=ent_rows,
+        aliases=alias_rows,
+        mentions=mention_rows,
+        facts=[fact_row(doc.id, f) for f in resolved.facts],
+        sources=sources,
+        skipped=extraction.skipped,
+    )
+
+
 class Store:
     """An armsgraph database. `Store()` opens ./armsgraph.db (or ARMSGRAPH_DB); `Store(path)`
     a SQLite file; `Store("postgresql://user@host/db")` a PostgreSQL database. Opening
@@ -365,111 +470,45 @@ class Store:
 
     # -- writes ----------------------------------------------------------------------------
 
-    def _insert(self, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-        """Insert rows, leaving rows whose primary key is already stored as they are."""
-        insert_rows(conn, table, rows, skip_existing=True)
-
     def has_document(self, doc: Document) -> bool:
         """Whether this text is stored already (ingesting it again would change nothing)."""
         h = content_hash(doc.text, length=40)
         with self.connect() as conn:
-            return (
-                conn.execute(
-                    select(documents.c.id).where(documents.c.content_hash == h).limit(1)
-                ).first()
-                is not None
-            )
+            return conn.execute(_BY_HASH, {"h": h}).first() is not None
 
-    def add(self, extraction: Extraction) -> AddResult:
+    def add(self, extraction: Extraction | Prepared) -> AddResult:
         """Store one document and everything extracted from it, in one transaction.
 
         A text already stored changes nothing (status "unchanged"). A new text under an id
         already used (a new version of the same page) is stored as a new document whose id
         gets the content hash appended. Events merge with the stored reports of the same
-        event (resolve/merge.py).
+        event (resolve/merge.py). `extraction` may come as `prepare(extraction)`, made
+        beforehand (by an ingest worker).
         """
-        doc = extraction.document
-        h = content_hash(doc.text, length=40)
+        p = extraction if isinstance(extraction, Prepared) else prepare(extraction)
         with self.transaction() as conn:
-            existing = conn.execute(
-                select(documents.c.id).where(documents.c.content_hash == h).limit(1)
-            ).scalar()
+            existing = conn.execute(_BY_HASH, {"h": p.content_hash}).scalar()
             if existing is not None:
                 return AddResult(existing, "unchanged")
-            doc_id = doc.id
-            if conn.execute(select(documents.c.id).where(documents.c.id == doc_id)).first():
-                doc_id = f"{doc.id}@{h[:12]}"
-            if doc_id != doc.id:
-                from dataclasses import replace
-
-                doc = replace(doc, id=doc_id)
-                extraction = Extraction(
-                    doc,
-                    extraction.entities,
-                    extraction.events,
-                    extraction.facts,
-                    extraction.skipped,
-                )
-            conn.execute(documents.insert(), {**document_row(doc, h), "ingested_at": _now()})
-            # Serialized once: the stored JSON, and the events the merge reads (_apply).
-            raw = extraction_json(extraction)
+            if conn.execute(_BY_ID, {"id": p.document.id}).first():
+                p = p.renamed(f"{p.document.id}@{p.content_hash[:12]}")
             conn.execute(
-                extractions.insert(),
-                {
-                    "document_id": doc.id,
-                    "json": json.dumps(raw, ensure_ascii=False, sort_keys=True),
-                },
+                documents.insert(),
+                {**document_row(p.document, p.content_hash), "ingested_at": _now()},
             )
-            return self._apply(conn, extraction, raw)
+            conn.execute(extractions.insert(), {"document_id": p.document.id, "json": p.json})
+            return self._apply(conn, p)
 
-    def _apply(self, conn: Connection, extraction: Extraction, raw: dict[str, Any]) -> AddResult:
-        """Write the entities, mentions, facts and events of one stored document
-        (`raw` is `extraction.to_json()`)."""
-        doc = extraction.document
-        resolved, mapping = resolve_with_ids(extraction)
-        result = AddResult(doc.id, "new")
-        ent_rows, alias_rows, mention_rows = [], [], []
-        for e in resolved.entities:
-            ent_rows.append(
-                {
-                    "id": e.id,
-                    "type": e.type,
-                    "name": e.name,
-                    "country": e.country,
-                    "category": e.category,
-                    "wikidata": e.wikidata,
-                }
-            )
-            alias_rows += [{"entity_id": e.id, "alias": a[:300]} for a in e.aliases]
-            mention_rows += [
-                {
-                    "document_id": doc.id,
-                    "entity_id": e.id,
-                    "start": m.start,
-                    "end": m.end,
-                    "text": m.text,
-                }
-                for m in e.mentions
-            ]
-        self._insert(conn, entities, ent_rows)
-        self._insert(conn, aliases, alias_rows)
-        self._insert(conn, mentions, mention_rows)
-        fact_rows = [fact_row(doc.id, f) for f in resolved.facts]
-        self._insert(conn, facts, fact_rows)
-        result.facts = len(fact_rows)
-
-        sources: list[merge.Source] = []
-        local_ids: set[str] = set()
-        for i, raw_event in enumerate(raw.get("events", [])):
-            ev_json = resolve_event_json(raw_event, mapping)
-            local_id = str(ev_json.get("id") or i)
-            if local_id in local_ids:  # an extractor bug must not lose an event
-                local_id = f"{local_id}#{i}"
-            local_ids.add(local_id)
-            sources.append(merge.Source(doc.id, local_id, doc.published, ev_json))
-        result.events_added, result.events_merged = _Merger(conn).run(sources)
-        if sources:
-            write_graph(conn, doc_id=doc.id)
+    def _apply(self, conn: Connection, p: Prepared) -> AddResult:
+        """Write the entities, mentions, facts and events of one stored document."""
+        insert_rows(conn, entities, p.entities, skip_existing=True)
+        insert_rows(conn, aliases, p.aliases, skip_existing=True)
+        insert_rows(conn, mentions, p.mentions, skip_existing=True)
+        insert_rows(conn, facts, p.facts, skip_existing=True)
+        result = AddResult(p.document.id, "new", facts=len(p.facts))
+        result.events_added, result.events_merged = _Merger(conn).run(p.sources)
+        if p.sources:
+            write_graph(conn, doc_id=p.document.id)
         return result
 
     def rebuild(self) -> dict[str, int]:
@@ -495,7 +534,7 @@ class Store:
                 for r in rows:
                     doc = document_from_row(r)
                     raw = json.loads(r.json)
-                    self._apply(conn, extraction_from_json(raw, doc), raw)
+                    self._apply(conn, prepare(extraction_from_json(raw, doc), raw))
                     n += 1
                 after = tuple_(rows[-1].published or "", rows[-1].id)
             counts = queries.stats(conn)
@@ -540,12 +579,25 @@ class Store:
 
 
 _INSERT_GRAPH: dict[str, Any] = {}
-# The copies of the events' columns, brought up to date in the database itself.
-_COPY_EVENT_COLUMNS = update(event_graph).values(
-    {
-        c: select(events.c[c]).where(events.c.id == event_graph.c.event_id).scalar_subquery()
-        for c in ("type", "status", "systems", "last_seen")
-    }
+# The copies of the events' columns that a report can change, brought up to date in the
+# database itself and only where they differ: an unchanged row is not written again.
+_COPIED = ("status", "systems", "last_seen")
+_COPY_EVENT_COLUMNS = (
+    update(event_graph)
+    .values(
+        {
+            c: select(events.c[c]).where(events.c.id == event_graph.c.event_id).scalar_subquery()
+            for c in _COPIED
+        }
+    )
+    .where(
+        select(events.c.id)
+        .where(
+            events.c.id == event_graph.c.event_id,
+            or_(*(events.c[c].is_distinct_from(event_graph.c[c]) for c in _COPIED)),
+        )
+        .exists()
+    )
 )
 # What Store.add runs for the events that got a report of its document, built once.
 _DOC_EVENTS = select(event_sources.c.event_id).where(
@@ -606,11 +658,15 @@ def _first_line(err: BaseException) -> str:
     return text.strip().splitlines()[0] if text.strip() else err.__class__.__name__
 
 
+def fact_id(document_id: str, subject: str, attribute: str, start: int) -> str:
+    """The id of a fact: its document, subject, attribute and where its evidence starts."""
+    return "fact:" + content_hash(document_id, subject, attribute, str(start))
+
+
 def fact_row(document_id: str, fact: Fact) -> dict:
     """The facts-table row of one fact (the Spark job writes the same columns)."""
     return {
-        "id": "fact:"
-        + content_hash(document_id, fact.subject, fact.attribute, str(fact.evidence.start)),
+        "id": fact_id(document_id, fact.subject, fact.attribute, fact.evidence.start),
         "subject": fact.subject,
         "attribute": fact.attribute,
         "value": str(fact.value),
