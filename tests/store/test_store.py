@@ -236,6 +236,26 @@ def test_entities_merge_by_canonical_id_across_documents(db_url, report, sale_sp
         assert store.actor("country:TUR")["n_events"] == 2
 
 
+def test_aliases_a_later_report_gives_are_kept(db_url, report, sale_spec):
+    def with_aliases(x, names):
+        ents = [replace(e, aliases=names) if e.id == "country:EGY" else e for e in x.entities]
+        return replace(x, entities=ents)
+
+    with Store(db_url) as store:
+        first = report("Egypt buys F-16 from the United States.", [sale_spec("agreed")])
+        store.add(with_aliases(first, ["Arab Republic of Egypt"]))
+        assert "Arab Republic of Egypt" in store.actor("country:EGY")["aliases"]
+        again = report("Egypt received F-16 from the United States.", [sale_spec("completed")])
+        store.add(with_aliases(again, ["Arab Republic of Egypt", "Misr"]))
+        got = set(store.actor("country:EGY")["aliases"])
+        assert {"Arab Republic of Egypt", "Misr"} <= got
+        store.rebuild()
+        assert set(store.actor("country:EGY")["aliases"]) == got
+        third = report("Egypt will upgrade its F-16.", [sale_spec("proposed")])
+        store.add(with_aliases(third, ["Misr", "EGY forces"]))  # after rebuild too
+        assert set(store.actor("country:EGY")["aliases"]) == got | {"EGY forces"}
+
+
 def test_event_filters(db_url, story, report, sale_spec):
     with Store(db_url) as store:
         for r in story:

@@ -358,6 +358,11 @@ class Store:
     def __init__(self, db: str | os.PathLike[str] | None = None, *, migrate: bool = True):
         self.url = database_url(db)
         self.name = describe_url(self.url)
+        # Entity and alias rows this Store has committed: every document names the same
+        # countries with their many aliases again, and inserting those rows again (to be
+        # ignored) took a tenth of the write. Bounded (see _remember); emptied by rebuild.
+        self._stored_entities: set[str] = set()
+        self._stored_aliases: set[tuple[str, str]] = set()
         self.dialect = make_url(self.url).get_backend_name()
         if self.dialect == "sqlite":
             path = make_url(self.url).database
@@ -486,23 +491,40 @@ class Store:
         beforehand (by an ingest worker).
         """
         p = extraction if isinstance(extraction, Prepared) else prepare(extraction)
+        ents = [r for r in p.entities if r["id"] not in self._stored_entities]
+        names = [r for r in p.aliases if (r["entity_id"], r["alias"]) not in self._stored_aliases]
         with self.transaction() as conn:
             existing = conn.execute(_BY_HASH, {"h": p.content_hash}).scalar()
             if existing is not None:
                 return AddResult(existing, "unchanged")
             if conn.execute(_BY_ID, {"id": p.document.id}).first():
                 p = p.renamed(f"{p.document.id}@{p.content_hash[:12]}")
-            conn.execute(
-                documents.insert(),
-                {**document_row(p.document, p.content_hash), "ingested_at": _now()},
-            )
-            conn.execute(extractions.insert(), {"document_id": p.document.id, "json": p.json})
-            return self._apply(conn, p)
+            row = {**document_row(p.document, p.content_hash), "ingested_at": _now()}
+            insert_rows(conn, documents, [row])
+            insert_rows(conn, extractions, [{"document_id": p.document.id, "json": p.json}])
+            result = self._apply(conn, p, ents, names)
+        self._remember(ents, names)  # committed
+        return result
 
-    def _apply(self, conn: Connection, p: Prepared) -> AddResult:
-        """Write the entities, mentions, facts and events of one stored document."""
-        insert_rows(conn, entities, p.entities, skip_existing=True)
-        insert_rows(conn, aliases, p.aliases, skip_existing=True)
+    def _remember(self, ents: list[dict[str, Any]], names: list[dict[str, Any]]) -> None:
+        if len(self._stored_aliases) > 500_000 or len(self._stored_entities) > 100_000:
+            # A bound on memory: forgetting only costs inserts that will be ignored.
+            self._stored_entities.clear()
+            self._stored_aliases.clear()
+        self._stored_entities.update(r["id"] for r in ents)
+        self._stored_aliases.update((r["entity_id"], r["alias"]) for r in names)
+
+    def _apply(
+        self,
+        conn: Connection,
+        p: Prepared,
+        ents: list[dict[str, Any]] | None = None,
+        names: list[dict[str, Any]] | None = None,
+    ) -> AddResult:
+        """Write the entities, mentions, facts and events of one stored document (of its
+        entity and alias rows, `ents` and `names` when given: those not known stored)."""
+        insert_rows(conn, entities, p.entities if ents is None else ents, skip_existing=True)
+        insert_rows(conn, aliases, p.aliases if names is None else names, skip_existing=True)
         insert_rows(conn, mentions, p.mentions, skip_existing=True)
         insert_rows(conn, facts, p.facts, skip_existing=True)
         result = AddResult(p.document.id, "new", facts=len(p.facts))
@@ -514,6 +536,8 @@ class Store:
     def rebuild(self) -> dict[str, int]:
         """Recompute entities, mentions, facts and merged events from the stored extractions,
         in one transaction (deterministic: the same stored documents give the same events)."""
+        self._stored_entities.clear()
+        self._stored_aliases.clear()
         with self.transaction() as conn:
             for table in DERIVED_TABLES:
                 conn.execute(delete(table))
