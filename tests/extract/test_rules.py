@@ -94,6 +94,8 @@ CASES = [
      ("arms_sale", ("GHA", "USA"), "completed")),
     ("The United States finalized Qatar's designation as a Major Non-NATO Ally today.",
      ("defense_cooperation", ("QAT", "USA"), "completed")),
+    ("On May 12 the ambassador announced the delivery to the Ghanaian Navy of two patrol boats from the United States.",
+     ("arms_sale", ("GHA", "USA"), "completed")),
     # technology transfer
     ("France will transfer submarine technology to Brazil under the deal.",
      ("technology_transfer", ("BRA", "FRA"), "proposed")),

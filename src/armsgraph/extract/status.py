@@ -25,7 +25,9 @@ class StatusTagger:
 
     def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         if self._cache is None or self._cache[0] is not doc:
-            spans = [SpacySpan(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
+            # "May 12" is a month, not the modal "may".
+            spans = [SpacySpan(doc, s, e, label=m) for m, s, e in self.matcher(doc)
+                     if not (e - s == 1 and doc[s].text == "May" and not doc[s].is_sent_start)]
             found = [(sp.start, sp.end, int(doc.vocab.strings[sp.label][1:])) for sp in filter_spans(spans)]
             self._cache = (doc, found)
         return self._cache[1]
