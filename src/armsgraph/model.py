@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 EVENT_TYPES = (
@@ -178,21 +178,26 @@ class Extraction:
         return None
 
     def to_json(self) -> dict[str, Any]:
-        def clean(obj: Any) -> Any:
-            if isinstance(obj, dict):
-                return {k: clean(v) for k, v in obj.items() if v is not None and v != []}
-            if isinstance(obj, list):
-                return [clean(v) for v in obj]
-            return obj
-
         out: dict[str, Any] = {
             "document": self.document.header(),
-            "entities": [clean(asdict(e)) for e in self.entities],
-            "events": [clean(asdict(e)) for e in self.events],
-            "facts": [clean(asdict(f)) for f in self.facts],
+            "entities": [_plain(e) for e in self.entities],
+            "events": [_plain(e) for e in self.events],
+            "facts": [_plain(f) for f in self.facts],
         }
         if self.document.language:
             out["document"]["language"] = self.document.language
         if self.skipped:
             out["skipped"] = self.skipped
         return out
+
+
+def _plain(obj: Any) -> Any:
+    """A record as JSON-ready dicts and lists, fields in declaration order, None and [] left out.
+    (dataclasses.asdict deep-copies every value on the way: a sixth of `extract --format json`.)"""
+    if hasattr(obj, "__dataclass_fields__"):
+        return {k: _plain(v) for k, v in vars(obj).items() if v is not None and v != []}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items() if v is not None and v != []}
+    return obj

@@ -71,14 +71,20 @@ def extract(
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 (closed below)
     console = Console(file=out, width=160) if format == "table" else None
     skipped = other_language = docs = events = 0
-    try:
+    def documents():
+        nonlocal skipped
         for item in iter_documents(inputs, published=published):
             if isinstance(item, InputError):
                 skipped += 1
                 err.print(f"skipped: {item.one_line()}", markup=False)
                 continue
+            yield item
+
+    try:
+        # pipe() lets spaCy tokenize a batch of reports at a time; results come in input order.
+        for ex in extractor.pipe(documents()):
+            item = ex.document
             docs += 1
-            ex = extractor.extract(item)
             if ex.skipped:
                 other_language += 1
                 err.print(f"not extracted: {item.source or item.id}: {ex.skipped}", markup=False)
