@@ -290,50 +290,33 @@ def _extract_batch(extractor: Any, batch: list[tuple]) -> Iterator[dict[str, Any
 def document_record(order: tuple, h: str, extraction: Extraction) -> dict[str, Any]:
     """Everything one document contributes to the output tables, with canonical entity ids.
 
-    Rows are built as Store.add builds them (resolve, fact ids, local event ids), so the
-    merge step sees the same reports the store would.
+    The rows are those store.prepare gives Store.add (resolved entities, fact ids, local
+    event ids), so the merge step sees the same reports the store would.
     """
-    import json
+    from collections import Counter
 
-    from armsgraph.resolve import merge
-    from armsgraph.resolve.entities import resolve
-    from armsgraph.store.store import document_row, fact_row
+    from armsgraph.store.store import document_row, prepare
 
     doc = extraction.document
     month = month_of(doc.published)
-    resolved = resolve(extraction)
+    prepared = prepare(extraction)
     document = {
         **document_row(doc, h),
         "skipped": extraction.skipped,
         "n_events": len(extraction.events),
-        "extraction": json.dumps(extraction.to_json(), ensure_ascii=False, sort_keys=True),
+        "extraction": prepared.json,
         "published_month": month,
     }
+    aliases: dict[str, list[str]] = {}
+    for row in prepared.aliases:
+        aliases.setdefault(row["entity_id"], []).append(row["alias"])
+    mentions = Counter(row["entity_id"] for row in prepared.mentions)
     entities = [
-        {
-            "id": e.id,
-            "type": e.type,
-            "name": e.name,
-            "country": e.country,
-            "category": e.category,
-            "wikidata": e.wikidata,
-            "aliases": [a[:300] for a in e.aliases],
-            "n_mentions": len(e.mentions),
-        }
-        for e in resolved.entities
+        {**row, "aliases": aliases.get(row["id"], []), "n_mentions": mentions[row["id"]]}
+        for row in prepared.entities
     ]
-    facts = [
-        {**fact_row(doc.id, f), "published_month": month}
-        for f in resolved.facts
-    ]
-    sources = []
-    local_ids: set[str] = set()
-    for i, ev_json in enumerate(resolved.to_json()["events"]):
-        local_id = str(ev_json.get("id") or i)
-        if local_id in local_ids:  # as Store._apply: an extractor bug must not lose an event
-            local_id = f"{local_id}#{i}"
-        local_ids.add(local_id)
-        sources.append(merge.Source(doc.id, local_id, doc.published, ev_json))
+    facts = [{**row, "published_month": month} for row in prepared.facts]
+    sources = prepared.sources
     return {
         "kind": "doc",
         "order": order,

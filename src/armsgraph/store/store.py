@@ -10,7 +10,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -125,72 +125,6 @@ def _hint_for(err: BaseException) -> str:
     return "re-run; what was committed is kept"
 
 
-def extraction_json(extraction: Extraction) -> dict[str, Any]:
-    """`extraction.to_json()`, built without dataclasses.asdict: asdict deep-copies every
-    value and took a fifth of the store's time per document. tests/store checks that both
-    give the same JSON."""
-    out: dict[str, Any] = {
-        "document": extraction.document.header(),
-        "entities": [_plain(e) for e in extraction.entities],
-        "events": [_plain(e) for e in extraction.events],
-        "facts": [_plain(f) for f in extraction.facts],
-    }
-    if extraction.document.language:
-        out["document"]["language"] = extraction.document.language
-    if extraction.skipped:
-        out["skipped"] = extraction.skipped
-    return out
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def _plain(obj: Any) -> Any:
-    """asdict() then to_json's clean() in one pass: dataclasses and dicts lose the keys
-    whose value is None or an empty list; lists are converted item by item."""
-    cls = type(obj)
-    names = _FIELDS.get(cls)
-    if names is None and is_dataclass(obj) and not isinstance(obj, type):
-        names = _FIELDS[cls] = tuple(f.name for f in fields(obj))
-    if names is not None:
-        out = {}
-        for name in names:
-            v = getattr(obj, name)
-            if v is None or v == []:
-                continue
-            out[name] = v if type(v) in _SCALARS else _plain(v)
-        return out
-    if cls is list:
-        return [_plain(v) for v in obj]
-    if cls is dict:
-        return {k: _plain(v) for k, v in obj.items() if v is not None and v != []}
-    if cls in _SCALARS:
-        return obj
-    return _to_builtin(obj)
-
-
-def _to_builtin(obj: Any) -> Any:
-    """Anything else exactly as asdict() then clean() would give it."""
-    from dataclasses import asdict
-
-    return _clean(asdict(_Box(obj))["value"])
-
-
-@dataclass
-class _Box:
-    value: Any
-
-
-def _clean(obj: Any) -> Any:
-    # The clean() of Extraction.to_json.
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items() if v is not None and v != []}
-    if isinstance(obj, list):
-        return [_clean(v) for v in obj]
-    return obj
-
-
 def extraction_from_json(data: dict[str, Any], document: Document) -> Extraction:
     """Rebuild an Extraction from its DESIGN.md JSON (as stored in the extractions table)."""
 
@@ -300,10 +234,10 @@ def _dumps(raw: dict[str, Any]) -> str:
 def prepare(extraction: Extraction, raw: dict[str, Any] | None = None) -> Prepared:
     """What `Store.add` writes for `extraction`, computed without the database: canonical
     entities and their rows, mentions, facts, the reports its events give to the merge,
-    and the stored JSON (`raw`, its extraction_json, may be given)."""
+    and the stored JSON (`raw`, its to_json(), may be given)."""
     doc = extraction.document
     if raw is None:
-        raw = extraction_json(extraction)
+        raw = extraction.to_json()
     resolved, mapping = resolve_with_ids(extraction)
     ent_rows, alias_rows, mention_rows = [], [], []
     for e in resolved.entities:
