@@ -96,6 +96,12 @@ CASES = [
      ("defense_cooperation", ("QAT", "USA"), "completed")),
     ("On May 12 the ambassador announced the delivery to the Ghanaian Navy of two patrol boats from the United States.",
      ("arms_sale", ("GHA", "USA"), "completed")),
+    ("Russia has begun handing over Su-35 fighters to Iran, Iranian media reported.",
+     ("arms_sale", ("IRN", "RUS"), "in_progress")),
+    ("Greece is set to receive its first F-35 fighters from the United States in 2028.",
+     ("arms_sale", ("GRC", "USA"), "proposed")),
+    ("Embraer and Saudi Arabia's SAMI signed an agreement to cooperate on the C-390 transport aircraft.",
+     ("defense_cooperation", ("BRA", "SAU"), "agreed")),
     # technology transfer
     ("France will transfer submarine technology to Brazil under the deal.",
      ("technology_transfer", ("BRA", "FRA"), "proposed")),
@@ -107,6 +113,8 @@ CASES = [
     # clashes and ceasefires
     ("Armenia and Azerbaijan clashed along their border in September.",
      ("armed_clash", ("ARM", "AZE"), "completed")),
+    ("Armenian and Azerbaijani forces traded fire overnight, killing two soldiers.",
+     ("armed_clash", ("ARM", "AZE"), None)),
     ("Ongoing clashes between Thailand and Cambodia have displaced thousands.",
      ("armed_clash", ("KHM", "THA"), "in_progress")),
     ("Israel and Hezbollah agreed to a ceasefire brokered by the United States and France.",
@@ -323,3 +331,15 @@ def test_a_hedge_is_kept_in_the_attribution(extractor):
     sale = next(e for e in extractor.extract(Document(text=text)).events if e.type == "arms_sale")
     assert sale.attribution is not None
     assert (sale.attribution.source, sale.attribution.hedge) == ("Lithuanian intelligence", "reportedly")
+
+
+def test_joint_manufacture_at_a_plant_is_one_co_production(extractor):
+    text = "India and Russia will jointly manufacture AK-203 rifles at a plant in Amethi."
+    got = summarize(extractor.extract(Document(text=text)))
+    assert ("co_production", ("IND", "RUS"), "proposed") in got
+    assert not [g for g in got if g[0] == "local_production"], got
+
+
+def test_suspicion_is_a_hedge(extractor):
+    sale = next(e for e in extractor.extract(Document(text="North Korea is suspected of supplying artillery shells to Russia.")).events)
+    assert sale.attribution is not None and sale.attribution.hedge == "is suspected of"
