@@ -57,6 +57,10 @@ CASES = [
      ("program_participation", ("POL", "SWE"), "proposed")),
     ("Brazil joined the Swedish-led Gripen program in 2014.",
      ("program_participation", ("BRA", "SWE"), "completed")),
+    ("Denmark withdrew from the F-35 program in 2031.",
+     ("program_participation", ("DNK", "USA"), "cancelled")),
+    ("Qatar signed a letter of intent to purchase 12 additional Rafale jets from France.",
+     ("arms_sale", ("FRA", "QAT"), "proposed")),
     # upgrade
     ("Israel upgraded dozens of India's MiG-29 fighters.",
      ("upgrade", ("IND", "ISR"), "completed")),
