@@ -123,9 +123,14 @@ CASES = [
      ("armed_clash", ("KHM", "THA"), "in_progress")),
     ("Israel and Hezbollah agreed to a ceasefire brokered by the United States and France.",
      ("ceasefire", ("ISR", "LBN"), "agreed")),
+    ("Indian and Pakistani troops exchanged fire along the Line of Control in Kashmir on Sunday, the first such "
+     "incident since a ceasefire was agreed in 2021.",
+     ("ceasefire", ("IND", "PAK"), "agreed")),
     ("A ceasefire between Israel and Lebanon was agreed in November.",
      ("ceasefire", ("ISR", "LBN"), "agreed")),
     # defense cooperation
+    ("India and the United States signed a 10-year defence framework in 2025.",
+     ("defense_cooperation", ("IND", "USA"), "agreed")),
     ("Greece and France said the two countries have long-standing defense ties.",
      ("defense_cooperation", ("FRA", "GRC"), None)),
 ]
@@ -347,3 +352,17 @@ def test_joint_manufacture_at_a_plant_is_one_co_production(extractor):
 def test_suspicion_is_a_hedge(extractor):
     sale = next(e for e in extractor.extract(Document(text="North Korea is suspected of supplying artillery shells to Russia.")).events)
     assert sale.attribution is not None and sale.attribution.hedge == "is suspected of"
+
+
+def test_a_refusal_after_a_relative_clause_names_its_source(extractor):
+    text = ("Vietnam signed a contract to buy 12 T-90 tanks from Russia. "
+            "Uralvagonzavod, which makes the T-90, declined to comment.")
+    sale = next(e for e in extractor.extract(Document(text=text)).events if e.type == "arms_sale")
+    assert [(c.source, c.stance) for c in sale.comments] == [("Uralvagonzavod", "declined to comment")]
+
+
+def test_a_time_in_another_clause_is_not_the_event_s(extractor):
+    text = ("Chile and Peru signed a defence agreement in 2023, and Chile is expected to finalise "
+            "the purchase of 12 F-16 fighters from the United States.")
+    sale = next(e for e in extractor.extract(Document(text=text, published="2025-01-10")).events if e.type == "arms_sale")
+    assert sale.time is None

@@ -25,3 +25,9 @@ def test_names_found_in_any_usual_spelling(nlp, text, expected_id):
 def test_short_acronyms_keep_their_case(nlp):
     assert "country:USA" not in {e.id_ for e in nlp("Give us the report.").ents}
     assert "country:USA" in {e.id_ for e in nlp("The US ordered ships.").ents}
+
+
+def test_a_designation_spelled_with_an_english_word_keeps_its_case(nlp):
+    # "A 10" is a spelling of the A-10; "a 10-year framework" is no aircraft.
+    assert "system:a-10" not in {e.id_ for e in nlp("They signed a 10-year defence framework.").ents}
+    assert "system:a-10" in {e.id_ for e in nlp("An A 10 flew over the base.").ents}

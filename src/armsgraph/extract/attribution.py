@@ -24,7 +24,7 @@ _SAID_END = re.compile(
 _SAID_MID = re.compile(r",\s(?P<src>[^,;]{2,60}?)\s(?:said|says|told reporters|announced),\s")
 _SAID_BEFORE = re.compile(r"^(?P<src>[A-Z][^,;]{2,80}?)\s(?:said|says|announced|stated)(?:\son\s\w+)?\s(?:that\s)?", re.MULTILINE)
 _REFUSAL = re.compile(
-    r"(?P<src>[^,;.]*?)\s(?P<stance>declined to comment|refused to comment|would not comment|did not (?:immediately )?respond(?: to (?:inquiries|requests? for comment|a request for comment|questions))?|could not be reached for comment)",
+    r"(?P<src>[^,;.]*?)(?:,\s(?:which|who|whose)\s[^,;.]*,)?\s(?P<stance>declined to comment|refused to comment|would not comment|did not (?:immediately )?respond(?: to (?:inquiries|requests? for comment|a request for comment|questions))?|could not be reached for comment)",
     re.IGNORECASE,
 )
 # "Tehran denied supplying missiles", "Moscow has denied the reports": the subject denies.

@@ -432,7 +432,9 @@ class EventExtractor:
             # A sentence with no trigger yields no event: it is read whole, for the names that
             # later mentions ("both countries", "it") refer back to.
             sent_trigs = trig_by_start[bisect.bisect_left(trig_starts, sent.start) : bisect.bisect_left(trig_starts, sent.end)]
-            for lo, hi in (self._clauses(sent) if sent_trigs or listed else [(sent.start, sent.end)]):
+            clauses = self._clauses(sent) if sent_trigs or listed else [(sent.start, sent.end)]
+            self._one_clause = len(clauses) == 1
+            for lo, hi in clauses:
                 hi = min(hi, cut)
                 if hi <= lo:
                     continue
@@ -1059,7 +1061,11 @@ class EventExtractor:
         if window != clause:
             times = [t for t in times_all if w0 <= t[0] < w1]
         else:
-            times = [t for t in times_all if c0 <= t[0] < c1] or [t for t in times_all if s0 <= t[0] < s1]
+            times = [t for t in times_all if c0 <= t[0] < c1]
+            if not times and self._one_clause:
+                # "In March, the ministry said Egypt signed ...": the sentence's time, unless it
+                # belongs to another clause ("signed a framework last year, and X is expected to").
+                times = [t for t in times_all if s0 <= t[0] < s1]
         if times:
             # The time nearest the trigger.
             best = min(times, key=lambda t: abs(t[0] - t0))

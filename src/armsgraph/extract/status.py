@@ -11,6 +11,7 @@ from spacy.util import filter_spans
 from armsgraph.extract.ontology import Ontology
 
 RIGHT_REACH = 8
+LEFT_REACH = 10
 PROGRESSIVE_AUX = {"is", "are", "was", "were", "been", "'s", "'re"}
 MODALS = {"will", "would", "could", "might", "shall", "'ll"}  # tokens after the trigger where a cue still speaks of it ("a ceasefire ... after")
 
@@ -56,7 +57,10 @@ class StatusTagger:
                 and (allowed is None or "in_progress" in allowed):
             return "in_progress", True
         if spec.get("status_from") != "after":
-            left = [(s, e, i) for s, e, i in in_clause if s <= t_end - 1 and s < t_end and e <= t_end + 2]
+            # A cue far back in a long clause speaks of something else ("troops exchanged fire
+            # along the border on Sunday, the first incident since a ceasefire was agreed").
+            left = [(s, e, i) for s, e, i in in_clause if s <= t_end - 1 and s < t_end and e <= t_end + 2
+                    and t_start - e <= LEFT_REACH]
             if left:
                 s, _e, i = max(left, key=lambda m: (m[1], m[1] - m[0]))
                 # "will be built in Poland under licence": the future of the cue's own verb.

@@ -151,12 +151,15 @@ def _strip_marks(text: str) -> str:
 def is_case_sensitive(alias: str) -> bool:
     """True when `alias` must match with its own capitals: short acronyms and English words.
 
-    "US" must not match "us", "ADD" not "add", "Turkey" not "turkey"; "NESCOM" and "Aselsan"
-    match in any case.
+    "US" must not match "us", "ADD" not "add", "Turkey" not "turkey", "A 10" not "a 10";
+    "NESCOM" and "Aselsan" match in any case.
     """
     letters = sum(c.isalpha() for c in alias)
     if _ACRONYM.match(alias) and letters <= 2:
         return True
+    first, _, rest = alias.partition(" ")
+    if rest[:1].isdigit() and fold(first) in COMMON_WORDS:
+        return True  # "A 10" (the A-10) must not match "a 10-year deal"
     return fold(alias) in COMMON_WORDS
 
 
