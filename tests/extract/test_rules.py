@@ -47,6 +47,8 @@ CASES = [
      ("co_production", ("KOR", "PHL"), "in_progress")),
     ("Rheinmetall signed a contract with Hungary's defence ministry to jointly produce Lynx infantry fighting vehicles.",
      ("co_production", ("DEU", "HUN"), "agreed")),
+    ("Ukraine's Ukroboronprom and Turkey's Baykar are jointly building a drone factory near Kyiv.",
+     ("co_production", ("TUR", "UKR"), "in_progress")),
     # joint development
     ("Japan and the United Kingdom are jointly developing a sixth-generation fighter under the GCAP programme.",
      ("joint_development", ("GBR", "JPN"), "in_progress")),
