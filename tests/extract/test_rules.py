@@ -95,8 +95,8 @@ CASES = [
      ("arms_sale", ("AUS", "USA"), "proposed")),
     ("Romania confirmed its decision to purchase 54 Abrams tanks from the United States.",
      ("arms_sale", ("ROU", "USA"), "agreed")),
-    ("We celebrate the arrival of four patrol boats from the United States for the Ghanaian Navy. "
-     "The boats are the last of twelve that Ghana first ordered from the United States in 2019.",
+    (("We celebrate the arrival of four patrol boats from the United States for the Ghanaian Navy. "
+      "The boats are the last of twelve that Ghana first ordered from the United States in 2019."),
      ("arms_sale", ("GHA", "USA"), "completed")),
     ("The United States finalized Qatar's designation as a Major Non-NATO Ally today.",
      ("defense_cooperation", ("QAT", "USA"), "completed")),
@@ -125,8 +125,8 @@ CASES = [
      ("armed_clash", ("KHM", "THA"), "in_progress")),
     ("Israel and Hezbollah agreed to a ceasefire brokered by the United States and France.",
      ("ceasefire", ("ISR", "LBN"), "agreed")),
-    ("Indian and Pakistani troops exchanged fire along the Line of Control in Kashmir on Sunday, the first such "
-     "incident since a ceasefire was agreed in 2021.",
+    (("Indian and Pakistani troops exchanged fire along the Line of Control in Kashmir on Sunday, the first such "
+      "incident since a ceasefire was agreed in 2021."),
      ("ceasefire", ("IND", "PAK"), "agreed")),
     ("A ceasefire between Israel and Lebanon was agreed in November.",
      ("ceasefire", ("ISR", "LBN"), "agreed")),

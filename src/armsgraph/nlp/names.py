@@ -84,13 +84,12 @@ def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
                     and (j not in taken or j > first):
                 j += 1
             count = j - first
-            if count >= 2 or (count == 1 and upper[first] and rows[first][2] > 2 and first == i + 1
-                              and first not in taken):
-                if not any(norm[x] in org_suffixes for x in range(first, j)):
-                    name = doc[first:j]
-                    out.append(Span(doc, first, j, label="PERSON", span_id=unknown_id("person", name.text)))
-                    i = j
-                    continue
+            one_word = count == 1 and upper[first] and rows[first][2] > 2 and first == i + 1 and first not in taken
+            if (count >= 2 or one_word) and not any(norm[x] in org_suffixes for x in range(first, j)):
+                name = doc[first:j]
+                out.append(Span(doc, first, j, label="PERSON", span_id=unknown_id("person", name.text)))
+                i = j
+                continue
         # Organization: capitalized words (with connectors) ending in a suffix word.
         if cap[i] and i not in taken:
             j = i
