@@ -42,6 +42,8 @@ CASES = [
      ("local_production", ("IND", "RUS"), None)),
     ("South Korea will deliver the first K2 tanks to Poland in 2026, and the rest will be built in Poland under licence.",
      ("local_production", ("KOR", "POL"), "proposed")),
+    ("Kazakhstan will produce Turkish Anka drones locally under a deal signed with Turkish Aerospace.",
+     ("local_production", ("KAZ", "TUR"), "proposed")),
     # co-production
     ("South Korea is building frigates for the Philippine Navy under a co-production agreement.",
      ("co_production", ("KOR", "PHL"), "in_progress")),
@@ -89,6 +91,8 @@ CASES = [
      ("local_production", ("KOR", "POL"), None)),
     ("Clashes erupted between Indian and Chinese troops in the Galwan Valley in June 2020.",
      ("armed_clash", ("CHN", "IND"), "completed")),
+    ("Romania has ordered 54 Abrams tanks, the U.S. State Department said in a statement.",
+     ("arms_sale", ("ROU", "USA"), "agreed")),
     ("Iran has supplied Shahed-136 drones to Russia, the White House said.",
      ("arms_sale", ("IRN", "RUS"), "completed")),
     ("Australia will acquire up to five Virginia-class submarines from the United States under AUKUS.",
@@ -368,3 +372,17 @@ def test_a_time_in_another_clause_is_not_the_event_s(extractor):
             "the purchase of 12 F-16 fighters from the United States.")
     sale = next(e for e in extractor.extract(Document(text=text, published="2025-01-10")).events if e.type == "arms_sale")
     assert sale.time is None
+
+
+def test_who_produces_locally_is_the_host(extractor):
+    ex = extractor.extract(Document(text="Kazakhstan will produce Turkish Anka drones locally under a deal signed with Turkish Aerospace."))
+    local = next(e for e in ex.events if e.type == "local_production")
+    roles = {(p.role, ex.entity(p.entity).country) for p in local.participants if p.role in ("host", "provider")}
+    assert ("host", "KAZ") in roles and ("provider", "TUR") in roles, roles
+
+
+def test_a_source_that_said_so_in_a_statement_is_no_actor(extractor):
+    ex = extractor.extract(Document(text="Romania has ordered 54 Abrams tanks, the U.S. State Department said in a statement."))
+    sale = next(e for e in ex.events if e.type == "arms_sale")
+    assert sale.attribution is not None and sale.attribution.source == "the U.S. State Department"
+    assert all(ex.entity(p.entity).type != "organization" for p in sale.participants)

@@ -19,7 +19,7 @@ _SAID_AFTER = re.compile(
 # "…, the Indian defence ministry said on Tuesday." — the source closes the sentence.
 _SAID_END = re.compile(
     r",\s(?P<src>[^,;]{2,80}?)\s(?:said|says|told reporters|told [A-Z][\w.]+|announced|stated|reported|confirmed)"
-    r"(?:\s(?:on|in|last|this|late|early)\s[\w.]+)*[.\"”']*\s*$"
+    r"(?:\s(?:on|in|last|this|late|early|at)\s(?:an?\s|the\s)?[\w.]+)*[.\"”']*\s*$"
 )
 _SAID_MID = re.compile(r",\s(?P<src>[^,;]{2,60}?)\s(?:said|says|told reporters|announced),\s")
 _SAID_BEFORE = re.compile(r"^(?P<src>[A-Z][^,;]{2,80}?)\s(?:said|says|announced|stated)(?:\son\s\w+)?\s(?:that\s)?", re.MULTILINE)

@@ -48,6 +48,8 @@ SKIPPED_BEFORE_NAME = {"the", "a", "an", "southwest", "southeast", "northwest", 
                        "northeastern", "north", "south", "east", "west", "occupied", "neighbouring", "neighboring"}
 PREPOSITION_ALIASES = {"into": "to", "towards": "to", "toward": "to", "alongside": "with", "amid": "in", "within": "in"}
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
+# Words a gapped trigger phrase may hold between its ends ("produce Turkish Anka drones locally").
+MAX_GAP = 3
 # Words that make a mention a further tranche of a deal rather than the deal again.
 TRANCHE_WORDS = {"additional", "another", "further"}
 IRREGULAR_PARTICIPLES = {"sold", "bought", "built", "made", "struck", "given", "taken", "won"}
@@ -115,7 +117,7 @@ class EventExtractor:
             if plain:
                 self.trigger_matcher.add(f"T{i}", [nlp.make_doc(p) for p in plain])
         self.trigger_matcher.add("EXCLUDE", [nlp.make_doc(p) for p in lex.get("exclusions", [])])
-        # Phrases with "*" allow up to two words in the gap ("transfer * technology"): both ends
+        # Phrases with "*" allow up to MAX_GAP words in the gap ("transfer * technology"): both ends
         # are found by a phrase matcher and paired here; a token Matcher with optional wildcards
         # costs more than everything else put together.
         self.gap_ends = PhraseMatcher(nlp.vocab, attr="NORM")
@@ -631,7 +633,7 @@ class EventExtractor:
         for rule_index, lk, rk in self.gapped:
             for ls, le in ends.get(lk, []):
                 for rs, re_ in ends.get(rk, []):
-                    if 0 <= rs - le <= 2 and not any(self._toks[j].is_punct for j in range(le, rs)):
+                    if 0 <= rs - le <= MAX_GAP and not any(self._toks[j].is_punct for j in range(le, rs)):
                         out.append((self.nlp.vocab.strings.add(f"T{rule_index}"), ls, re_))
         return out
 
