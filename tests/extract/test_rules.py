@@ -125,6 +125,8 @@ CASES = [
      ("armed_clash", ("ARM", "AZE"), "completed")),
     ("Armenian and Azerbaijani forces traded fire overnight, killing two soldiers.",
      ("armed_clash", ("ARM", "AZE"), None)),
+    ("Fighting between the Congolese army and M23 rebels has killed dozens in North Kivu.",
+     ("armed_clash", ("COD",), "in_progress")),
     ("Ongoing clashes between Thailand and Cambodia have displaced thousands.",
      ("armed_clash", ("KHM", "THA"), "in_progress")),
     ("Israel and Hezbollah agreed to a ceasefire brokered by the United States and France.",
