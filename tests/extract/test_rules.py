@@ -124,7 +124,7 @@ CASES = [
     ("Armenia and Azerbaijan clashed along their border in September.",
      ("armed_clash", ("ARM", "AZE"), "completed")),
     ("Armenian and Azerbaijani forces traded fire overnight, killing two soldiers.",
-     ("armed_clash", ("ARM", "AZE"), None)),
+     ("armed_clash", ("ARM", "AZE"), "completed")),
     ("Fighting between the Congolese army and M23 rebels has killed dozens in North Kivu.",
      ("armed_clash", ("COD",), "in_progress")),
     ("Ongoing clashes between Thailand and Cambodia have displaced thousands.",
