@@ -112,6 +112,8 @@ CASES = [
      ("arms_sale", ("GRC", "USA"), "proposed")),
     ("Embraer and Saudi Arabia's SAMI signed an agreement to cooperate on the C-390 transport aircraft.",
      ("defense_cooperation", ("BRA", "SAU"), "agreed")),
+    ("That the delivery of C-130s to Ghana was late might surprise no one.",
+     ("arms_sale", ("GHA", "USA"), "completed")),
     # technology transfer
     ("France will transfer submarine technology to Brazil under the deal.",
      ("technology_transfer", ("BRA", "FRA"), "proposed")),
@@ -388,3 +390,14 @@ def test_a_source_that_said_so_in_a_statement_is_no_actor(extractor):
     sale = next(e for e in ex.events if e.type == "arms_sale")
     assert sale.attribution is not None and sale.attribution.source == "the U.S. State Department"
     assert all(ex.entity(p.entity).type != "organization" for p in sale.participants)
+
+
+def test_an_embassy_delivery_with_no_receiver_goes_to_its_host(extractor):
+    text = ("Good morning. The handover of these two C-130 aircraft has been long awaited. "
+            "Our partnership with the Kenya Defence Forces is strong.")
+    doc = Document(text=text, published="2021-05-04", meta={"publisher": "U.S. Embassy in Ghana"})
+    got = summarize(extractor.extract(doc))
+    assert ("arms_sale", ("GHA", "USA"), "completed") in got, got
+    # Without an embassy as publisher nobody receives it.
+    plain = Document(text=text, published="2021-05-04", meta={"publisher": "U.S. Department of State"})
+    assert not [g for g in summarize(extractor.extract(plain)) if g[0] == "arms_sale"]

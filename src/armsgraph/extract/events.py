@@ -48,6 +48,7 @@ SKIPPED_BEFORE_NAME = {"the", "a", "an", "southwest", "southeast", "northwest", 
                        "northeastern", "north", "south", "east", "west", "occupied", "neighbouring", "neighboring"}
 PREPOSITION_ALIASES = {"into": "to", "towards": "to", "toward": "to", "alongside": "with", "amid": "in", "within": "in"}
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
+_EMBASSY = re.compile(r"\bEmbassy(?: and Consulates?)?(?: in| to)?\s+(?P<place>[A-Z][\w.' -]{1,40})")
 # Words a gapped trigger phrase may hold between its ends ("produce Turkish Anka drones locally").
 MAX_GAP = 3
 # Words that make a mention a further tranche of a deal rather than the deal again.
@@ -395,6 +396,7 @@ class EventExtractor:
         state.ent_starts = [e.start for e in state.ents]  # ents come sorted: a clause's are a slice
         self._ents = state.ents
         state.speaker = self._speaker(document, doc, registry)
+        state.host = self._embassy_host(document, state.speaker)
         span = document.meta.get("dateline_span") if document.meta else None
         dateline_end = int(span[1]) if span else _dateline_end(doc)
         state.skip_before = dateline_end
@@ -546,6 +548,18 @@ class EventExtractor:
                     cid = f"country:{country}"
                     self._ensure_entity(cid, registry)
                     return cid
+        return None
+
+    def _embassy_host(self, document: Document, speaker: str | None) -> str | None:
+        """The country an embassy that published the report is in ("U.S. Embassy in Ethiopia",
+        "U.S. Embassy Beirut"), when it is not the speaker's own."""
+        publisher = str((document.meta or {}).get("publisher") or "")
+        m = _EMBASSY.search(publisher)
+        if m is None or speaker is None:
+            return None
+        for ent in self.nlp(m.group("place")).ents:
+            if ent.label_ == "COUNTRY" and ent.id_ != speaker:
+                return ent.id_
         return None
 
     def _lex_spans(self, doc: Doc) -> dict:
@@ -833,6 +847,12 @@ class EventExtractor:
                 draft.roles.append((role, eid))
         if self._actor_count(draft) < spec["min_actors"] and self._is_anaphoric(doc, trig, clause, actors):
             self._borrow(draft, state)
+        if state.host and rule.type == "arms_sale" and draft.things and not any(r == "buyer" for r, _ in draft.roles) \
+                and all(self._country_of(e, registry) in (None, state.speaker.split(":", 1)[1]) for _, e in draft.roles):
+            # "the delivery of this C-130 aircraft", in remarks of the U.S. Embassy in Ethiopia:
+            # what an embassy's government delivers with no receiver named goes to its host.
+            self._ensure_entity(state.host, registry)
+            draft.roles.append(("buyer", state.host))
         self._origin_fill(draft, registry, spec, state.speaker)
         self._origin_roles(draft, registry, spec)
         family = set(self.onto.lexicon.get("conflict_family", []))
@@ -1260,6 +1280,7 @@ class DocState:
         self.drafts: list[Draft] = []
         self.dateline_country: str | None = None
         self.speaker: str | None = None  # the country behind "we" in an official release
+        self.host: str | None = None  # the country of the embassy that published it
         self.program_like: set[str] = set()  # systems written as programs ("the F-35 program")
         self.last_program: str | None = None  # what "the program" refers to
         self.ents: list = []

@@ -13,6 +13,7 @@ from armsgraph.extract.ontology import Ontology
 RIGHT_REACH = 8
 LEFT_REACH = 10
 PROGRESSIVE_AUX = {"is", "are", "was", "were", "been", "'s", "'re"}
+FINITE_AUX = {"has", "have", "had", "is", "are", "was", "were"}
 MODALS = {"will", "would", "could", "might", "shall", "'ll"}  # tokens after the trigger where a cue still speaks of it ("a ceasefire ... after")
 
 
@@ -68,7 +69,11 @@ class StatusTagger:
                         any(doc[j].norm_ in MODALS for j in range(max(lo, s - 3), s)):
                     return "proposed", True
                 return self.cues[i].status, True
-        right = [(s, e, i) for s, e, i in in_clause if s >= t_end and s - t_end <= RIGHT_REACH]
+        # "the delivery of this C-130 has been long awaited might be an understatement": a modal
+        # after another finite verb speaks of that verb's clause, not of the trigger.
+        right = [(s, e, i) for s, e, i in in_clause if s >= t_end and s - t_end <= RIGHT_REACH
+                 and not (e - s == 1 and doc[s].norm_ in MODALS | {"may", "might", "could", "should"}
+                          and any(doc[j].norm_ in FINITE_AUX for j in range(t_end, s)))]
         if right:
             return self.cues[min(right)[2]].status, True
         return spec.get("default_status", "proposed"), False
