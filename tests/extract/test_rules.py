@@ -401,3 +401,11 @@ def test_an_embassy_delivery_with_no_receiver_goes_to_its_host(extractor):
     # Without an embassy as publisher nobody receives it.
     plain = Document(text=text, published="2021-05-04", meta={"publisher": "U.S. Department of State"})
     assert not [g for g in summarize(extractor.extract(plain)) if g[0] == "arms_sale"]
+
+
+def test_we_of_a_joint_statement_are_all_its_countries(extractor):
+    text = ("As leaders of Japan, the Philippines and the United States, guided by our shared commitment "
+            "to peace, we resolve to deepen cooperation. We will jointly develop a coastal radar network.")
+    doc = Document(text=text, published="2024-04-11", meta={"publisher": "The White House"})
+    got = summarize(extractor.extract(doc))
+    assert any(t == "joint_development" and c == ("JPN", "PHL", "USA") for t, c, _s in got), got

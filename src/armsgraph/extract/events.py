@@ -48,6 +48,7 @@ SKIPPED_BEFORE_NAME = {"the", "a", "an", "southwest", "southeast", "northwest", 
                        "northeastern", "north", "south", "east", "west", "occupied", "neighbouring", "neighboring"}
 PREPOSITION_ALIASES = {"into": "to", "towards": "to", "toward": "to", "alongside": "with", "amid": "in", "within": "in"}
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
+_JOINT_LEADERS = re.compile(r"\b(?:As|We,)\s+(?:the\s+)?[Ll]eaders of\s+([^.;:]{3,200}?)(?:,\s+(?:guided|we|meeting|having)\b|;|:|\.)")
 _EMBASSY = re.compile(r"\bEmbassy(?: and Consulates?)?(?: in| to)?\s+(?P<place>[A-Z][\w.' -]{1,40})")
 # Words a gapped trigger phrase may hold between its ends ("produce Turkish Anka drones locally").
 MAX_GAP = 3
@@ -342,7 +343,8 @@ class EventExtractor:
                 slot = self._slot_before(doc, i, lo, actors)
                 if low in ("our", "ours") and i + 1 < hi and self._toks[i + 1].norm_ in ("two", "countries", "nations"):
                     continue  # "our two countries" is a group anaphor
-                actors.append(Actor(i, i + 1, [history.speaker], "poss" if low == "our" and slot == "bare" else slot,
+                actors.append(Actor(i, i + 1, history.speakers or [history.speaker],
+                                    "poss" if low == "our" and slot == "bare" else slot,
                                     kind="speaker"))
                 continue
             if low in self.pronouns and not any(a.start <= i < a.end for a in actors):
@@ -397,6 +399,7 @@ class EventExtractor:
         self._ents = state.ents
         state.speaker = self._speaker(document, doc, registry)
         state.host = self._embassy_host(document, state.speaker)
+        state.speakers = self._joint_speakers(document.text, registry)
         span = document.meta.get("dateline_span") if document.meta else None
         dateline_end = int(span[1]) if span else _dateline_end(doc)
         state.skip_before = dateline_end
@@ -549,6 +552,18 @@ class EventExtractor:
                     self._ensure_entity(cid, registry)
                     return cid
         return None
+
+    def _joint_speakers(self, text: str, registry: dict[str, Entity]) -> list[str]:
+        """The countries a joint statement speaks for ("As leaders of Australia, the United
+        Kingdom, and the United States, ... we resolve"): "we" is all of them."""
+        m = _JOINT_LEADERS.search(text[:600])
+        if m is None:
+            return []
+        found = [e.id_ for e in self._ents if e.label_ == "COUNTRY" and m.start(1) <= e.start_char < m.end(1)]
+        found = list(dict.fromkeys(found))
+        for cid in found:
+            self._ensure_entity(cid, registry)
+        return found if len(found) >= 2 else []
 
     def _embassy_host(self, document: Document, speaker: str | None) -> str | None:
         """The country an embassy that published the report is in ("U.S. Embassy in Ethiopia",
@@ -1281,6 +1296,7 @@ class DocState:
         self.dateline_country: str | None = None
         self.speaker: str | None = None  # the country behind "we" in an official release
         self.host: str | None = None  # the country of the embassy that published it
+        self.speakers: list[str] = []  # a joint statement's countries: who "we" are
         self.program_like: set[str] = set()  # systems written as programs ("the F-35 program")
         self.last_program: str | None = None  # what "the program" refers to
         self.ents: list = []
