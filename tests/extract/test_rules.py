@@ -66,7 +66,7 @@ CASES = [
     ("Qatar signed a letter of intent to purchase 12 additional Rafale jets from France.",
      ("arms_sale", ("FRA", "QAT"), "proposed")),
     ("Norway has contributed $120 million to the F-35 program.",
-     ("program_participation", ("NOR", "USA"), None)),
+     ("program_participation", ("NOR", "USA"), "completed")),
     # upgrade
     ("Israel upgraded dozens of India's MiG-29 fighters.",
      ("upgrade", ("IND", "ISR"), "completed")),
