@@ -411,3 +411,10 @@ def test_we_of_a_joint_statement_are_all_its_countries(extractor):
     doc = Document(text=text, published="2024-04-11", meta={"publisher": "The White House"})
     got = summarize(extractor.extract(doc))
     assert any(t == "joint_development" and c == ("JPN", "PHL", "USA") for t, c, _s in got), got
+
+
+def test_a_kind_of_weapon_and_its_program_are_one_event(extractor):
+    text = ("Australia will acquire nuclear-powered submarines from the United States. "
+            "Australia will acquire them from the United States under the AUKUS Pillar I program.")
+    sales = [e for e in extractor.extract(Document(text=text)).events if e.type == "arms_sale"]
+    assert len(sales) == 1 and len(sales[0].evidence) == 2

@@ -1196,6 +1196,8 @@ class EventExtractor:
         generic_b = all(x.startswith("category:") for x in b)
         if not (generic_a or generic_b):
             return False
+        if all(x.startswith("program:") for x in (b if generic_a else a)):
+            return True  # "nuclear-powered submarines" and the AUKUS submarine program: a kind and its program
         fam_a = {self._family(x) for x in a} - {None}
         fam_b = {self._family(x) for x in b} - {None}
         return not fam_a or not fam_b or bool(fam_a & fam_b)
