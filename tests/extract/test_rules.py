@@ -418,3 +418,10 @@ def test_a_kind_of_weapon_and_its_program_are_one_event(extractor):
             "Australia will acquire them from the United States under the AUKUS Pillar I program.")
     sales = [e for e in extractor.extract(Document(text=text)).events if e.type == "arms_sale"]
     assert len(sales) == 1 and len(sales[0].evidence) == 2
+
+
+def test_a_ceasefire_known_by_its_place_takes_the_sides_named_for_it(extractor):
+    text = ("Norway welcomed the truce announced in Yemen this evening. "
+            "Saudi Arabia and Yemen must now agree a lasting ceasefire, officials said.")
+    got = summarize(extractor.extract(Document(text=text, published="2022-04-01")))
+    assert {c for t, c, _s in got if t == "ceasefire"} == {("SAU", "YEM")}, got

@@ -1147,9 +1147,26 @@ class EventExtractor:
         return out
 
     # ----------------------------------------------------------------- finish
+    def _sides_of_places(self, drafts: list[Draft], registry: dict[str, Entity]) -> None:
+        """"The humanitarian ceasefire announced in Gaza": a clash or ceasefire known only by its
+        place takes the two sides the report names elsewhere for fighting in that place."""
+        sided = [d for d in drafts if d.type in self.conflict_family
+                 and len({e for r, e in d.roles if r == "party"}) >= 2]
+        for d in drafts:
+            if d.type not in self.conflict_family or any(r == "party" for r, _ in d.roles):
+                continue
+            places = {self._country_of(e, registry) for r, e in d.roles if r == "location"} - {None}
+            for other in sided:
+                parties = [e for r, e in other.roles if r == "party"]
+                if places & {self._country_of(e, registry) for e in parties}:
+                    d.roles.extend(("party", e) for e in parties)
+                    d.filled = True
+                    break
+
     def _finish(self, drafts: list[Draft], registry: dict[str, Entity], document: Document) -> list[Event]:
         events: list[Event] = []
         keyed: list[tuple[tuple, set[str], Event, list[bool]]] = []
+        self._sides_of_places(drafts, registry)
         for d in drafts:
             spec = self.onto.types[d.type]
             actors = list(dict.fromkeys(e for _, e in d.roles))
