@@ -425,3 +425,11 @@ def test_a_ceasefire_known_by_its_place_takes_the_sides_named_for_it(extractor):
             "Saudi Arabia and Yemen must now agree a lasting ceasefire, officials said.")
     got = summarize(extractor.extract(Document(text=text, published="2022-04-01")))
     assert {c for t, c, _s in got if t == "ceasefire"} == {("SAU", "YEM")}, got
+
+
+def test_a_cooperation_agreement_signed_in_an_earlier_year_is_done(extractor):
+    text = "Chile and the United States signed a defense cooperation agreement in 2015."
+    assert ("defense_cooperation", ("CHL", "USA"), "completed") in summarize(
+        extractor.extract(Document(text=text, published="2020-03-01")))
+    assert ("defense_cooperation", ("CHL", "USA"), "agreed") in summarize(
+        extractor.extract(Document(text=text, published="2015-09-01")))

@@ -643,7 +643,13 @@ class EventExtractor:
 
     def _past_is_done(self, draft: Draft, published: str | None) -> None:
         """Clashes "in June 2020" reported in 2025 are over: a default of "under way" yields to a
-        time that ended before the report."""
+        time that ended before the report; so is the signing of a cooperation agreement."""
+        if draft.type == "defense_cooperation" and draft.status == "agreed" and draft.time is not None \
+                and draft.time.end and published and draft.time.end[:4] < published[:4]:
+            # "The Mutual Defense Treaty, signed in 1951": an agreement signed in an earlier
+            # year is in force, the act of signing done.
+            draft.status = "completed"
+            return
         if draft.type not in self.conflict_family or draft.status_cue or draft.status != "in_progress":
             return
         if draft.time is None or not draft.time.end or not published:
