@@ -433,3 +433,12 @@ def test_a_cooperation_agreement_signed_in_an_earlier_year_is_done(extractor):
         extractor.extract(Document(text=text, published="2020-03-01")))
     assert ("defense_cooperation", ("CHL", "USA"), "agreed") in summarize(
         extractor.extract(Document(text=text, published="2015-09-01")))
+
+
+def test_this_contract_takes_the_systems_of_the_sentence_before(extractor):
+    text = ("Raytheon Co., Tucson, Arizona, is awarded a $320,000,000 contract for Standard Missile-6 production. "
+            "This contract involves Foreign Military Sales to Australia.")
+    ex = extractor.extract(Document(text=text, published="2025-06-02", meta={"publisher": "U.S. Department of Defense"}))
+    sale = next(e for e in ex.events if e.type == "arms_sale")
+    assert {ex.entity(p.entity).country for p in sale.participants if p.role in ("buyer", "seller")} == {"AUS", "USA"}
+    assert [ex.entity(p.entity).name for p in sale.participants if p.role == "system"] == ["RIM-174 Standard ERAM"]

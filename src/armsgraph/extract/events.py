@@ -506,6 +506,7 @@ class EventExtractor:
                     for eid in a.entities:
                         state.note_country(registry.get(eid))
             self._fill_conflict_parties(sent_drafts, state, registry)
+            state.prev_things = [t[2] for t in earlier_things]
             refusals = find_refusals(sent)
             if refusals:
                 target = drafts[-1:] or sent_drafts[-1:]
@@ -840,6 +841,12 @@ class EventExtractor:
         seen: set[str] = set()
         roles = [(r, e) for r, e in roles if not (e in seen or seen.add(e))]
         thing_ids = list(dict.fromkeys(t[2] for t in things))
+        if not thing_ids and rule.type == "arms_sale" and "system" not in rule.needs and state.prev_things \
+                and self._is_anaphoric(doc, trig, clause, actors):
+            # "Raytheon is awarded a contract for SM-6 production. This contract involves Foreign
+            # Military Sales to Australia.": the contract's systems are the previous sentence's
+            # (only for a sale that stands without them: no event is made of borrowed systems).
+            thing_ids = list(dict.fromkeys(state.prev_things))
         if rule.type == "defense_cooperation":
             # Aid named by its channel ("$279.75 million in FMF to Lithuania"): the channel is the
             # program the event is about, though it is no weapon.
@@ -1322,6 +1329,7 @@ class DocState:
         self.speaker: str | None = None  # the country behind "we" in an official release
         self.host: str | None = None  # the country of the embassy that published it
         self.speakers: list[str] = []  # a joint statement's countries: who "we" are
+        self.prev_things: list[str] = []  # systems and programs named in the previous sentence
         self.program_like: set[str] = set()  # systems written as programs ("the F-35 program")
         self.last_program: str | None = None  # what "the program" refers to
         self.ents: list = []
