@@ -17,6 +17,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
@@ -407,6 +408,14 @@ def create_app(
         if not given or not secrets.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
             raise HTTPException(403, "wrong or missing write token")
 
+    def one(fetch: Callable[[Any, str], dict[str, Any] | None], key: str, what: str) -> dict[str, Any]:
+        """One stored record by id, or a 404 naming it."""
+        with store.connect() as conn:
+            found = fetch(conn, key)
+        if found is None:
+            raise HTTPException(404, f"no {what} {key}")
+        return found
+
     # -- pages ------------------------------------------------------------------------------
 
     @app.get("/", include_in_schema=False)
@@ -436,18 +445,12 @@ def create_app(
 
     @app.get("/events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str) -> HTMLResponse:
+        ev = one(queries.event, event_id, "event")
         with store.connect() as conn:
-            ev = queries.event(conn, event_id)
-            if ev is None:
-                raise HTTPException(404, f"no event {event_id}")
-            texts: dict[str, str] = {}
-            for src in ev["sources"]:
-                if src["document_id"] not in texts:
-                    doc = queries.document(conn, src["document_id"])
-                    texts[src["document_id"]] = doc["text"] if doc else ""
+            texts = queries.document_texts(conn, sorted({src["document_id"] for src in ev["sources"]}))
         for src in ev["sources"]:
             spans = src["evidence"] or [{"start": src["start"], "end": src["end"]}]
-            src["paragraphs"] = paragraph_segments(texts[src["document_id"]], spans)
+            src["paragraphs"] = paragraph_segments(texts.get(src["document_id"], ""), spans)
         actors_ = [p for p in ev["participants"] if p["role"] not in OBJECT_ROLES]
         objects = [p for p in ev["participants"] if p["role"] in OBJECT_ROLES]
         return render(request, "event.html", ev=ev, actors=actors_, objects=objects)
@@ -471,10 +474,7 @@ def create_app(
 
     @app.get("/actors/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, entity_id: str) -> HTMLResponse:
-        with store.connect() as conn:
-            a = queries.actor(conn, entity_id, limit=500)
-        if a is None:
-            raise HTTPException(404, f"no actor {entity_id}")
+        a = one(partial(queries.actor, limit=500), entity_id, "actor")
         timeline: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for e in a["events"]:
             when = (e["time"] or {}).get("start") or e["first_seen"] or ""
@@ -505,12 +505,9 @@ def create_app(
 
     @app.get("/documents/{document_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, document_id: str) -> HTMLResponse:
+        doc = one(queries.document, document_id, "document")
         with store.connect() as conn:
-            doc = queries.document(conn, document_id)
-            if doc is None:
-                raise HTTPException(404, f"no document {document_id}")
-            ids = sorted({e["event_id"] for e in doc["evidence"]})
-            evs = [queries.event(conn, i) for i in ids]
+            evs = [queries.event(conn, i) for i in sorted({e["event_id"] for e in doc["evidence"]})]
         evs = [e for e in evs if e]
         evs.sort(key=lambda e: min((s["start"] for s in e["sources"] if s["document_id"] == document_id), default=0))
         return render(
@@ -548,13 +545,6 @@ def create_app(
         with store.connect() as conn:
             return queries.stats(conn)
 
-    def one(fetch: Callable[[Any, str], dict[str, Any] | None], key: str, what: str) -> dict[str, Any]:
-        """One stored record by id, or a 404 naming it."""
-        with store.connect() as conn:
-            found = fetch(conn, key)
-        if found is None:
-            raise HTTPException(404, f"no {what} {key}")
-        return found
 
     @app.get("/api/events", tags=["events"])
     def api_events(

@@ -602,6 +602,14 @@ def document(conn: Connection, document_id: str) -> dict[str, Any] | None:
     return out
 
 
+def document_texts(conn: Connection, document_ids: list[str]) -> dict[str, str]:
+    """The texts of the given documents, by id, in one query (an event page shows each source's)."""
+    if not document_ids:
+        return {}
+    rows = conn.execute(select(documents.c.id, documents.c.text).where(documents.c.id.in_(document_ids)))
+    return {r.id: r.text for r in rows}
+
+
 def documents_list(
     conn: Connection, *, limit: int | None = 100, offset: int = 0
 ) -> list[dict[str, Any]]:
