@@ -432,6 +432,14 @@ def _row_to_entry(row: dict[str, Any], where: str) -> GazetteerEntry:
     )
 
 
+def _read_text(path: Path | str) -> tuple[str, GazetteerError | None]:
+    """A user file's text, or the error that names it."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig"), None
+    except (OSError, UnicodeDecodeError) as exc:
+        return "", GazetteerError(f"cannot read the file: {exc}", where=str(path), hint="check the path")
+
+
 def read_csv_rows(
     path: Path | str, text: str | None = None
 ) -> tuple[list[GazetteerEntry], list[GazetteerError]]:
@@ -439,14 +447,9 @@ def read_csv_rows(
     entries: list[GazetteerEntry] = []
     errors: list[GazetteerError] = []
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            return [], [
-                GazetteerError(
-                    f"cannot read the file: {exc}", where=str(path), hint="check the path"
-                )
-            ]
+        text, error = _read_text(path)
+        if error is not None:
+            return [], [error]
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("id", "type", "name") if c not in (reader.fieldnames or [])]
     if missing:
@@ -477,14 +480,9 @@ def read_yaml_rows(
     import yaml  # only user files are YAML; keep it off the start-up path
 
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            return [], [
-                GazetteerError(
-                    f"cannot read the file: {exc}", where=str(path), hint="check the path"
-                )
-            ]
+        text, error = _read_text(path)
+        if error is not None:
+            return [], [error]
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         root = yaml.compose(text, Loader=loader)
