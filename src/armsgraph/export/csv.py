@@ -84,13 +84,18 @@ def flat_row(ev: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def write_csv(events: Iterable[dict[str, Any]], path: str | Path) -> int:
-    """Write events as CSV (UTF-8, header row); returns the number of rows."""
+def write_rows(rows: Iterable[dict[str, Any]], columns: Iterable[str], path: str | Path) -> int:
+    """Write dict rows as CSV (UTF-8, header row of `columns`); returns the number of rows."""
     n = 0
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w = csv.DictWriter(fh, fieldnames=list(columns))
         w.writeheader()
-        for ev in events:
-            w.writerow(flat_row(ev))
+        for row in rows:
+            w.writerow(row)
             n += 1
     return n
+
+
+def write_csv(events: Iterable[dict[str, Any]], path: str | Path) -> int:
+    """Write events as CSV (UTF-8, header row); returns the number of rows."""
+    return write_rows((flat_row(ev) for ev in events), COLUMNS, path)

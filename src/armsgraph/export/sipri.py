@@ -7,11 +7,11 @@ years, status, local production, comments) so our findings can sit beside the re
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from armsgraph.export.csv import write_rows
 from armsgraph.model import STATUSES
 
 TYPES = ("arms_sale", "local_production", "co_production")
@@ -153,12 +153,4 @@ def sipri_row(ev: dict[str, Any]) -> dict[str, Any]:
 
 def write_sipri(events: Iterable[dict[str, Any]], path: str | Path) -> int:
     """Write arms_sale, local_production and co_production events as register rows (CSV)."""
-    n = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS)
-        w.writeheader()
-        for ev in events:
-            if ev["type"] in TYPES:
-                w.writerow(sipri_row(ev))
-                n += 1
-    return n
+    return write_rows((sipri_row(ev) for ev in events if ev["type"] in TYPES), COLUMNS, path)
