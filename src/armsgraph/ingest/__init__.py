@@ -13,6 +13,7 @@ from typing import IO
 
 from armsgraph.errors import InputError
 from armsgraph.ingest.common import (
+    given_date,
     human_size,
     looks_binary,
     normalize_date,
@@ -134,13 +135,10 @@ def iter_documents(
     """
     default_date = None
     if published:
-        default_date = normalize_date(published)
-        if default_date is None:
-            yield InputError(
-                f"cannot read the publication date {published!r}",
-                where="published",
-                hint="give a date such as 2024-11-25",
-            )
+        try:
+            default_date = given_date(published)
+        except InputError as err:
+            yield err
     opts = {"published": default_date, "max_bytes": max_bytes}
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]  # one path given bare, not a list of its characters

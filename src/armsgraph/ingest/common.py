@@ -117,6 +117,15 @@ def normalize_date(value: Any) -> str | None:
     return parsed.date().isoformat() if parsed else None
 
 
+def given_date(value: str, where: str = "published") -> str:
+    """A publication date given by the user (--published) as YYYY-MM-DD; InputError naming
+    `where` when it cannot be read."""
+    norm = normalize_date(value)
+    if norm is None:
+        raise InputError(f"cannot read the publication date {value!r}", where=where, hint="give a date such as 2024-11-25")
+    return norm
+
+
 def finish(doc: Document, *, published: str | None = None) -> Document:
     """Fill the fields every reader sets the same way: date default, language, dateline."""
     if doc.published:

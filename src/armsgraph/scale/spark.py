@@ -505,16 +505,9 @@ def run(
     and for failures on the Java side (a missing remote input, an unwritable output)."""
     started = time.monotonic()
     if published:
-        from armsgraph.ingest.common import normalize_date
+        from armsgraph.ingest.common import given_date
 
-        norm = normalize_date(published)
-        if norm is None:
-            raise ArmsgraphError(
-                f"cannot read the publication date {published!r}",
-                where="--published",
-                hint="give a date such as 2024-11-25",
-            )
-        published = norm
+        published = given_date(published, where="--published")
     kinds = check_inputs(inputs, input_format)
     sc = spark.sparkContext
     n_parts = partitions or max(2, sc.defaultParallelism * 2)
