@@ -411,6 +411,9 @@ def test_we_of_a_joint_statement_are_all_its_countries(extractor):
     doc = Document(text=text, published="2024-04-11", meta={"publisher": "The White House"})
     got = summarize(extractor.extract(doc))
     assert any(t == "joint_development" and c == ("JPN", "PHL", "USA") for t, c, _s in got), got
+    other = Document(text="We, the Leaders of Brazil and India, met in Brasilia. We will jointly develop a coastal radar.",
+                     published="2024-04-11", meta={"publisher": "Ministry of External Affairs"})
+    assert any(t == "joint_development" and c == ("BRA", "IND") for t, c, _s in summarize(extractor.extract(other)))
 
 
 def test_a_kind_of_weapon_and_its_program_are_one_event(extractor):

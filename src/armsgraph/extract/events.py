@@ -48,7 +48,9 @@ SKIPPED_BEFORE_NAME = {"the", "a", "an", "southwest", "southeast", "northwest", 
                        "northeastern", "north", "south", "east", "west", "occupied", "neighbouring", "neighboring"}
 PREPOSITION_ALIASES = {"into": "to", "towards": "to", "toward": "to", "alongside": "with", "amid": "in", "within": "in"}
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
-_JOINT_LEADERS = re.compile(r"\b(?:As|We,)\s+(?:the\s+)?[Ll]eaders of\s+([^.;:]{3,200}?)(?:,\s+(?:guided|we|meeting|having)\b|;|:|\.)")
+# "As leaders of A, B and C, ..., we resolve", "We, the Leaders of A and B, ...": the countries
+# named between "leaders of" and the "we" (or the end of the sentence).
+_JOINT_LEADERS = re.compile(r"\b(?:As|We,)\s+(?:the\s+)?[Ll]eaders of\s+([^.;:]{3,300}?)(?:,?\s+we\b|[.;:])")
 _EMBASSY = re.compile(r"\bEmbassy(?: and Consulates?)?(?: in| to)?\s+(?P<place>[A-Z][\w.' -]{1,40})")
 # Words a gapped trigger phrase may hold between its ends ("produce Turkish Anka drones locally").
 MAX_GAP = 3
@@ -338,7 +340,7 @@ class EventExtractor:
                 actors.append(Actor(s, e, history.last_countries(2, here), slot, kind="group"))
         for i in range(lo, hi):
             low = self._toks[i].norm_
-            if history.speaker and low in self.first_person and self._toks[i].text != "US" \
+            if (history.speakers or history.speaker) and low in self.first_person and self._toks[i].text != "US" \
                     and not any(a.start <= i < a.end for a in actors):
                 slot = self._slot_before(doc, i, lo, actors)
                 if low in ("our", "ours") and i + 1 < hi and self._toks[i + 1].norm_ in ("two", "countries", "nations"):
@@ -751,7 +753,7 @@ class EventExtractor:
             else:
                 shared.extend(t for t in things if t not in shared)
         drafts = []
-        trigger_text = doc[anchor : anchor + 1].text
+        trigger_text = toks[anchor].text
         for buyer, things, (lo, hi) in own:
             d = Draft(type="arms_sale", status=status, status_cue=cue, roles=[("buyer", buyer)], things=things,
                       sentence=sentence, trigger_text=trigger_text, token=anchor, item=toks[lo].idx)

@@ -15,6 +15,7 @@ LEFT_REACH = 10
 PROGRESSIVE_AUX = {"is", "are", "was", "were", "been", "'s", "'re"}
 FINITE_AUX = {"has", "have", "had", "is", "are", "was", "were"}
 MODALS = {"will", "would", "could", "might", "shall", "'ll"}  # tokens after the trigger where a cue still speaks of it ("a ceasefire ... after")
+MODAL_CUES = MODALS | {"may", "should"}
 
 
 class StatusTagger:
@@ -72,7 +73,7 @@ class StatusTagger:
         # "the delivery of this C-130 has been long awaited might be an understatement": a modal
         # after another finite verb speaks of that verb's clause, not of the trigger.
         right = [(s, e, i) for s, e, i in in_clause if s >= t_end and s - t_end <= RIGHT_REACH
-                 and not (e - s == 1 and doc[s].norm_ in MODALS | {"may", "might", "could", "should"}
+                 and not (e - s == 1 and doc[s].norm_ in MODAL_CUES
                           and any(doc[j].norm_ in FINITE_AUX for j in range(t_end, s)))]
         if right:
             return self.cues[min(right)[2]].status, True
