@@ -160,6 +160,7 @@ class EventExtractor:
         self.item_dashes = set(lex.get("list_item_dashes", []))
         self.lex_matcher.add("observer_verbs", [nlp.make_doc(p) for p in lex.get("observer_verbs", [])])
         self.lex_matcher.add("mediation", [nlp.make_doc(p) for p in lex.get("mediation", [])])
+        self._names_cache: dict[str, list[tuple[str, str]]] = {}
 
     # ----------------------------------------------------------------- entities
     def _entity_for(self, ent: SpacySpan, registry: dict[str, Entity], country_hint: str | None = None) -> str:
@@ -399,11 +400,11 @@ class EventExtractor:
         state.ents = list(doc.ents)  # doc.ents builds new Span objects on every access
         state.ent_starts = [e.start for e in state.ents]  # ents come sorted: a clause's are a slice
         self._ents = state.ents
-        state.speaker = self._speaker(document, doc, registry)
-        state.host = self._embassy_host(document, state.speaker)
-        state.speakers = self._joint_speakers(document.text, registry)
         span = document.meta.get("dateline_span") if document.meta else None
         dateline_end = int(span[1]) if span else _dateline_end(doc)
+        state.speaker = self._speaker(document, dateline_end, registry)
+        state.host = self._embassy_host(document, state.speaker)
+        state.speakers = self._joint_speakers(document.text, registry)
         state.skip_before = dateline_end
         if dateline_end:
             for ent in state.ents:
@@ -538,18 +539,25 @@ class EventExtractor:
         entities = [e for e in registry.values() if e.mentions or e.id in used]
         return Extraction(document=document, entities=entities, events=events, facts=facts)
 
-    def _speaker(self, document: Document, doc: Doc, registry: dict[str, Entity]) -> str | None:
+    def _names_in(self, text: str) -> list[tuple[str, str]]:
+        """(id, label) of the names in a short text such as a publisher; a corpus has few
+        publishers, so each is read once."""
+        found = self._names_cache.get(text)
+        if found is None:
+            if len(self._names_cache) > 10_000:
+                self._names_cache.clear()
+            found = self._names_cache[text] = [(e.id_, e.label_) for e in self.nlp(text).ents]
+        return found
+
+    def _speaker(self, document: Document, dateline_end: int, registry: dict[str, Entity]) -> str | None:
         """The country behind "we" and "our" in an official release: its publisher's, else its dateline's."""
         publisher = (document.meta or {}).get("publisher")
-        candidates = []
-        if publisher:
-            candidates.extend(self.nlp(str(publisher)).ents)
-        end = _dateline_end(doc)
-        candidates.extend(e for e in doc.ents if e.end_char <= end)
-        for ent in candidates:
-            entry = self.gaz.get(ent.id_)
+        candidates = [eid for eid, _label in self._names_in(str(publisher))] if publisher else []
+        candidates.extend(e.id_ for e in self._ents if e.end_char <= dateline_end)
+        for eid in candidates:
+            entry = self.gaz.get(eid)
             if entry is not None and entry.type in ("country", "organization") and entry.category != "media":
-                country = entry.country or (ent.id_.split(":", 1)[1] if entry.type == "country" else None)
+                country = entry.country or (eid.split(":", 1)[1] if entry.type == "country" else None)
                 if country and entry.category not in ("company",):
                     cid = f"country:{country}"
                     self._ensure_entity(cid, registry)
@@ -575,9 +583,9 @@ class EventExtractor:
         m = _EMBASSY.search(publisher)
         if m is None or speaker is None:
             return None
-        for ent in self.nlp(m.group("place")).ents:
-            if ent.label_ == "COUNTRY" and ent.id_ != speaker:
-                return ent.id_
+        for eid, label in self._names_in(m.group("place")):
+            if label == "COUNTRY" and eid != speaker:
+                return eid
         return None
 
     def _lex_spans(self, doc: Doc) -> dict:
