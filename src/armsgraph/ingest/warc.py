@@ -32,14 +32,15 @@ def read_warc(
             yield InputError("empty file", where=path, hint="remove it or give a WARC file")
             return
         with open(path, "rb") as fh:
-            yield from _records(fh, path, published=published, max_bytes=max_bytes)
+            yield from read_warc_stream(fh, path, published=published, max_bytes=max_bytes)
     except OSError as exc:
         yield InputError(f"cannot read: {exc.strerror}", where=path, hint="check the path")
 
 
-def _records(
+def read_warc_stream(
     fh: IO[bytes], path: str, *, published: str | None, max_bytes: int
 ) -> Iterator[Document | InputError]:
+    """Documents of a WARC stream (any binary file object: a local file, an HDFS or S3 stream)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
     from warcio.limitreader import LimitReader

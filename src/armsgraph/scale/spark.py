@@ -160,7 +160,7 @@ def read_file_records(
 ) -> Iterator[tuple]:
     """The documents (and errors) of one WARC or JSON Lines file given as bytes."""
     from armsgraph.ingest.jsonl import iter_jsonl
-    from armsgraph.ingest.warc import _records
+    from armsgraph.ingest.warc import read_warc_stream
 
     if _skip_name(path):
         return
@@ -172,7 +172,7 @@ def read_file_records(
     if kind == "jsonl" and data[:2] == b"\x1f\x8b":
         stream = gzip.GzipFile(fileobj=stream)
     items = (
-        _records(stream, source, published=published, max_bytes=max_bytes)
+        read_warc_stream(stream, source, published=published, max_bytes=max_bytes)
         if kind == "warc"
         else iter_jsonl(stream, source, published=published, max_bytes=max_bytes)
     )
