@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from armsgraph.errors import ArmsgraphError
-from armsgraph.model import EVENT_TYPES, STATUSES
+from armsgraph.model import EVENT_TYPES, STATUSES, Document
 
 ROLES = (
     "seller",
@@ -51,6 +51,18 @@ class Report:
     @property
     def publisher_key(self) -> str:
         return self.record["publisher_key"]
+
+    def document(self) -> Document:
+        """The report as extraction reads it (text, id, url, title, published)."""
+        r = self.record
+        return Document(
+            text=r["text"],
+            id=r["id"],
+            url=r.get("url"),
+            title=r.get("title"),
+            published=r.get("published"),
+            source=f"{self.path}:{self.line}",
+        )
 
 
 @dataclass
@@ -224,6 +236,46 @@ def _load_file(path: Path, problems: list[str], seen: dict[str, str]) -> list[Re
     for gold_id, (gold_line, _) in golds.items():
         problems.append(f"{gold_file}:{gold_line}: gold for {gold_id!r} has no report in {path}")
     return out
+
+
+def read_splits(root: str | Path | None = None) -> dict[str, list[str]]:
+    """Publisher keys per split from `splits.json`; a publisher in two splits is an error."""
+    path = (Path(root) if root is not None else default_root()) / "splits.json"
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise CorpusError("no split file", where=str(path), hint="the corpus has no splits yet") from None
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"not valid JSON ({exc.msg})", where=str(path), hint="fix the file") from None
+    splits = {name: list(data["splits"][name]["publishers"]) for name in SPLITS}
+    owner: dict[str, str] = {}
+    for name, keys in splits.items():
+        for key in keys:
+            if key in owner:
+                raise CorpusError(
+                    f"publisher {key!r} is in both {owner[key]} and {name}",
+                    where=str(path),
+                    hint="a publisher belongs to one split only",
+                )
+            owner[key] = name
+    return splits
+
+
+def split_reports(corpus: Corpus, split: str, *, root: str | Path | None = None) -> list[Report]:
+    """The reports of one split, in corpus order; a publisher with no split is an error."""
+    if split not in SPLITS:
+        raise CorpusError(f"unknown split {split!r}", hint=f"use one of: {', '.join(SPLITS)}")
+    splits = read_splits(root)
+    assigned = {key for keys in splits.values() for key in keys}
+    unassigned = sorted({r.publisher_key for r in corpus.reports} - assigned)
+    if unassigned:
+        raise CorpusError(
+            f"publishers without a split: {', '.join(unassigned)}",
+            where=str((Path(root) if root is not None else default_root()) / "splits.json"),
+            hint="add each to the publishers of one split",
+        )
+    keys = set(splits[split])
+    return [r for r in corpus.reports if r.publisher_key in keys]
 
 
 def statistics(reports: list[Report]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Score extracted events against gold annotations (lenient and strict precision, recall, F1)."""
+"""Score extracted events against gold annotations: lenient, strict and role-aware P, R, F1."""
 
 from __future__ import annotations
 
@@ -10,11 +10,27 @@ from typing import Any
 
 from armsgraph.errors import ArmsgraphError, InputError
 from armsgraph.model import EVENT_TYPES, STATUSES, Document, Extraction
+from armsgraph.ontology import SIDES, side_of
 
 # Participants whose own country is not a party to the event: a Turkish drone sold to
 # Pakistan makes the event TUR–PAK through the seller, not through the drone.
 THING_TYPES = frozenset({"weapon_system", "program"})
-LEVELS = ("lenient", "strict")
+LEVELS = ("lenient", "strict", "roles")
+GUIDE = "see docs/ANNOTATION.md for the gold format"
+
+# Countries by side (supplier, receiver, symmetric): a sale read backwards has the same
+# countries as the right reading but not the same sides.
+Sides = tuple[frozenset[str], ...]
+
+
+def sides_from(pairs: Iterable[tuple[str | None, str | None]]) -> Sides:
+    """Countries per side from (role, country) pairs; roles without a side are left out."""
+    found: dict[str, set[str]] = {side: set() for side in SIDES}
+    for role, country in pairs:
+        side = side_of(role) if role else None
+        if side and country:
+            found[side].add(country.upper())
+    return tuple(frozenset(found[side]) for side in SIDES)
 
 
 class EvaluationError(ArmsgraphError):
@@ -30,6 +46,7 @@ class GoldEvent:
     optional: bool
     note: str
     line: int
+    sides: Sides | None = None  # None when the gold gives no participants with roles
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,7 @@ class PredEvent:
     system_names: tuple[str, ...]
     evidence: str
     event_id: str
+    sides: Sides = (frozenset(), frozenset(), frozenset())
 
 
 @dataclass
@@ -95,6 +113,7 @@ class EvalReport:
     documents: int = 0
     lenient: Score = field(default_factory=Score)
     strict: Score = field(default_factory=Score)
+    roles: Score = field(default_factory=Score)
     per_type: dict[str, dict[str, Score]] = field(default_factory=dict)
     misses: dict[str, list[Mismatch]] = field(
         default_factory=lambda: {level: [] for level in LEVELS}
@@ -108,13 +127,14 @@ class EvalReport:
     input_errors: list[str] = field(default_factory=list)
 
     def score(self, level: str) -> Score:
-        return self.lenient if level == "lenient" else self.strict
+        return getattr(self, level)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
             "lenient": self.lenient.to_json(),
             "strict": self.strict.to_json(),
+            "roles": self.roles.to_json(),
             "per_type": {
                 t: {level: s.to_json() for level, s in levels.items()}
                 for t, levels in sorted(self.per_type.items())
@@ -138,10 +158,12 @@ class EvalReport:
             )
         if self.optional_found:
             lines.append(f"optional gold events found (not scored): {self.optional_found}")
-        lines.append("per type (lenient tp/fp/fn, strict tp/fp/fn):")
+        lines.append("per type (lenient tp/fp/fn, strict tp/fp/fn, roles tp/fp/fn):")
         for t in sorted(self.per_type):
-            le, st = self.per_type[t]["lenient"], self.per_type[t]["strict"]
-            lines.append(f"  {t:22} {le.tp}/{le.fp}/{le.fn}  {st.tp}/{st.fp}/{st.fn}")
+            cells = "  ".join(
+                f"{s.tp}/{s.fp}/{s.fn}" for s in (self.per_type[t][level] for level in LEVELS)
+            )
+            lines.append(f"  {t:22} {cells}")
         if verbose:
             for level in LEVELS:
                 for label, items in (("missed", self.misses[level]), ("extra", self.extras[level])):
@@ -166,7 +188,7 @@ def _as_tuple(value: Any, where: str, name: str, allowed: tuple[str, ...] | None
         raise EvaluationError(
             f'"{name}" must be a string or a list of strings',
             where=where,
-            hint="see shared/ANNOTATION.md for the gold format",
+            hint=GUIDE,
         )
     if allowed is not None:
         bad = [v for v in values if v not in allowed]
@@ -197,7 +219,7 @@ def read_gold(path: str | Path) -> dict[str, list[GoldEvent]]:
                 raise EvaluationError(
                     'gold line needs a string "id" and an "events" list',
                     where=where,
-                    hint="see shared/ANNOTATION.md for the gold format",
+                    hint=GUIDE,
                 )
             if record["id"] in gold:
                 raise EvaluationError(
@@ -205,29 +227,45 @@ def read_gold(path: str | Path) -> dict[str, list[GoldEvent]]:
                     where=where,
                     hint="merge its events into one line",
                 )
-            events = []
-            for raw in record.get("events") or []:
-                types = _as_tuple(raw.get("type"), where, "type", EVENT_TYPES)
-                if not types:
-                    raise EvaluationError(
-                        'gold event without "type"', where=where, hint="give the event type"
-                    )
-                countries = _as_tuple(raw.get("countries"), where, "countries", None)
-                events.append(
-                    GoldEvent(
-                        types=types,
-                        countries=frozenset(c.upper() for c in countries),
-                        systems=tuple(
-                            k.lower() for k in _as_tuple(raw.get("system"), where, "system", None)
-                        ),
-                        statuses=_as_tuple(raw.get("status"), where, "status", STATUSES),
-                        optional=bool(raw.get("optional", False)),
-                        note=str(raw.get("note", "")),
-                        line=lineno,
-                    )
-                )
-            gold[record["id"]] = events
+            gold[record["id"]] = gold_events(record, where, lineno)
     return gold
+
+
+def gold_events(record: dict[str, Any], where: str, line: int = 0) -> list[GoldEvent]:
+    """The scorable events of one gold record (`{"id", "events": [...]}`)."""
+    events = []
+    for raw in record.get("events") or []:
+        types = _as_tuple(raw.get("type"), where, "type", EVENT_TYPES)
+        if not types:
+            raise EvaluationError('gold event without "type"', where=where, hint="give the event type")
+        countries = _as_tuple(raw.get("countries"), where, "countries", None)
+        participants = raw.get("participants")
+        sides = None
+        if participants:
+            sides = sides_from((p.get("role"), _participant_country(p)) for p in participants)
+        events.append(
+            GoldEvent(
+                types=types,
+                countries=frozenset(c.upper() for c in countries),
+                systems=tuple(k.lower() for k in _as_tuple(raw.get("system"), where, "system", None)),
+                statuses=_as_tuple(raw.get("status"), where, "status", STATUSES),
+                optional=bool(raw.get("optional", False)),
+                note=str(raw.get("note", "")),
+                line=line,
+                sides=sides,
+            )
+        )
+    return events
+
+
+def _participant_country(participant: dict[str, Any]) -> str | None:
+    country = participant.get("country")
+    if isinstance(country, str) and country:
+        return country
+    pid = participant.get("id")
+    if isinstance(pid, str) and pid.startswith("country:"):
+        return pid.split(":", 1)[1]
+    return None
 
 
 def _entity_country(entity: dict[str, Any]) -> str | None:
@@ -249,6 +287,7 @@ def prediction_events(extraction: dict[str, Any]) -> tuple[list[PredEvent], int]
         countries: set[str] = set()
         texts: list[str] = []
         names: list[str] = []
+        roles: list[tuple[str | None, str | None]] = []
         for part in event.get("participants") or []:
             entity = entities.get(part.get("entity"), {})
             if entity.get("type") in THING_TYPES:
@@ -264,6 +303,7 @@ def prediction_events(extraction: dict[str, Any]) -> tuple[list[PredEvent], int]
                 code = _entity_country(entity)
                 if code:
                     countries.add(code)
+                    roles.append((part.get("role"), code))
         key = (event.get("type"), frozenset(countries), frozenset(n.lower() for n in names))
         if key in seen:
             dropped += 1
@@ -279,9 +319,28 @@ def prediction_events(extraction: dict[str, Any]) -> tuple[list[PredEvent], int]
                 system_names=tuple(names),
                 evidence=evidence,
                 event_id=str(event.get("id", "")),
+                sides=sides_from(roles),
             )
         )
     return out, dropped
+
+
+def annotation_as_predictions(gold: list[GoldEvent]) -> list[PredEvent]:
+    """A second annotation read as predictions, for inter-annotator agreement."""
+    return [
+        PredEvent(
+            type=g.types[0],
+            countries=g.countries,
+            status=g.statuses[0] if g.statuses else "",
+            system_texts=g.systems,
+            system_names=g.systems,
+            evidence=g.note,
+            event_id=f"line {g.line}",
+            sides=g.sides or (frozenset(), frozenset(), frozenset()),
+        )
+        for g in gold
+        if not g.optional
+    ]
 
 
 # --- matching ---------------------------------------------------------------------------
@@ -303,6 +362,14 @@ def strict_match(gold: GoldEvent, pred: PredEvent) -> bool:
         and (not gold.statuses or pred.status in gold.statuses)
         and _system_ok(gold, pred)
     )
+
+
+def roles_match(gold: GoldEvent, pred: PredEvent) -> bool:
+    """Lenient, and each side holds the gold's countries (gold without roles: lenient only)."""
+    return lenient_match(gold, pred) and (gold.sides is None or gold.sides == pred.sides)
+
+
+MATCHERS = {"lenient": lenient_match, "strict": strict_match, "roles": roles_match}
 
 
 def _max_matching(
@@ -340,7 +407,9 @@ def match_document(
     return {g: p for p, g in taken.items()}
 
 
-def _strict_reason(gold: GoldEvent, pred: PredEvent) -> str:
+def _miss_reason(level: str, gold: GoldEvent, pred: PredEvent) -> str:
+    if level == "roles":
+        return "sides " + _sides_text(pred.sides) + ", gold " + _sides_text(gold.sides or ())
     reasons = []
     if gold.statuses and pred.status not in gold.statuses:
         reasons.append(f"status {pred.status}, gold {'/'.join(gold.statuses)}")
@@ -350,11 +419,15 @@ def _strict_reason(gold: GoldEvent, pred: PredEvent) -> str:
     return "; ".join(reasons)
 
 
+def _sides_text(sides: Sides) -> str:
+    return " / ".join(f"{name}={'+'.join(sorted(c)) or '-'}" for name, c in zip(SIDES, sides))
+
+
 def _score_document(
     report: EvalReport, doc_id: str, gold: list[GoldEvent], preds: list[PredEvent]
 ) -> None:
     lenient_pairs = match_document(gold, preds, lenient_match)
-    for level, ok in (("lenient", lenient_match), ("strict", strict_match)):
+    for level, ok in MATCHERS.items():
         pairs = lenient_pairs if level == "lenient" else match_document(gold, preds, ok)
         score = report.score(level)
         matched_preds = set(pairs.values())
@@ -373,8 +446,8 @@ def _score_document(
             score.fn += 1
             counts.fn += 1
             reason = None
-            if level == "strict" and gi in lenient_pairs:
-                reason = _strict_reason(g, preds[lenient_pairs[gi]])
+            if level != "lenient" and gi in lenient_pairs:
+                reason = _miss_reason(level, g, preds[lenient_pairs[gi]])
             report.misses[level].append(
                 Mismatch(
                     document=doc_id,
@@ -423,16 +496,26 @@ def evaluate(
     document with no prediction raises EvaluationError naming it.
     """
     gold = read_gold(gold_path)
-    report = EvalReport(input_errors=list(input_errors))
     predicted: dict[str, list[PredEvent]] = {}
+    unscored = duplicates = 0
     for extraction in predictions:
         doc_id = (extraction.get("document") or {}).get("id")
         if doc_id not in gold:
-            report.unscored_documents += 1
+            unscored += 1
             continue
         events, dropped = prediction_events(extraction)
-        report.duplicates += dropped
+        duplicates += dropped
         predicted.setdefault(doc_id, []).extend(events)
+    report = score_events(gold, predicted, where=str(gold_path))
+    report.input_errors = list(input_errors)
+    report.unscored_documents, report.duplicates = unscored, duplicates
+    return report
+
+
+def score_events(
+    gold: dict[str, list[GoldEvent]], predicted: dict[str, list[PredEvent]], *, where: str
+) -> EvalReport:
+    """Score predicted events per document; a gold document with none predicted is an error."""
     missing = [doc_id for doc_id in gold if doc_id not in predicted]
     if missing:
         shown = ", ".join(missing[:10]) + (
@@ -440,13 +523,56 @@ def evaluate(
         )
         raise EvaluationError(
             f"{len(missing)} gold document(s) missing from the input: {shown}",
-            where=str(gold_path),
+            where=where,
             hint="give the input files that hold these documents (matched by document id)",
         )
+    report = EvalReport()
     for doc_id, events in gold.items():
         report.documents += 1
         _score_document(report, doc_id, events, predicted[doc_id])
     return report
+
+
+def evaluate_agreement(gold_path: str | Path, other_path: str | Path) -> EvalReport:
+    """Inter-annotator agreement: `other_path` (a second gold file) scored as predictions.
+
+    Only the documents both annotate are scored; optional events of the second annotation
+    are not counted as extra.
+    """
+    gold = read_gold(gold_path)
+    other = read_gold(other_path)
+    shared = {doc_id: events for doc_id, events in gold.items() if doc_id in other}
+    if not shared:
+        raise EvaluationError(
+            "the two annotations share no document id", where=str(other_path), hint=GUIDE
+        )
+    predicted = {doc_id: annotation_as_predictions(other[doc_id]) for doc_id in shared}
+    return score_events(shared, predicted, where=str(gold_path))
+
+
+def evaluate_split(
+    split: str,
+    extract_fn: Callable[[Document], Extraction],
+    *,
+    root: str | Path | None = None,
+) -> EvalReport:
+    """Extract every report of one corpus split (train, dev, test) and score it."""
+    from armsgraph import corpus as corpus_module
+
+    loaded = corpus_module.load(root)
+    reports = corpus_module.split_reports(loaded, split, root=root)
+    gold: dict[str, list[GoldEvent]] = {}
+    predicted: dict[str, list[PredEvent]] = {}
+    duplicates = 0
+    for report in reports:
+        where = f"{report.path}:{report.line}"
+        gold[report.id] = gold_events(report.gold, where, report.line)
+        events, dropped = prediction_events(extract_fn(report.document()).to_json())
+        duplicates += dropped
+        predicted[report.id] = events
+    scored = score_events(gold, predicted, where=split)
+    scored.duplicates = duplicates
+    return scored
 
 
 def read_predictions(path: str | Path) -> Iterable[dict[str, Any]]:

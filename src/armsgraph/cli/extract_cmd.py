@@ -105,29 +105,52 @@ def extract(
     raise typer.Exit(1 if skipped else 0)
 
 
+SPLIT_NAMES = ("train", "dev", "test")
+
+
 @app.command(rich_help_panel="Extract")
 def evaluate(
-    inputs: Annotated[list[str], typer.Argument(help="Input documents (e.g. a JSON Lines corpus).")],
-    gold: Annotated[Path, typer.Option("--gold", help="Gold annotations (JSON Lines, see shared/ANNOTATION.md).", exists=True)],
+    inputs: Annotated[list[str] | None, typer.Argument(help="Input documents (e.g. a JSON Lines corpus).")] = None,
+    gold: Annotated[Path | None, typer.Option("--gold", help="Gold annotations (JSON Lines, see docs/ANNOTATION.md).", exists=True)] = None,
+    split: Annotated[str | None, typer.Option("--split", help="Score one split of the corpus: train, dev or test (no INPUTS or --gold).")] = None,
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="The corpus folder for --split (default: the repository's corpus/).", exists=True, file_okay=False)] = None,
+    annotation: Annotated[Path | None, typer.Option("--annotation", help="A second gold file scored against --gold: inter-annotator agreement.", exists=True)] = None,
     predictions: Annotated[bool, typer.Option("--predictions", help="INPUTS are `extract --format json` outputs, not documents.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss and extra.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     model: ModelOpt = None,
     gazetteer: GazetteerOpt = None,
 ) -> None:
-    """Score extraction against gold events: lenient and strict precision, recall and F1.
+    """Score extraction against gold events: lenient, strict and role-aware precision, recall, F1.
 
-    Example: armsgraph evaluate --gold corpus/eval/eval.gold.jsonl corpus/eval/eval.jsonl --verbose
+    Lenient needs the type and the participants' countries; strict also the status and a
+    system keyword; roles also the countries on each side (supplier, receiver; partners and
+    parties as one set), so a sale read backwards is wrong.
+
+    Example: armsgraph evaluate --split dev --verbose
     """
-    from armsgraph.evaluate import evaluate as score
-    from armsgraph.evaluate import read_predictions, run_evaluation
+    from armsgraph import evaluate as ev
 
+    if split is not None and split not in SPLIT_NAMES:
+        err.print(f"error: --split {split!r} is not one of: {', '.join(SPLIT_NAMES)}", markup=False)
+        raise typer.Exit(2)
+    if split is None and gold is None:
+        err.print("error: give --split train|dev|test, or --gold FILE with INPUTS (or --annotation FILE)")
+        raise typer.Exit(2)
+    if split is None and annotation is None and not inputs:
+        err.print("error: give the INPUTS to score against --gold (documents, or --predictions files)")
+        raise typer.Exit(2)
     try:
-        if predictions:
-            report = score(gold, (rec for path in inputs for rec in read_predictions(path)))
+        if split is not None:
+            extractor = make_extractor(model, gazetteer)
+            report = ev.evaluate_split(split, extractor.extract, root=corpus)
+        elif annotation is not None:
+            report = ev.evaluate_agreement(gold, annotation)
+        elif predictions:
+            report = ev.evaluate(gold, (rec for path in inputs for rec in ev.read_predictions(path)))
         else:
             extractor = make_extractor(model, gazetteer)
-            report = run_evaluation(gold, inputs, extractor.extract)
+            report = ev.run_evaluation(gold, inputs, extractor.extract)
     except ArmsgraphError as exc:
         err.print(f"error: {exc.one_line()}", markup=False)
         raise typer.Exit(2) from None
