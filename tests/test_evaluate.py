@@ -474,3 +474,82 @@ def test_run_evaluation_missing_gold_document_mentions_unreadable_inputs(tmp_pat
         run_evaluation(gold, [str(corpus)], _upgrade_extractor)
     assert "missing from the input: d1" in str(info.value)
     assert f"1 input(s) could not be read, first: {corpus}:1: not valid JSON" in str(info.value)
+
+
+# --- role-aware scoring -----------------------------------------------------------------
+
+UPGRADE_WITH_ROLES = {
+    **UPGRADE,
+    "evidence": ["Turkiye upgraded Pakistan's F-16s."],
+    "trigger": "upgraded",
+    "participants": [
+        {"mention": "Turkiye", "role": "provider", "id": "country:TUR", "country": "TUR"},
+        {"mention": "Pakistan", "role": "customer", "id": "country:PAK", "country": "PAK"},
+    ],
+}
+
+
+def test_roles_line_counts_a_reading_backwards_as_wrong(tmp_path: Path) -> None:
+    gold = gold_file(tmp_path, {"d1": [UPGRADE_WITH_ROLES]})
+    backwards = event(
+        "upgrade", "completed", ("provider", "country:PAK"), ("customer", "country:TUR"), ("system", "sys:f16")
+    )
+    report = evaluate(gold, [extraction("d1", backwards)])
+    assert scores(report) == ((1, 0, 0), (1, 0, 0))  # countries and status are right
+    assert (report.roles.tp, report.roles.fp, report.roles.fn) == (0, 1, 1)
+    miss = report.misses["roles"][0]
+    assert miss.reason == "sides supplier=PAK / receiver=TUR / symmetric=-, gold supplier=TUR / receiver=PAK / symmetric=-"
+    assert any(line.startswith("roles    P=0.000") for line in report.summary_lines())
+
+
+def test_roles_line_takes_an_organisation_by_its_country(tmp_path: Path) -> None:
+    gold = gold_file(tmp_path, {"d1": [UPGRADE_WITH_ROLES]})
+    right = event("upgrade", "completed", ("provider", "org:tai"), ("customer", "org:nescom"))
+    report = evaluate(gold, [extraction("d1", right)])
+    assert (report.roles.tp, report.roles.fp, report.roles.fn) == (1, 0, 0)
+
+
+def test_symmetric_roles_compare_as_one_set(tmp_path: Path) -> None:
+    clash = {
+        "type": "armed_clash",
+        "countries": ["IND", "PAK"],
+        "participants": [
+            {"mention": "India", "role": "party", "country": "IND"},
+            {"mention": "Pakistan", "role": "party", "country": "PAK"},
+        ],
+    }
+    gold = gold_file(tmp_path, {"d1": [clash]})
+    pred = event("armed_clash", "completed", ("party", "country:PAK"), ("party", "country:IND"))
+    assert evaluate(gold, [extraction("d1", pred)]).roles.tp == 1
+    # A party taken for a seller stands on another side.
+    wrong = event("armed_clash", "completed", ("seller", "country:PAK"), ("party", "country:IND"))
+    assert evaluate(gold, [extraction("d1", wrong)]).roles.tp == 0
+
+
+def test_gold_without_participants_scores_roles_as_lenient(tmp_path: Path) -> None:
+    gold = gold_file(tmp_path, {"d1": [UPGRADE]})
+    backwards = event("upgrade", "completed", ("provider", "country:PAK"), ("customer", "country:TUR"))
+    assert evaluate(gold, [extraction("d1", backwards)]).roles.tp == 1
+
+
+def test_agreement_scores_a_second_annotation_as_predictions(tmp_path: Path) -> None:
+    from armsgraph.evaluate import evaluate_agreement
+
+    first = gold_file(tmp_path, {"d1": [UPGRADE_WITH_ROLES], "d2": [UPGRADE]})
+    second_dir = tmp_path / "second"
+    second_dir.mkdir()
+    reversed_roles = {
+        **UPGRADE_WITH_ROLES,
+        "status": "agreed",
+        "participants": [
+            {"mention": "Turkiye", "role": "customer", "country": "TUR"},
+            {"mention": "Pakistan", "role": "provider", "country": "PAK"},
+        ],
+    }
+    extra = {"type": "defense_cooperation", "countries": ["PAK", "TUR"], "optional": True}
+    second = gold_file(second_dir, {"d1": [reversed_roles, extra]})
+    report = evaluate_agreement(first, second)
+    assert report.documents == 1  # only the documents both annotated
+    assert (report.lenient.tp, report.lenient.fp, report.lenient.fn) == (1, 0, 0)
+    assert (report.strict.tp, report.strict.fn) == (0, 1)  # status differs
+    assert (report.roles.tp, report.roles.fn) == (0, 1)  # sides differ

@@ -302,6 +302,35 @@ def statistics(reports: list[Report]) -> dict[str, Any]:
     }
 
 
+def sources_markdown(corpus: Corpus) -> str:
+    """The corpus's SOURCES.md: one row per report with its source, publisher and license."""
+
+    def cell(value: Any) -> str:
+        return str(value or "").replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "# Corpus sources",
+        "",
+        "Every report of `reports/`, with where it was found, who published it and under what",
+        "license the project ships it. Texts are stored as found; the last column says what was",
+        "dropped (navigation, captions, the rest of a long page). Written by `armsgraph corpus sources`.",
+        "",
+        "| id | title | source URL | publisher | key | genre | license | trimmed |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in sorted(corpus.reports, key=lambda r: (r.publisher_key, r.id)):
+        rec = r.record
+        lines.append(
+            "| "
+            + " | ".join(
+                cell(rec.get(k))
+                for k in ("id", "title", "url", "publisher", "publisher_key", "genre", "license", "trimmed")
+            )
+            + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m armsgraph.corpus [FOLDER]`: check the corpus and print its statistics."""
     import sys

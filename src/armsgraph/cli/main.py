@@ -9,6 +9,7 @@ from armsgraph.cli.app import app
 # Each module registers its verbs on `app` when imported; order is the order of `--help`.
 COMMAND_MODULES = (
     "armsgraph.cli.extract_cmd",  # extract, evaluate
+    "armsgraph.cli.corpus_cmd",  # corpus check/sources
     "armsgraph.cli.gazetteer_cmd",  # gazetteer lookup/stats
     "armsgraph.cli.store_cmd",  # ingest, events, actors, show, export, rebuild, demo
     "armsgraph.cli.serve_cmd",  # serve
