@@ -32,6 +32,17 @@ from armsgraph.model import (
 )
 
 PG_ENV = "ARMSGRAPH_TEST_PG"
+SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
+
+
+@pytest.fixture(scope="session")
+def seed_dir() -> Path:
+    """The seed report's folder (beside the checkout); skipped locally without it, a failure in CI."""
+    if not (SEED_DIR / "dev.jsonl").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"the seed report is not at {SEED_DIR}, and CI must score it")
+        pytest.skip(f"the seed report is not at {SEED_DIR}")
+    return SEED_DIR
 
 
 def _pg_bindir() -> str | None:

@@ -76,9 +76,9 @@ def test_missing_model_is_a_clear_error(tmp_path):
     assert "en_core_web_nonexistent" in res.stderr and "pip install" in res.stderr
 
 
-@pytest.mark.skipif(not (DEV / "dev.jsonl").exists(), reason="shared dev corpus not present")
-def test_evaluate_prints_scores_and_misses():
+def test_evaluate_prints_scores_and_misses(seed_dir):
     res = run("evaluate", "--gold", str(DEV / "dev.gold.jsonl"), str(DEV / "dev.jsonl"), "--verbose")
     assert res.returncode == 0, res.stderr
     assert "lenient  P=1.000 R=1.000 F1=1.000" in res.stdout
     assert "strict" in res.stdout
+    assert "roles    P=1.000 R=1.000 F1=1.000" in res.stdout

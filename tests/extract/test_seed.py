@@ -15,9 +15,7 @@ DEV = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev"
 
 
 @pytest.fixture(scope="module")
-def seed():
-    if not (DEV / "dev.jsonl").exists():
-        pytest.skip(f"the shared dev corpus is not at {DEV}")
+def seed(seed_dir):
     rec = json.loads((DEV / "dev.jsonl").read_text("utf-8").splitlines()[0])
     doc = Document(text=rec["text"], id=rec["id"], published="2025-11-25")
     return Extractor().extract(doc)

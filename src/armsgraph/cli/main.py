@@ -10,6 +10,7 @@ from armsgraph.cli.app import app
 COMMAND_MODULES = (
     "armsgraph.cli.extract_cmd",  # extract, evaluate
     "armsgraph.cli.corpus_cmd",  # corpus check/sources
+    "armsgraph.cli.train_cmd",  # train
     "armsgraph.cli.gazetteer_cmd",  # gazetteer lookup/stats
     "armsgraph.cli.store_cmd",  # ingest, events, actors, show, export, rebuild, demo
     "armsgraph.cli.serve_cmd",  # serve

@@ -7,6 +7,7 @@ import sys
 import types
 from collections.abc import Iterable, Iterator
 
+from armsgraph.extract.learned import Decisions, load_decisions, refine
 from armsgraph.model import Document, Extraction
 
 
@@ -14,10 +15,18 @@ class Extractor:
     """Builds the NLP pipeline once and extracts documents with it.
 
     `gazetteer_files` extend the shipped gazetteer; `model` names an installed spaCy
-    model to use instead of the blank pipeline.
+    model to use instead of the blank pipeline. `decisions` are the learned decisions applied
+    after the rules: "default" the shipped ones (when trained), None the rules alone, or a
+    `Decisions` object (see `armsgraph.extract.learned`).
     """
 
-    def __init__(self, *, gazetteer_files: tuple[str, ...] = (), model: str | None = None):
+    def __init__(
+        self,
+        *,
+        gazetteer_files: tuple[str, ...] = (),
+        model: str | None = None,
+        decisions: Decisions | str | None = "default",
+    ):
         from armsgraph.extract.events import EventExtractor
         from armsgraph.nlp.gazetteer import load_gazetteer
         from armsgraph.nlp.pipeline import get_pipeline
@@ -26,6 +35,7 @@ class Extractor:
         self.model = model
         self.nlp = get_pipeline(model, self.gazetteer_files)
         self.events = EventExtractor(self.nlp, load_gazetteer(self.gazetteer_files))
+        self.decisions = load_decisions() if decisions == "default" else decisions
         # The gazetteer and the matchers are some hundred thousand objects that live as long as the
         # process: left to the collector, every full collection walks them all again (a fifth of
         # extraction time, measured by bench/throughput.py). Freezing moves what is alive now out
@@ -43,7 +53,14 @@ class Extractor:
         reason = self._skip_reason(doc)
         if reason:
             return Extraction(document=doc, skipped=reason)
-        return self.events.extract(doc, self.nlp(doc.text))
+        return self._decide(doc, self.nlp(doc.text))
+
+    def _decide(self, document: Document, parsed) -> Extraction:
+        extraction = self.events.extract(document, parsed)
+        if self.decisions is not None and not isinstance(self.decisions, str):
+            sentences = [(s.start_char, s.end_char) for s in parsed.sents]
+            refine(extraction, sentences, self.decisions)
+        return extraction
 
     def pipe(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[Extraction]:
         """Extract many documents, letting spaCy batch the tokenization."""
@@ -61,7 +78,7 @@ class Extractor:
         parsed = dict(zip((id(d) for d in todo), self.nlp.pipe(d.text for d in todo)))
         for d in docs:
             if id(d) in parsed:
-                yield self.events.extract(d, parsed[id(d)])
+                yield self._decide(d, parsed[id(d)])
             else:
                 yield Extraction(document=d, skipped=self._skip_reason(d))
 

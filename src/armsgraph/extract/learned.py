@@ -1,0 +1,444 @@
+"""Learned decisions over the rule candidates: which events stand, who takes which side, status.
+
+The rules (events.py) propose events; sentences that hold an actor and a trigger word but gave
+no event are proposed too. Three linear models trained on the corpus's train split
+(`armsgraph train`) then decide: the event's type or none, the side of each actor in its
+sentence (supplier, receiver, symmetric or none) and the status. Features are plain words
+and positions around the trigger and the actor, so nothing is parsed twice and the models
+are small JSON files shipped in the package.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from armsgraph.model import Entity, Event, Extraction, Participant, Span, content_hash
+from armsgraph.ontology import OBJECT_ROLES, role_sides, roles_of, side_of
+
+FEATURE_VERSION = 1
+MODEL_PATH = Path(str(resources.files("armsgraph.data"))) / "models" / "decisions.json"
+ACTOR_TYPES = ("country", "organization", "person")
+MODES = ("rules", "model", "both")
+_WORD = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
+
+
+# --- the models --------------------------------------------------------------------------
+
+
+@dataclass
+class LinearModel:
+    """Multinomial logistic regression over sparse string features (weights per class)."""
+
+    classes: list[str]
+    bias: list[float]
+    weights: dict[str, list[float]]
+
+    def proba(self, features: dict[str, float]) -> dict[str, float]:
+        scores = list(self.bias)
+        for name, value in features.items():
+            row = self.weights.get(name)
+            if row is not None:
+                for i, w in enumerate(row):
+                    scores[i] += w * value
+        if len(self.classes) == 2 and len(scores) == 1:  # binary: one score for classes[1]
+            p = 1.0 / (1.0 + math.exp(-scores[0]))
+            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps)}
+
+    def best(self, features: dict[str, float]) -> tuple[str, float]:
+        probs = self.proba(features)
+        label = max(probs, key=probs.__getitem__)
+        return label, probs[label]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"classes": self.classes, "bias": self.bias, "weights": self.weights}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LinearModel:
+        return cls(classes=list(data["classes"]), bias=list(data["bias"]), weights=dict(data["weights"]))
+
+
+DECISIONS = ("event", "role", "status")
+
+
+@dataclass
+class Decisions:
+    """The trained models and how each decision combines with the rules.
+
+    `modes[decision]` is "rules" (the rules decide), "model" (a model trained without the
+    rules' answers as features) or "both" (a model that also sees the rules' answers).
+    """
+
+    models: dict[str, LinearModel]  # "event/model", "event/both", "role/model", ...
+    modes: dict[str, str] = field(default_factory=lambda: dict.fromkeys(DECISIONS, "both"))
+    keep_threshold: float = 0.5
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def model(self, decision: str) -> LinearModel:
+        return self.models[f"{decision}/{self.modes[decision]}"]
+
+    def with_modes(self, **modes: str) -> Decisions:
+        return Decisions(self.models, {**self.modes, **modes}, self.keep_threshold, self.meta)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "meta": self.meta,
+            "modes": self.modes,
+            "keep_threshold": self.keep_threshold,
+            "models": {name: m.to_json() for name, m in sorted(self.models.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Decisions:
+        return cls(
+            models={name: LinearModel.from_json(m) for name, m in data["models"].items()},
+            modes={**dict.fromkeys(DECISIONS, "both"), **(data.get("modes") or {})},
+            keep_threshold=float(data.get("keep_threshold", 0.5)),
+            meta=dict(data.get("meta") or {}),
+        )
+
+
+def load_decisions(path: str | Path | None = None) -> Decisions | None:
+    """The shipped (or given) trained decisions; None when none were trained."""
+    target = Path(path) if path is not None else MODEL_PATH
+    if not target.exists():
+        return None
+    return Decisions.from_json(json.loads(target.read_text("utf-8")))
+
+
+# --- candidates --------------------------------------------------------------------------
+
+
+@dataclass
+class Mention:
+    entity: str
+    start: int
+    end: int
+    rule_role: str | None = None
+
+
+@dataclass
+class Candidate:
+    """A possible event: a rule's event, or a sentence with an actor and a trigger word."""
+
+    sentence: tuple[int, int]
+    trigger: tuple[int, int]
+    rule: Event | None
+    actors: list[Mention]
+    things: list[str]
+
+
+@lru_cache(maxsize=1)
+def trigger_words() -> frozenset[str]:
+    """Single words of the trigger tables (lower case): a sentence without one proposes nothing."""
+    words: set[str] = set()
+    path = resources.files("armsgraph.extract") / "patterns" / "triggers.jsonl"
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            for phrase in json.loads(line).get("phrases", []):
+                words.update(w for w in phrase.lower().split() if w != "*" and len(w) > 2)
+    return frozenset(words)
+
+
+def _find(text: str, needle: str | None, lo: int, hi: int) -> tuple[int, int] | None:
+    if not needle:
+        return None
+    at = text.lower().find(needle.lower(), lo, hi)
+    return (at, at + len(needle)) if at >= 0 else None
+
+
+def candidates(extraction: Extraction, sentences: list[tuple[int, int]]) -> list[Candidate]:
+    """Rule events first, then sentences with an actor and a trigger word but no rule event."""
+    text = extraction.document.text
+    entities = {e.id: e for e in extraction.entities}
+    mentions_by_sentence: dict[tuple[int, int], list[Mention]] = {s: [] for s in sentences}
+    bounds = sorted(sentences)
+    for entity in extraction.entities:
+        for m in entity.mentions:
+            for s in bounds:
+                if s[0] <= m.start < s[1]:
+                    mentions_by_sentence[s].append(Mention(entity.id, m.start, m.end))
+                    break
+    out: list[Candidate] = []
+    covered: set[tuple[int, int]] = set()
+    for event in extraction.events:
+        first = event.evidence[0] if event.evidence else Span(0, 0, "")
+        sentence = next((s for s in bounds if s[0] <= first.start < s[1]), (first.start, first.end))
+        covered.update(s for s in bounds if any(s[0] <= sp.start < s[1] for sp in event.evidence))
+        trig = _find(text, event.trigger, first.start, first.end) or (first.start, first.start)
+        roles = {p.entity: p.role for p in event.participants}
+        actors: list[Mention] = []
+        seen: set[str] = set()
+        for m in sorted(mentions_by_sentence.get(sentence, []), key=lambda m: abs(m.start - trig[0])):
+            entity = entities.get(m.entity)
+            if entity is None or entity.type not in ACTOR_TYPES or m.entity in seen:
+                continue
+            seen.add(m.entity)
+            actors.append(Mention(m.entity, m.start, m.end, roles.get(m.entity)))
+        for p in event.participants:  # actors the rules took from elsewhere (coreference)
+            if p.role not in OBJECT_ROLES and p.entity not in seen:
+                seen.add(p.entity)
+                actors.append(Mention(p.entity, -1, -1, p.role))
+        things = [p.entity for p in event.participants if p.role in OBJECT_ROLES]
+        out.append(Candidate(sentence, trig, event, actors, things))
+    words = trigger_words()
+    for s in bounds:
+        if s in covered:
+            continue
+        found = mentions_by_sentence.get(s, [])
+        actors = []
+        seen = set()
+        for m in found:
+            entity = entities.get(m.entity)
+            if entity is not None and entity.type in ACTOR_TYPES and m.entity not in seen:
+                seen.add(m.entity)
+                actors.append(m)
+        if not actors:
+            continue
+        trig = next(
+            ((s[0] + t.start(), s[0] + t.end()) for t in _WORD.finditer(text[s[0] : s[1]]) if t.group().lower() in words),
+            None,
+        )
+        if trig is None:
+            continue
+        things = list(
+            dict.fromkeys(
+                m.entity for m in found if (entities.get(m.entity) or Entity("", "", "")).type in ("weapon_system", "program")
+            )
+        )
+        out.append(Candidate(s, trig, None, actors, things))
+    return out
+
+
+# --- features ----------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _bucket(n: int) -> str:
+    return "0" if n == 0 else "1" if n == 1 else "2-3" if n <= 3 else "4-7" if n <= 7 else "8+"
+
+
+def event_features(c: Candidate, extraction: Extraction, use_rules: bool) -> dict[str, float]:
+    text = extraction.document.text
+    s0, s1 = c.sentence
+    t0, t1 = c.trigger
+    before = _words(text[max(s0, t0 - 60) : t0])[-4:]
+    after = _words(text[t1 : min(s1, t1 + 60)])[:4]
+    trig = _words(text[t0:t1])
+    entities = {e.id: e for e in extraction.entities}
+    f: dict[str, float] = {"bias": 1.0}
+    for w in trig:
+        f[f"trig={w}"] = 1.0
+    if trig:
+        f[f"trig_last={trig[-1]}"] = 1.0
+    for w in before:
+        f[f"before={w}"] = 1.0
+    for w in after:
+        f[f"after={w}"] = 1.0
+    for w in set(_words(text[s0:s1])):
+        f[f"sent={w}"] = 0.3
+    countries = {
+        (entities[m.entity].country if entities[m.entity].type != "country" else m.entity.split(":", 1)[-1])
+        for m in c.actors
+        if m.entity in entities
+    }
+    f[f"actors={_bucket(len(c.actors))}"] = 1.0
+    f[f"countries={_bucket(len(countries - {None}))}"] = 1.0
+    for kind in {entities[m.entity].type for m in c.actors if m.entity in entities}:
+        f[f"actor_type={kind}"] = 1.0
+    for t in c.things:
+        entity = entities.get(t)
+        if entity is not None:
+            f[f"thing={entity.type}"] = 1.0
+            if entity.category:
+                f[f"category={entity.category.lower()}"] = 1.0
+    if not c.things:
+        f["no_thing"] = 1.0
+    f[f"sentence_start={_bucket(s0 // 200)}"] = 1.0
+    if "$" in text[s0:s1] or "billion" in text[s0:s1].lower() or "million" in text[s0:s1].lower():
+        f["money"] = 1.0
+    if use_rules:
+        if c.rule is not None:
+            f[f"rule_type={c.rule.type}"] = 1.0
+            f[f"rule_status={c.rule.status}"] = 1.0
+            f[f"rule_evidence={_bucket(len(c.rule.evidence))}"] = 1.0
+        else:
+            f["rule=none"] = 1.0
+    return f
+
+
+def role_features(
+    c: Candidate, m: Mention, event_type: str, extraction: Extraction, use_rules: bool
+) -> dict[str, float]:
+    text = extraction.document.text
+    entities = {e.id: e for e in extraction.entities}
+    entity = entities.get(m.entity)
+    f: dict[str, float] = {"bias": 1.0, f"type={event_type}": 1.0}
+    f[f"entity_type={entity.type if entity else 'unknown'}"] = 1.0
+    if entity is not None and entity.category:
+        f[f"entity_category={entity.category.lower()}"] = 1.0
+    if m.start < 0:
+        f["elsewhere"] = 1.0
+    else:
+        t0, t1 = c.trigger
+        s0 = c.sentence[0]
+        prev = _words(text[max(s0, m.start - 40) : m.start])[-2:]
+        nxt = _words(text[m.end : m.end + 30])[:2]
+        for i, w in enumerate(reversed(prev)):
+            f[f"prev{i + 1}={w}"] = 1.0
+            f[f"prev{i + 1}={w}|{event_type}"] = 1.0
+        for i, w in enumerate(nxt):
+            f[f"next{i + 1}={w}"] = 1.0
+        mention = text[m.start : m.end]
+        if entity is not None and mention.lower() != entity.name.lower():
+            f["alias_mention"] = 1.0
+            if mention[:1].isupper() and mention.lower().endswith(("ish", "ian", "ese", "an", "i")):
+                f["demonym"] = 1.0
+        if m.start < t0:
+            between = _words(text[m.end : t0])
+            f["side=before"] = 1.0
+            f[f"side=before|{event_type}"] = 1.0
+        else:
+            between = _words(text[t1 : m.start])
+            f["side=after"] = 1.0
+            f[f"side=after|{event_type}"] = 1.0
+        f[f"distance={_bucket(len(between))}"] = 1.0
+        if len(between) <= 10:
+            for w in set(between):
+                f[f"between={w}"] = 1.0
+                f[f"between={w}|{event_type}"] = 1.0
+        if "," in between or ";" in between:
+            f["comma_between"] = 1.0
+        if any(w in ("to", "for", "from", "with", "by", "between", "against") for w in between[-2:]):
+            f[f"prep_near={[w for w in between if w in ('to', 'for', 'from', 'with', 'by', 'between', 'against')][-1]}"] = 1.0
+    makers = {
+        entities[t].country for t in c.things if t in entities and entities[t].country
+    }
+    own = (
+        m.entity.split(":", 1)[-1]
+        if entity is not None and entity.type == "country"
+        else (entity.country if entity else None)
+    )
+    if own and own in makers:
+        f["maker_country"] = 1.0
+        f[f"maker_country|{event_type}"] = 1.0
+    if use_rules:
+        side = side_of(m.rule_role) if m.rule_role else None
+        f[f"rule_side={side or 'none'}"] = 1.0
+        f[f"rule_side={side or 'none'}|{event_type}"] = 1.0
+    return f
+
+
+def status_features(c: Candidate, event_type: str, extraction: Extraction, use_rules: bool) -> dict[str, float]:
+    text = extraction.document.text
+    s0, s1 = c.sentence
+    t0, t1 = c.trigger
+    f: dict[str, float] = {"bias": 1.0, f"type={event_type}": 1.0}
+    for w in _words(text[t0:t1]):
+        f[f"trig={w}"] = 1.0
+    for i, w in enumerate(reversed(_words(text[max(s0, t0 - 80) : t0])[-6:])):
+        f[f"before={w}"] = 1.0
+        if i < 2:
+            f[f"before{i + 1}={w}"] = 1.0
+    for w in _words(text[t1 : min(s1, t1 + 60)])[:5]:
+        f[f"after={w}"] = 1.0
+    if use_rules and c.rule is not None:
+        f[f"rule_status={c.rule.status}"] = 1.0
+        f[f"rule_status={c.rule.status}|{event_type}"] = 1.0
+    return f
+
+
+# --- applying the decisions --------------------------------------------------------------
+
+
+def _role_for(event_type: str, side: str) -> str | None:
+    """The type's role on a side: the first of its roles that stands there."""
+    sides = role_sides()
+    for role in roles_of(event_type):
+        if sides.get(role) == side:
+            return role
+    return None
+
+
+def refine(extraction: Extraction, sentences: list[tuple[int, int]], decisions: Decisions) -> Extraction:
+    """Replace the rule events with the events the decisions keep, with roles and statuses."""
+    modes = decisions.modes
+    if all(modes[d] == "rules" for d in DECISIONS):
+        return extraction
+    entities = {e.id: e for e in extraction.entities}
+    text = extraction.document.text
+    events: list[Event] = []
+    seen: set[tuple] = set()
+    for c in candidates(extraction, sentences):
+        if modes["event"] == "rules":
+            if c.rule is None:
+                continue
+            label, p_none = c.rule.type, 1.0 - c.rule.confidence
+        else:
+            probs = decisions.model("event").proba(event_features(c, extraction, modes["event"] == "both"))
+            label = max(probs, key=probs.__getitem__)
+            p_none = probs.get("none", 0.0)
+            if label == "none" or p_none >= decisions.keep_threshold:
+                continue
+        parts: list[Participant] = []
+        for m in c.actors:
+            if modes["role"] == "rules" and c.rule is not None:
+                role = m.rule_role
+                if role is not None and label != c.rule.type:
+                    role = _role_for(label, side_of(role) or "")
+            else:
+                use = modes["role"] == "both" and c.rule is not None
+                model = decisions.models[f"role/{'both' if use else 'model'}"]
+                side, _ = model.best(role_features(c, m, label, extraction, use))
+                role = _role_for(label, side) if side != "none" else None
+            if role is not None:
+                parts.append(Participant(role=role, entity=m.entity))
+        countries = {
+            (p.entity.split(":", 1)[-1] if entities[p.entity].type == "country" else entities[p.entity].country)
+            for p in parts
+            if p.entity in entities
+        } - {None}
+        if not parts or (label != "export_statistic" and len(countries) < 2 and len(parts) < 2):
+            continue
+        if modes["status"] == "rules" and c.rule is not None:
+            status = c.rule.status
+        else:
+            use = modes["status"] == "both" and c.rule is not None
+            model = decisions.models[f"status/{'both' if use else 'model'}"]
+            status, _ = model.best(status_features(c, label, extraction, use))
+        for t in c.things:
+            parts.append(Participant(role="program" if t.startswith("program:") else "system", entity=t))
+        key = (label, frozenset(countries), frozenset(c.things))
+        if key in seen:
+            continue
+        seen.add(key)
+        if c.rule is not None:
+            event = c.rule
+            event.type, event.status, event.participants = label, status, parts
+        else:
+            s0, s1 = c.sentence
+            event = Event(
+                id="event:" + content_hash(extraction.document.id, label, str(s0), "learned"),
+                type=label,
+                status=status,
+                participants=parts,
+                evidence=[Span(s0, s1, text[s0:s1])],
+                trigger=text[c.trigger[0] : c.trigger[1]],
+            )
+        event.confidence = round(min(0.99, max(0.01, 1.0 - p_none)), 2)
+        events.append(event)
+    extraction.events = events
+    return extraction

@@ -1,0 +1,287 @@
+"""Train the learned decisions on the corpus's train split, choose settings on dev, write the models.
+
+Examples come from the rules' own candidates on each train report, labelled by the gold
+events whose evidence overlaps them: the event model learns the type (or none), the role
+model the side of every actor in the sentence (none for those the gold gives no role), the
+status model the gold status. scikit-learn fits them; the weights are written as JSON.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from armsgraph import corpus as corpus_module
+from armsgraph.errors import ArmsgraphError
+from armsgraph.evaluate import EvalReport, GoldEvent, gold_events, prediction_events, score_events
+from armsgraph.extract.learned import (
+    DECISIONS,
+    FEATURE_VERSION,
+    MODEL_PATH,
+    MODES,
+    Candidate,
+    Decisions,
+    LinearModel,
+    candidates,
+    event_features,
+    refine,
+    role_features,
+    status_features,
+)
+from armsgraph.model import Extraction
+from armsgraph.ontology import side_of
+
+C_GRID = (0.1, 0.3, 1.0, 3.0)
+THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
+
+
+class TrainingError(ArmsgraphError):
+    """Training could not run (no scikit-learn, no corpus, no examples)."""
+
+
+@dataclass
+class Parsed:
+    """One report run through the rules: the extraction, its sentences and its gold."""
+
+    report: corpus_module.Report
+    extraction: Extraction
+    sentences: list[tuple[int, int]]
+    gold: list[GoldEvent]
+    gold_raw: list[dict[str, Any]]
+
+
+@dataclass
+class Examples:
+    rows: dict[str, list[tuple[dict[str, float], str]]] = field(
+        default_factory=lambda: {f"{d}/{v}": [] for d in DECISIONS for v in ("model", "both")}
+    )
+
+    def add(self, decision: str, label: str, features: Callable[..., dict[str, float]], *args) -> None:
+        """One example for both variants: features(*args, use_rules) without and with the rules."""
+        for variant in ("model", "both"):
+            self.rows[f"{decision}/{variant}"].append((features(*args, variant == "both"), label))
+
+
+def _ranges(text: str, quotes: list[str]) -> list[tuple[int, int]]:
+    out = []
+    for quote in quotes:
+        at = text.find(quote)
+        if at >= 0:
+            out.append((at, at + len(quote)))
+    return out
+
+
+def _actor_country(extraction: Extraction, entity_id: str) -> str | None:
+    entity = extraction.entity(entity_id)
+    if entity is None:
+        return None
+    return entity_id.split(":", 1)[1] if entity.type == "country" else entity.country
+
+
+def _best_gold(c: Candidate, parsed: Parsed) -> dict[str, Any] | None:
+    """The gold event this candidate speaks of: evidence overlapping, most countries shared."""
+    text = parsed.extraction.document.text
+    spans = [c.sentence] + ([(s.start, s.end) for s in c.rule.evidence] if c.rule else [])
+    mine = {_actor_country(parsed.extraction, m.entity) for m in c.actors} - {None}
+    best, best_score = None, 0.0
+    for raw in parsed.gold_raw:
+        quotes = raw.get("evidence") or []
+        quotes = [quotes] if isinstance(quotes, str) else quotes
+        if not any(a < y and x < b for a, b in spans for x, y in _ranges(text, quotes)):
+            continue
+        theirs = set(raw.get("countries") or [])
+        score = len(mine & theirs) / max(1, len(mine | theirs))
+        types = raw["type"] if isinstance(raw["type"], list) else [raw["type"]]
+        if c.rule is not None and c.rule.type in types:
+            score += 0.01
+        if score > best_score:
+            best, best_score = raw, score
+    return best
+
+
+def _first(value: Any, prefer: str | None) -> str:
+    values = value if isinstance(value, list) else [value]
+    return prefer if prefer in values else values[0]
+
+
+def examples_of(parsed: list[Parsed]) -> Examples:
+    out = Examples()
+    for p in parsed:
+        ex = p.extraction
+        for c in candidates(ex, p.sentences):
+            gold = _best_gold(c, p)
+            rule_type = c.rule.type if c.rule else None
+            label = _first(gold["type"], rule_type) if gold else "none"
+            out.add("event", label, event_features, c, ex)
+            if gold is None:
+                continue
+            if gold.get("status"):
+                status = _first(gold["status"], c.rule.status if c.rule else None)
+                out.add("status", status, status_features, c, label, ex)
+            sides: dict[str, str] = {}
+            for part in gold.get("participants") or []:
+                side = side_of(part.get("role") or "")
+                if side and part.get("country"):
+                    sides.setdefault(part["country"], side)
+            if not gold.get("participants"):
+                continue
+            for m in c.actors:
+                side = sides.get(_actor_country(ex, m.entity) or "", "none")
+                out.add("role", side, role_features, c, m, label, ex)
+    return out
+
+
+def fit(rows: list[tuple[dict[str, float], str]], c_value: float, seed: int) -> LinearModel:
+    """A multinomial logistic regression over the rows, as a LinearModel."""
+    try:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        raise TrainingError(
+            "scikit-learn is not installed", hint="pip install 'armsgraph[train]'"
+        ) from None
+    labels = sorted({label for _, label in rows})
+    if len(labels) < 2:
+        raise TrainingError(f"only one class in the examples ({labels})", hint="annotate more reports")
+    vec = DictVectorizer()
+    x = vec.fit_transform([f for f, _ in rows])
+    y = [label for _, label in rows]
+    clf = LogisticRegression(C=c_value, max_iter=3000, random_state=seed)
+    clf.fit(x, y)
+    classes = [str(c) for c in clf.classes_]
+    names = vec.get_feature_names_out()
+    coef = clf.coef_
+    weights: dict[str, list[float]] = {}
+    for j, name in enumerate(names):
+        row = [round(float(coef[k, j]), 4) for k in range(coef.shape[0])]
+        if any(abs(w) >= 1e-4 for w in row):
+            weights[str(name)] = row
+    return LinearModel(classes=classes, bias=[round(float(b), 4) for b in clf.intercept_], weights=weights)
+
+
+def run_rules(reports: list[corpus_module.Report], extractor) -> list[Parsed]:
+    out = []
+    for r in reports:
+        doc = r.document()
+        spacy_doc = extractor.nlp(doc.text)
+        extraction = extractor.events.extract(doc, spacy_doc)
+        sentences = [(s.start_char, s.end_char) for s in spacy_doc.sents]
+        where = f"{r.path}:{r.line}"
+        out.append(Parsed(r, extraction, sentences, gold_events(r.gold, where, r.line), r.gold["events"]))
+    return out
+
+
+def score(parsed: list[Parsed], decisions: Decisions | None) -> EvalReport:
+    """End-to-end scores of the rules (decisions None) or of the decisions over them."""
+    gold, predicted = {}, {}
+    for p in parsed:
+        extraction = copy.deepcopy(p.extraction)
+        if decisions is not None:
+            refine(extraction, p.sentences, decisions)
+        gold[p.report.id] = p.gold
+        predicted[p.report.id] = prediction_events(extraction.to_json())[0]
+    return score_events(gold, predicted, where="corpus")
+
+
+def corpus_version(reports: list[corpus_module.Report]) -> str:
+    h = hashlib.sha1()
+    for r in sorted(reports, key=lambda r: r.id):
+        h.update(json.dumps([r.record, r.gold], sort_keys=True).encode("utf-8"))
+    return h.hexdigest()[:12]
+
+
+def train(
+    *,
+    root: str | Path | None = None,
+    output: str | Path | None = None,
+    seed: int = 0,
+    limit: int | None = None,
+    log: Callable[[str], None] = print,
+) -> Decisions:
+    """Fit every decision on train, choose C and the keep threshold on dev, write the models."""
+    from armsgraph.extract import Extractor
+
+    random.seed(seed)
+    loaded = corpus_module.load(root)
+    train_reports = corpus_module.split_reports(loaded, "train", root=root)
+    dev_reports = corpus_module.split_reports(loaded, "dev", root=root)
+    if limit is not None:
+        train_reports, dev_reports = train_reports[:limit], dev_reports[: max(1, limit // 3)]
+    extractor = Extractor(decisions=None)
+    log(f"rules over {len(train_reports)} train and {len(dev_reports)} dev reports")
+    train_parsed = run_rules(train_reports, extractor)
+    dev_parsed = run_rules(dev_reports, extractor)
+    examples = examples_of(train_parsed)
+    for name, rows in examples.rows.items():
+        if name.endswith("/both"):
+            log(f"  {name.split('/')[0]:7} {len(rows):6} examples")
+    best: tuple[float, float, float] | None = None
+    best_decisions: Decisions | None = None
+    for c_value in C_GRID:
+        models = {name: fit(rows, c_value, seed) for name, rows in examples.rows.items()}
+        for threshold in THRESHOLDS:
+            decisions = Decisions(models=models, keep_threshold=threshold)
+            dev = score(dev_parsed, decisions)
+            key = (dev.lenient.f1 + dev.strict.f1 + dev.roles.f1, -c_value, -threshold)
+            if best is None or key > best:
+                best, best_decisions = key, decisions
+            log(
+                f"  C={c_value:<4} threshold={threshold}: dev lenient {dev.lenient.f1:.3f}"
+                f" strict {dev.strict.f1:.3f} roles {dev.roles.f1:.3f}"
+            )
+    assert best_decisions is not None
+    chosen = best_decisions
+    rules_dev = score(dev_parsed, None)
+    dev = score(dev_parsed, chosen)
+    train_score = score(train_parsed, chosen)
+    chosen.meta = {
+        "corpus_version": corpus_version(train_reports + dev_reports),
+        "feature_version": FEATURE_VERSION,
+        "seed": seed,
+        "train_reports": len(train_reports),
+        "dev_reports": len(dev_reports),
+        "c": -best[1],
+        "keep_threshold": chosen.keep_threshold,
+        "scores": {
+            "train": _f1s(train_score),
+            "dev": _f1s(dev),
+            "dev_rules_only": _f1s(rules_dev),
+        },
+    }
+    target = Path(output) if output is not None else MODEL_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(chosen.to_json(), sort_keys=True) + "\n", encoding="utf-8")
+    log(f"chose C={-best[1]} keep_threshold={chosen.keep_threshold}; wrote {target}")
+    log(f"train: {_line(train_score)}")
+    log(f"dev:   {_line(dev)}   (rules only: {_line(rules_dev)})")
+    return chosen
+
+
+def ablation(
+    decisions: Decisions, split: str, *, root: str | Path | None = None
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Scores of one split with each decision made by the rules, the model, or both (others both)."""
+    from armsgraph.extract import Extractor
+
+    loaded = corpus_module.load(root)
+    parsed = run_rules(corpus_module.split_reports(loaded, split, root=root), Extractor(decisions=None))
+    table: dict[str, dict[str, dict[str, float]]] = {"all": {}}
+    for mode in MODES:
+        table["all"][mode] = _f1s(score(parsed, decisions.with_modes(**dict.fromkeys(DECISIONS, mode))))
+    for decision in DECISIONS:
+        table[decision] = {mode: _f1s(score(parsed, decisions.with_modes(**{decision: mode}))) for mode in MODES}
+    return table
+
+
+def _f1s(report: EvalReport) -> dict[str, float]:
+    return {level: round(report.score(level).f1, 3) for level in ("lenient", "strict", "roles")}
+
+
+def _line(report: EvalReport) -> str:
+    return " ".join(f"{level} {report.score(level).f1:.3f}" for level in ("lenient", "strict", "roles"))
