@@ -38,7 +38,7 @@ from armsgraph.model import Extraction
 from armsgraph.ontology import side_of
 
 C_GRID = (0.1, 0.3, 1.0, 3.0)
-THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 class TrainingError(ArmsgraphError):

@@ -389,10 +389,10 @@ def refine(extraction: Extraction, sentences: list[tuple[int, int]], decisions: 
             label, p_none = c.rule.type, 1.0 - c.rule.confidence
         else:
             probs = decisions.model("event").proba(event_features(c, extraction, modes["event"] == "both"))
-            label = max(probs, key=probs.__getitem__)
-            p_none = probs.get("none", 0.0)
-            if label == "none" or p_none >= decisions.keep_threshold:
+            p_none = probs.pop("none", 0.0)
+            if p_none >= decisions.keep_threshold or not probs:
                 continue
+            label = max(probs, key=probs.__getitem__)
         parts: list[Participant] = []
         for m in c.actors:
             if modes["role"] == "rules" and c.rule is not None:
