@@ -10,7 +10,7 @@ import pytest
 
 from armsgraph import corpus
 from armsgraph.extract import Extractor
-from armsgraph.extract.learned import DECISIONS, load_decisions
+from armsgraph.extract.learned import MODEL_NAMES, load_decisions
 
 pytest.importorskip("sklearn")
 ROOT = Path(__file__).resolve().parents[1] / "corpus"
@@ -37,12 +37,12 @@ def test_train_writes_models_that_load_and_extract(small_corpus: Path, tmp_path:
     decisions = train(root=small_corpus, output=out, seed=0, limit=20, log=lines.append)
     assert any(line.startswith("dev:") for line in lines), lines
     loaded = load_decisions(out)
-    assert loaded is not None and set(loaded.models) == {f"{d}/{v}" for d in DECISIONS for v in ("model", "both")}
+    assert loaded is not None and set(loaded.models) == set(MODEL_NAMES)
     assert loaded.meta["seed"] == 0 and 0 < loaded.meta["train_reports"] <= 20
     assert loaded.to_json() == decisions.to_json()
     # The same seed gives the same models.
     again = train(root=small_corpus, output=tmp_path / "again.json", seed=0, limit=20, log=lambda _: None)
-    assert again.models["event/both"].weights == decisions.models["event/both"].weights
+    assert again.models["event/model"].weights == decisions.models["event/model"].weights
 
     report = next(r for r in corpus.load(small_corpus).reports if r.gold["events"])
     extraction = Extractor(decisions=loaded).extract(report.document())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 import random
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from armsgraph.evaluate import EvalReport, GoldEvent, gold_events, prediction_ev
 from armsgraph.extract.learned import (
     DECISIONS,
     FEATURE_VERSION,
+    MODEL_NAMES,
     MODEL_PATH,
     MODES,
     Candidate,
@@ -61,13 +63,14 @@ class Parsed:
 @dataclass
 class Examples:
     rows: dict[str, list[tuple[dict[str, float], str]]] = field(
-        default_factory=lambda: {f"{d}/{v}": [] for d in DECISIONS for v in ("model", "both")}
+        default_factory=lambda: {name: [] for name in MODEL_NAMES}
     )
 
     def add(self, decision: str, label: str, features: Callable[..., dict[str, float]], *args) -> None:
-        """One example for both variants: features(*args, use_rules) without and with the rules."""
+        """One example per model of the decision: features(*args, use_rules) without, and with, the rules."""
         for variant in ("model", "both"):
-            self.rows[f"{decision}/{variant}"].append((features(*args, variant == "both"), label))
+            if f"{decision}/{variant}" in self.rows:
+                self.rows[f"{decision}/{variant}"].append((features(*args, variant == "both"), label))
 
 
 def _ranges(text: str, quotes: list[str]) -> list[tuple[int, int]]:
@@ -241,7 +244,7 @@ def train(
                     f" {dev.lenient.f1:.3f} strict {dev.strict.f1:.3f} roles {dev.roles.f1:.3f}"
                 )
     assert best_decisions is not None
-    chosen = best_decisions
+    chosen = _choose_modes(best_decisions, dev_parsed, log)
     rules_dev = score(dev_parsed, None)
     dev = score(dev_parsed, chosen)
     train_score = score(train_parsed, chosen)
@@ -254,6 +257,7 @@ def train(
         "dev_reports": len(dev_reports),
         "c": -best[1],
         "keep_threshold": chosen.keep_threshold,
+        "modes": chosen.modes,
         "scores": {
             "train": _f1s(train_score),
             "dev": _f1s(dev),
@@ -272,10 +276,24 @@ def train(
     return chosen
 
 
+def _choose_modes(decisions: Decisions, dev_parsed: list[Parsed], log: Callable[[str], None]) -> Decisions:
+    """Per decision, rules, model or both: the combination that scores best on dev."""
+    best_key, best = None, decisions
+    for event_mode, role_mode, status_mode in itertools.product(MODES, repeat=3):
+        trial = decisions.with_modes(event=event_mode, role=role_mode, status=status_mode)
+        dev = score(dev_parsed, trial)
+        key = (round(dev.lenient.f1 + dev.strict.f1 + dev.roles.f1, 6), trial.modes == decisions.modes)
+        if best_key is None or key > best_key:
+            best_key, best = key, trial
+    log(f"modes chosen on dev: {best.modes}")
+    return best
+
+
 def ablation(
     decisions: Decisions, split: str, *, root: str | Path | None = None
 ) -> dict[str, dict[str, dict[str, float]]]:
-    """Scores of one split with each decision made by the rules, the model, or both (others both)."""
+    """Scores of one split: all decisions by the rules, the model or both, the chosen modes, and
+    each decision switched to rules, model or both with the others as chosen."""
     from armsgraph.extract import Extractor
 
     loaded = corpus_module.load(root)
@@ -283,6 +301,7 @@ def ablation(
     table: dict[str, dict[str, dict[str, float]]] = {"all": {}}
     for mode in MODES:
         table["all"][mode] = _f1s(score(parsed, decisions.with_modes(**dict.fromkeys(DECISIONS, mode))))
+    table["all"]["chosen"] = _f1s(score(parsed, decisions))
     for decision in DECISIONS:
         table[decision] = {mode: _f1s(score(parsed, decisions.with_modes(**{decision: mode}))) for mode in MODES}
     return table

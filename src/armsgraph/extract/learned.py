@@ -69,6 +69,9 @@ class LinearModel:
 
 
 DECISIONS = ("event", "role", "status")
+# The event decision in "both" keeps the rules' events and lets the model add to them, so it
+# needs only the model without the rules' answers; roles and statuses have both variants.
+MODEL_NAMES = ("event/model", "role/model", "role/both", "status/model", "status/both")
 
 
 @dataclass
@@ -459,12 +462,13 @@ def refine(extraction: Extraction, sentences: list[tuple[int, int]], decisions: 
     if decisions.meta.get("parse") and modes["role"] != "rules":
         attach_parses(cands, text)
     for c in cands:
-        if modes["event"] == "rules":
+        if modes["event"] == "rules" or (modes["event"] == "both" and c.rule is not None):
+            # "both": the rules' events stand as they are; the model adds what they left.
             if c.rule is None:
                 continue
             label, p_none = c.rule.type, 1.0 - c.rule.confidence
         else:
-            probs = decisions.model("event").proba(event_features(c, extraction, modes["event"] == "both"))
+            probs = decisions.models["event/model"].proba(event_features(c, extraction, False))
             p_none = probs.pop("none", 0.0)
             if p_none >= decisions.keep_threshold or not probs:
                 continue
