@@ -418,11 +418,32 @@ def role_features(
     return f
 
 
+@lru_cache(maxsize=1)
+def status_cue_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """One pattern per row of the status cue table (status_cues.jsonl), whole words, any case."""
+    path = resources.files("armsgraph.extract") / "patterns" / "status_cues.jsonl"
+    rows = []
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            words = sorted((re.escape(p) for p in row["phrases"]), key=len, reverse=True)
+            rows.append((row["status"], re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)))
+    return tuple(rows)
+
+
 def status_features(c: Candidate, event_type: str, extraction: Extraction, use_rules: bool) -> dict[str, float]:
     text = extraction.document.text
     s0, s1 = c.sentence
     t0, t1 = c.trigger
     f: dict[str, float] = {"bias": 1.0, f"type={event_type}": 1.0}
+    left, right = text[max(s0, t0 - 70) : t0], text[t1 : min(s1, t1 + 50)]
+    for status, pattern in status_cue_patterns():
+        if pattern.search(left):
+            f[f"cue_before={status}"] = 1.0
+        if pattern.search(right):
+            f[f"cue_after={status}"] = 1.0
+        if pattern.search(text[t0:t1]):
+            f[f"cue_trigger={status}"] = 1.0
     for w in _words(text[t0:t1]):
         f[f"trig={w}"] = 1.0
     for i, w in enumerate(reversed(_words(text[max(s0, t0 - 80) : t0])[-6:])):
