@@ -61,3 +61,28 @@ def test_rules_mode_leaves_the_rules_alone(small_corpus: Path, tmp_path: Path) -
     rules = Extractor(decisions=None).extract(report.document()).to_json()
     ruled = Extractor(decisions=decisions.with_modes(event="rules", role="rules", status="rules"))
     assert ruled.extract(report.document()).to_json() == rules
+
+
+def test_role_features_read_the_dependency_path() -> None:
+    """With the parse, 'from' on the path to the trigger tells the supplier; 'to deter' does not."""
+    from armsgraph.extract.learned import Candidate, Mention, attach_parses, parser, role_features
+    from armsgraph.model import Document, Entity, Extraction, Span
+
+    if parser() is None:
+        pytest.skip("the parse extra is not installed")
+    text = "Romania signed a contract for HIMARS launchers from the United States to deter Russia."
+    entities = [
+        Entity("country:ROU", "country", "Romania", mentions=[Span(0, 7, "Romania")]),
+        Entity("country:USA", "country", "United States", mentions=[Span(55, 68, "United States")]),
+        Entity("country:RUS", "country", "Russia", mentions=[Span(78, 84, "Russia")]),
+    ]
+    extraction = Extraction(document=Document(text=text, id="d"), entities=entities)
+    actors = [Mention(e.id, e.mentions[0].start, e.mentions[0].end) for e in entities]
+    c = Candidate(sentence=(0, len(text)), trigger=(8, 14), rule=None, actors=actors, things=[])
+    attach_parses([c], text)
+    usa = role_features(c, actors[1], "arms_sale", extraction, use_rules=False)
+    russia = role_features(c, actors[2], "arms_sale", extraction, use_rules=False)
+    romania = role_features(c, actors[0], "arms_sale", extraction, use_rules=False)
+    assert usa.get("path_prep=from") == 1.0 and "path_prep=from" not in russia
+    assert romania.get("dep=nsubj") == 1.0
+    assert russia.get("path_clause=acl") == 1.0
