@@ -9,6 +9,7 @@ status model the gold status. scikit-learn fits them; the weights are written as
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -27,6 +28,7 @@ from armsgraph.extract.learned import (
     MODEL_NAMES,
     MODEL_PATH,
     MODES,
+    NEVER,
     Candidate,
     Decisions,
     LinearModel,
@@ -244,7 +246,8 @@ def train(
                     f" {dev.lenient.f1:.3f} strict {dev.strict.f1:.3f} roles {dev.roles.f1:.3f}"
                 )
     assert best_decisions is not None
-    chosen = _choose_modes(best_decisions, dev_parsed, log)
+    chosen = _choose_thresholds(best_decisions, dev_parsed, log)
+    chosen = _choose_modes(chosen, dev_parsed, log)
     rules_dev = score(dev_parsed, None)
     dev = score(dev_parsed, chosen)
     train_score = score(train_parsed, chosen)
@@ -257,6 +260,8 @@ def train(
         "dev_reports": len(dev_reports),
         "c": -best[1],
         "keep_threshold": chosen.keep_threshold,
+        "drop_threshold": chosen.drop_threshold,
+        "retype_threshold": chosen.retype_threshold,
         "modes": chosen.modes,
         "scores": {
             "train": _f1s(train_score),
@@ -274,6 +279,20 @@ def train(
     log(f"train: {_line(train_score)}")
     log(f"dev:   {_line(dev)}   (rules only: {_line(rules_dev)})")
     return chosen
+
+
+def _choose_thresholds(decisions: Decisions, dev_parsed: list[Parsed], log: Callable[[str], None]) -> Decisions:
+    """When, in "both", the model may drop a rule's event or change its type: chosen on dev."""
+    best = decisions
+    for name in ("drop_threshold", "retype_threshold"):
+        scored = []
+        for value in (NEVER, 0.9, 0.8, 0.7):
+            trial = dataclasses.replace(best, **{name: value})
+            dev = score(dev_parsed, trial)
+            scored.append((round(dev.lenient.f1 + dev.strict.f1 + dev.roles.f1, 6), value == NEVER, trial))
+        best = max(scored, key=lambda item: item[:2])[2]
+        log(f"{name} chosen on dev: {getattr(best, name)}")
+    return best
 
 
 def _choose_modes(decisions: Decisions, dev_parsed: list[Parsed], log: Callable[[str], None]) -> Decisions:

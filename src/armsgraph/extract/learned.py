@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -69,9 +69,10 @@ class LinearModel:
 
 
 DECISIONS = ("event", "role", "status")
-# The event decision in "both" keeps the rules' events and lets the model add to them, so it
-# needs only the model without the rules' answers; roles and statuses have both variants.
-MODEL_NAMES = ("event/model", "role/model", "role/both", "status/model", "status/both")
+# Each decision has a model without the rules' answers as features ("model") and one with them
+# ("both"); in "both", the event decision keeps the rules' events unless that model is sure.
+MODEL_NAMES = tuple(f"{d}/{v}" for d in ("event", "role", "status") for v in ("model", "both"))
+NEVER = 1.01  # a threshold no probability reaches
 
 
 @dataclass
@@ -84,20 +85,24 @@ class Decisions:
 
     models: dict[str, LinearModel]  # "event/model", "event/both", "role/model", ...
     modes: dict[str, str] = field(default_factory=lambda: dict.fromkeys(DECISIONS, "both"))
-    keep_threshold: float = 0.5
+    keep_threshold: float = 0.5  # a sentence the rules left becomes an event under this P(none)
+    drop_threshold: float = NEVER  # a rule's event is dropped at this P(none) or more
+    retype_threshold: float = NEVER  # ... and takes another type at this probability or more
     meta: dict[str, Any] = field(default_factory=dict)
 
     def model(self, decision: str) -> LinearModel:
         return self.models[f"{decision}/{self.modes[decision]}"]
 
     def with_modes(self, **modes: str) -> Decisions:
-        return Decisions(self.models, {**self.modes, **modes}, self.keep_threshold, self.meta)
+        return replace(self, modes={**self.modes, **modes})
 
     def to_json(self) -> dict[str, Any]:
         return {
             "meta": self.meta,
             "modes": self.modes,
             "keep_threshold": self.keep_threshold,
+            "drop_threshold": self.drop_threshold,
+            "retype_threshold": self.retype_threshold,
             "models": {name: m.to_json() for name, m in sorted(self.models.items())},
         }
 
@@ -107,6 +112,8 @@ class Decisions:
             models={name: LinearModel.from_json(m) for name, m in data["models"].items()},
             modes={**dict.fromkeys(DECISIONS, "both"), **(data.get("modes") or {})},
             keep_threshold=float(data.get("keep_threshold", 0.5)),
+            drop_threshold=float(data.get("drop_threshold", NEVER)),
+            retype_threshold=float(data.get("retype_threshold", NEVER)),
             meta=dict(data.get("meta") or {}),
         )
 
@@ -470,6 +477,30 @@ def _role_for(event_type: str, side: str) -> str | None:
     return None
 
 
+def _event_decision(c: Candidate, extraction: Extraction, decisions: Decisions) -> tuple[str, float] | None:
+    """(type, P(none)) of a candidate, or None when it is no event."""
+    mode = decisions.modes["event"]
+    if c.rule is not None and mode != "model":
+        # The rules' event stands unless, in "both", the model is sure it is none or another type.
+        label, p_none = c.rule.type, 1.0 - c.rule.confidence
+        if mode == "both":
+            probs = decisions.models["event/both"].proba(event_features(c, extraction, True))
+            p_none = probs.pop("none", 0.0)
+            if p_none >= decisions.drop_threshold:
+                return None
+            top = max(probs, key=probs.__getitem__)
+            if top != label and probs[top] >= decisions.retype_threshold:
+                label = top
+        return label, p_none
+    if c.rule is None and mode == "rules":
+        return None
+    probs = decisions.models["event/model"].proba(event_features(c, extraction, False))
+    p_none = probs.pop("none", 0.0)
+    if p_none >= decisions.keep_threshold or not probs:
+        return None
+    return max(probs, key=probs.__getitem__), p_none
+
+
 def refine(extraction: Extraction, sentences: list[tuple[int, int]], decisions: Decisions) -> Extraction:
     """Replace the rule events with the events the decisions keep, with roles and statuses."""
     modes = decisions.modes
@@ -483,17 +514,10 @@ def refine(extraction: Extraction, sentences: list[tuple[int, int]], decisions: 
     if decisions.meta.get("parse") and modes["role"] != "rules":
         attach_parses(cands, text)
     for c in cands:
-        if modes["event"] == "rules" or (modes["event"] == "both" and c.rule is not None):
-            # "both": the rules' events stand as they are; the model adds what they left.
-            if c.rule is None:
-                continue
-            label, p_none = c.rule.type, 1.0 - c.rule.confidence
-        else:
-            probs = decisions.models["event/model"].proba(event_features(c, extraction, False))
-            p_none = probs.pop("none", 0.0)
-            if p_none >= decisions.keep_threshold or not probs:
-                continue
-            label = max(probs, key=probs.__getitem__)
+        decided = _event_decision(c, extraction, decisions)
+        if decided is None:
+            continue
+        label, p_none = decided
         parts: list[Participant] = []
         for m in c.actors:
             if modes["role"] == "rules" and c.rule is not None:
