@@ -86,3 +86,19 @@ def test_role_features_read_the_dependency_path() -> None:
     assert usa.get("path_prep=from") == 1.0 and "path_prep=from" not in russia
     assert romania.get("dep=nsubj") == 1.0
     assert russia.get("path_clause=acl") == 1.0
+
+
+def test_a_guard_report_keeps_its_score(small_corpus: Path, tmp_path: Path, seed_dir: Path) -> None:
+    from armsgraph.evaluate import evaluate
+    from armsgraph.train import train
+
+    gold, source = seed_dir / "dev.gold.jsonl", seed_dir / "dev.jsonl"
+    decisions = train(
+        root=small_corpus, output=tmp_path / "d.json", seed=0, limit=15, guard=(gold, source), log=lambda _: None
+    )
+    rec = json.loads(source.read_text("utf-8").splitlines()[0])
+    from armsgraph.model import Document
+
+    extraction = Extractor(decisions=decisions).extract(Document(text=rec["text"], id=rec["id"]))
+    report = evaluate(gold, [extraction.to_json()])
+    assert (report.lenient.f1, report.strict.f1) == (1.0, 1.0), "\n".join(report.summary_lines(verbose=True))

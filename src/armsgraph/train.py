@@ -206,15 +206,55 @@ def corpus_version(reports: list[corpus_module.Report]) -> str:
     return h.hexdigest()[:12]
 
 
+@dataclass
+class Objective:
+    """What a choice on dev maximizes: lenient + strict + roles F1 on dev, among the choices
+    that keep every guard report (the seed) at least as well scored as the rules keep it."""
+
+    dev: list[Parsed]
+    guard: list[Parsed] = field(default_factory=list)
+    guard_floor: tuple[float, float] = (0.0, 0.0)
+
+    def __call__(self, decisions: Decisions, guarded: bool = True) -> float | None:
+        if guarded and self.guard:
+            held = score(self.guard, decisions)
+            if (held.lenient.f1, held.strict.f1) < self.guard_floor:
+                return None
+        dev = score(self.dev, decisions)
+        return round(dev.lenient.f1 + dev.strict.f1 + dev.roles.f1, 6)
+
+
+def read_guard(gold_path: str | Path, input_path: str | Path, extractor) -> list[Parsed]:
+    """Reports (a gold file and its JSON Lines input) whose score a choice must not lower."""
+    from armsgraph.evaluate import read_gold
+    from armsgraph.ingest import iter_documents
+
+    gold = read_gold(gold_path)
+    raw = {json.loads(line)["id"]: json.loads(line) for line in Path(gold_path).read_text("utf-8").splitlines() if line.strip()}
+    out = []
+    for doc in iter_documents([str(input_path)]):
+        if getattr(doc, "id", None) in gold:
+            spacy_doc = extractor.nlp(doc.text)
+            sentences = [(s.start_char, s.end_char) for s in spacy_doc.sents]
+            report = corpus_module.Report(record={"id": doc.id}, gold=raw[doc.id], path=Path(input_path), line=0)
+            out.append(Parsed(report, extractor.events.extract(doc, spacy_doc), sentences, gold[doc.id], raw[doc.id]["events"]))
+    return out
+
+
 def train(
     *,
     root: str | Path | None = None,
     output: str | Path | None = None,
     seed: int = 0,
     limit: int | None = None,
+    guard: tuple[str | Path, str | Path] | None = None,
     log: Callable[[str], None] = print,
 ) -> Decisions:
-    """Fit every decision on train, choose C and the keep threshold on dev, write the models."""
+    """Fit every decision on train, choose settings on dev, write the models.
+
+    `guard` is a (gold, input) pair of reports whose lenient and strict scores no choice may
+    lower below what the rules alone reach there.
+    """
     from armsgraph.extract import Extractor
 
     random.seed(seed)
@@ -226,7 +266,12 @@ def train(
     extractor = Extractor(decisions=None)
     log(f"rules over {len(train_reports)} train and {len(dev_reports)} dev reports")
     train_parsed = run_rules(train_reports, extractor)
-    dev_parsed = run_rules(dev_reports, extractor)
+    objective = Objective(run_rules(dev_reports, extractor))
+    if guard is not None:
+        objective.guard = read_guard(guard[0], guard[1], extractor)
+        held = score(objective.guard, None)
+        objective.guard_floor = (held.lenient.f1, held.strict.f1)
+        log(f"guard: {len(objective.guard)} report(s), rules alone {_line(held)}")
     best: tuple[float, float, float] | None = None
     best_decisions: Decisions | None = None
     for use_parse in (False, True) if parser() is not None else (False,):
@@ -236,20 +281,18 @@ def train(
         for c_value in C_GRID:
             models = {name: fit(rows, c_value, seed) for name, rows in examples.rows.items()}
             for threshold in THRESHOLDS:
-                decisions = Decisions(models=models, keep_threshold=threshold, meta={"parse": use_parse})
-                dev = score(dev_parsed, decisions)
-                key = (dev.lenient.f1 + dev.strict.f1 + dev.roles.f1, -c_value, -threshold)
+                decisions = Decisions(models=models, keep_threshold=threshold, meta={"parse": use_parse, "c": c_value})
+                # The guard speaks when the modes are chosen (all rules always keeps it).
+                value = objective(decisions, guarded=False)
+                log(f"  parse={use_parse!s:5} C={c_value:<4} keep={threshold}: dev objective {value}")
+                key = (value, -c_value, -threshold)
                 if best is None or key > best:
                     best, best_decisions = key, decisions
-                log(
-                    f"  parse={use_parse!s:5} C={c_value:<4} threshold={threshold}: dev lenient"
-                    f" {dev.lenient.f1:.3f} strict {dev.strict.f1:.3f} roles {dev.roles.f1:.3f}"
-                )
     assert best_decisions is not None
-    chosen = _choose_thresholds(best_decisions, dev_parsed, log)
-    chosen = _choose_modes(chosen, dev_parsed, log)
-    rules_dev = score(dev_parsed, None)
-    dev = score(dev_parsed, chosen)
+    chosen = _choose_modes(best_decisions, objective, log)
+    chosen = _choose_thresholds(chosen, objective, log)
+    rules_dev = score(objective.dev, None)
+    dev = score(objective.dev, chosen)
     train_score = score(train_parsed, chosen)
     chosen.meta = {
         "parse": chosen.meta["parse"],
@@ -258,11 +301,7 @@ def train(
         "seed": seed,
         "train_reports": len(train_reports),
         "dev_reports": len(dev_reports),
-        "c": -best[1],
-        "keep_threshold": chosen.keep_threshold,
-        "drop_threshold": chosen.drop_threshold,
-        "retype_threshold": chosen.retype_threshold,
-        "modes": chosen.modes,
+        "c": chosen.meta["c"],
         "scores": {
             "train": _f1s(train_score),
             "dev": _f1s(dev),
@@ -273,35 +312,38 @@ def train(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(chosen.to_json(), sort_keys=True) + "\n", encoding="utf-8")
     log(
-        f"chose parse={chosen.meta['parse']} C={-best[1]} keep_threshold={chosen.keep_threshold};"
-        f" wrote {target}"
+        f"chose parse={chosen.meta['parse']} C={chosen.meta['c']} keep={chosen.keep_threshold}"
+        f" drop={chosen.drop_threshold} retype={chosen.retype_threshold} modes={chosen.modes}; wrote {target}"
     )
     log(f"train: {_line(train_score)}")
     log(f"dev:   {_line(dev)}   (rules only: {_line(rules_dev)})")
     return chosen
 
 
-def _choose_thresholds(decisions: Decisions, dev_parsed: list[Parsed], log: Callable[[str], None]) -> Decisions:
+def _choose_thresholds(decisions: Decisions, objective: Objective, log: Callable[[str], None]) -> Decisions:
     """When, in "both", the model may drop a rule's event or change its type: chosen on dev."""
     best = decisions
     for name in ("drop_threshold", "retype_threshold"):
         scored = []
         for value in (NEVER, 0.9, 0.8, 0.7):
             trial = dataclasses.replace(best, **{name: value})
-            dev = score(dev_parsed, trial)
-            scored.append((round(dev.lenient.f1 + dev.strict.f1 + dev.roles.f1, 6), value == NEVER, trial))
+            result = objective(trial)
+            if result is not None:
+                scored.append((result, value == NEVER, trial))
         best = max(scored, key=lambda item: item[:2])[2]
         log(f"{name} chosen on dev: {getattr(best, name)}")
     return best
 
 
-def _choose_modes(decisions: Decisions, dev_parsed: list[Parsed], log: Callable[[str], None]) -> Decisions:
+def _choose_modes(decisions: Decisions, objective: Objective, log: Callable[[str], None]) -> Decisions:
     """Per decision, rules, model or both: the combination that scores best on dev."""
-    best_key, best = None, decisions
+    best_key, best = None, decisions.with_modes(**dict.fromkeys(DECISIONS, "rules"))
     for event_mode, role_mode, status_mode in itertools.product(MODES, repeat=3):
         trial = decisions.with_modes(event=event_mode, role=role_mode, status=status_mode)
-        dev = score(dev_parsed, trial)
-        key = (round(dev.lenient.f1 + dev.strict.f1 + dev.roles.f1, 6), trial.modes == decisions.modes)
+        result = objective(trial)
+        if result is None:
+            continue
+        key = (result, trial.modes == decisions.modes)
         if best_key is None or key > best_key:
             best_key, best = key, trial
     log(f"modes chosen on dev: {best.modes}")

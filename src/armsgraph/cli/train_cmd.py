@@ -21,6 +21,7 @@ def train(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the models (default: the package's data/models/decisions.json).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     limit: Annotated[int | None, typer.Option("--limit", help="Train on the first N train reports only (a quick check).")] = None,
+    guard: Annotated[tuple[Path, Path] | None, typer.Option("--guard", help="GOLD INPUT: reports whose lenient and strict scores no setting may lower (the project keeps its seed report at 1.0).", exists=True)] = None,
     ablation: Annotated[list[str] | None, typer.Option("--ablation", help="After training, print the ablation (rules, model, both per decision) on this split; repeatable.")] = None,
 ) -> None:
     """Train the learned event, role and status decisions (needs the `train` extra: scikit-learn).
@@ -32,7 +33,7 @@ def train(
     from armsgraph import train as training
 
     try:
-        decisions = training.train(root=corpus, output=output, seed=seed, limit=limit, log=err.print)
+        decisions = training.train(root=corpus, output=output, seed=seed, limit=limit, guard=guard, log=err.print)
         for split in ablation or ():
             table = training.ablation(decisions, split, root=corpus)
             print(json.dumps({split: table}, indent=1))
