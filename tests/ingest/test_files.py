@@ -8,6 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from armsgraph.errors import InputError
 from armsgraph.ingest import iter_documents, source_kind
 from armsgraph.ingest.jsonl import iter_jsonl
@@ -51,10 +53,13 @@ def test_published_default_is_normalized_and_applies_only_where_missing(fixtures
     assert by_source[f"{fixtures}/corpus.jsonl:9"].published == "2024-05-12"
 
 
-def test_unreadable_published_default_is_reported_and_reading_goes_on(fixtures: Path) -> None:
-    items = read(fixtures / "report.txt", published="someday soonish maybe")
-    assert errors_of(items)[0].startswith("published: cannot read the publication date")
-    assert docs_of(items)[0].published is None
+def test_unreadable_published_default_stops_before_anything_is_read(fixtures: Path) -> None:
+    """A --published date that cannot be read would leave every input without a date: it is
+    an error raised before the first document, naming the option and the value."""
+    for bad in ("someday soonish maybe", "2024-13-45", "9999-99-99", "0001-01-01"):
+        with pytest.raises(InputError) as err:
+            read(fixtures / "report.txt", published=bad)
+        assert err.value.one_line().startswith(f"--published: cannot read the date {bad!r}")
 
 
 def test_jsonl_records_and_bad_lines_named_by_line(fixtures: Path) -> None:
@@ -142,7 +147,7 @@ def test_jsonl_limit_applies_per_line_not_per_corpus(tmp_path: Path) -> None:
     assert errors_of(items) == [
         (
             f"{path}:2: line is longer than the limit of {len(short) + 10} bytes"
-            " (split the document or raise the size limit)"
+            " (split the document or raise the limit with --max-size)"
         )
     ]
 
@@ -320,6 +325,9 @@ def test_jsonl_dates_in_other_forms_and_unreadable_dates(tmp_path: Path) -> None
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     a, b, c = read(path, published="2024-01-01")
     assert a.published == "2024-11-25"
-    # An unreadable date is kept as written and the default takes its place.
-    assert (b.published, b.meta["published_text"]) == ("2024-01-01", "not a date at all")
+    # An unreadable date is an error naming the line: the document is not stored undated.
+    assert b.one_line() == (
+        f"{path}:2: cannot read the date in \"published\" ('not a date at all') "
+        "(give a date such as 2024-11-25 (or 25 November 2024), or leave it out)"
+    )
     assert (c.id, c.published) == ("7", "2024-11-25")  # the date as written, not UTC

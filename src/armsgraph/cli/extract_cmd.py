@@ -12,17 +12,23 @@ from rich.console import Console
 from rich.table import Table
 
 from armsgraph.cli.app import app
+from armsgraph.cli.terminal import plain, safe
 from armsgraph.errors import ArmsgraphError, InputError
 
 err = Console(stderr=True, highlight=False)
 
 GazetteerOpt = Annotated[
     list[Path] | None,
-    typer.Option("--gazetteer", "-g", help="Extra gazetteer file (CSV or YAML); repeatable.", exists=True),
+    typer.Option(
+        "--gazetteer", "-g", help="Extra gazetteer file (CSV or YAML); repeatable.", exists=True
+    ),
 ]
 ModelOpt = Annotated[
     str | None,
-    typer.Option("--model", help="An installed spaCy model to use (e.g. en_core_web_sm); default: rules only."),
+    typer.Option(
+        "--model",
+        help="An installed spaCy model to use (e.g. en_core_web_sm); default: rules only.",
+    ),
 ]
 
 
@@ -32,7 +38,7 @@ def make_extractor(model: str | None, gazetteer: list[Path] | None):
     try:
         return Extractor(model=model, gazetteer_files=tuple(str(p) for p in gazetteer or ()))
     except ArmsgraphError as exc:
-        err.print(f"error: {exc.one_line()}")
+        err.print(f"error: {safe(exc.one_line())}", markup=False)
         raise typer.Exit(2) from None
 
 
@@ -40,43 +46,80 @@ def _event_rows(extraction) -> list[tuple[str, ...]]:
     names = {e.id: e.name for e in extraction.entities}
     rows = []
     for ev in extraction.events:
-        actors = "; ".join(f"{p.role}: {names.get(p.entity, p.entity)}" for p in ev.participants
-                           if p.role not in ("system", "program"))
-        things = ", ".join(names.get(p.entity, p.entity) for p in ev.participants if p.role in ("system", "program"))
-        extra = " ".join(x for x in (ev.time.text if ev.time else "", ev.quantity.text if ev.quantity else "",
-                                     ev.value.text if ev.value else "") if x)
+        actors = "; ".join(
+            f"{p.role}: {names.get(p.entity, p.entity)}"
+            for p in ev.participants
+            if p.role not in ("system", "program")
+        )
+        things = ", ".join(
+            names.get(p.entity, p.entity)
+            for p in ev.participants
+            if p.role in ("system", "program")
+        )
+        extra = " ".join(
+            x
+            for x in (
+                ev.time.text if ev.time else "",
+                ev.quantity.text if ev.quantity else "",
+                ev.value.text if ev.value else "",
+            )
+            if x
+        )
         rows.append((ev.type, ev.status, actors, things, extra, ev.evidence[0].text[:90]))
     return rows
 
 
 @app.command(rich_help_panel="Extract")
 def extract(
-    inputs: Annotated[list[str], typer.Argument(help="Files, directories, URLs, or - for standard input.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="table (readable) or json (one object per document per line).")] = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
-    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none.")] = None,
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, directories, URLs, or - for standard input.")
+    ],
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="table (readable) or json (one object per document per line)."
+        ),
+    ] = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none.")
+    ] = None,
     model: ModelOpt = None,
     gazetteer: GazetteerOpt = None,
+    max_size: Annotated[
+        str,
+        typer.Option(
+            "--max-size",
+            help="Largest document read: a file, a JSON Lines line, a WARC record (e.g. 50MB, 1GB).",
+        ),
+    ] = "50MB",
 ) -> None:
     """Extract source-cited events from reports.
 
     Example: armsgraph extract report.txt --published 2025-11-25 --format json
     """
+    from armsgraph.cli.store_cmd import max_size_bytes, published_date
     from armsgraph.ingest import iter_documents
 
     if format not in ("table", "json"):
-        err.print(f"error: unknown --format {format!r} (use table or json)")
+        err.print(f"error: unknown --format {safe(format)!r} (use table or json)", markup=False)
         raise typer.Exit(2)
+    published = published_date(published)
+    max_bytes = max_size_bytes(max_size)
     extractor = make_extractor(model, gazetteer)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 (closed below)
     console = Console(file=out, width=160) if format == "table" else None
     skipped = other_language = docs = events = 0
+
     def documents():
         nonlocal skipped
-        for item in iter_documents(inputs, published=published):
+        for item in iter_documents(inputs, published=published, max_bytes=max_bytes):
             if isinstance(item, InputError):
                 skipped += 1
-                err.print(f"skipped: {item.one_line()}", markup=False)
+                err.print(f"skipped: {safe(item.one_line())}", markup=False, soft_wrap=True)
                 continue
             yield item
 
@@ -87,21 +130,37 @@ def extract(
             docs += 1
             if ex.skipped:
                 other_language += 1
-                err.print(f"not extracted: {item.source or item.id}: {ex.skipped}", markup=False)
+                err.print(
+                    f"not extracted: {safe(item.source or item.id)}: {safe(ex.skipped)}",
+                    markup=False,
+                    soft_wrap=True,
+                )
             events += len(ex.events)
             if format == "json":
                 out.write(json.dumps(ex.to_json(), ensure_ascii=False) + "\n")
             else:
-                table = Table(title=f"{item.title or item.id}  ({len(ex.events)} events)", title_justify="left")
-                for col in ("type", "status", "actors", "systems", "when / how many / value", "evidence"):
+                table = Table(
+                    title=plain(f"{item.title or item.id}  ({len(ex.events)} events)"),
+                    title_justify="left",
+                )
+                for col in (
+                    "type",
+                    "status",
+                    "actors",
+                    "systems",
+                    "when / how many / value",
+                    "evidence",
+                ):
                     table.add_column(col, overflow="fold")
                 for row in _event_rows(ex):
-                    table.add_row(*row)
+                    table.add_row(*(plain(v) for v in row))
                 console.print(table)
     finally:
         if output:
             out.close()
-    err.print(f"{docs} document(s), {events} event(s); {skipped} input(s) skipped; {other_language} not in English")
+    err.print(
+        f"{docs} document(s), {events} event(s); {skipped} input(s) skipped; {other_language} not in English"
+    )
     raise typer.Exit(1 if skipped else 0)
 
 
@@ -110,13 +169,48 @@ SPLIT_NAMES = ("train", "dev", "test")
 
 @app.command(rich_help_panel="Extract")
 def evaluate(
-    inputs: Annotated[list[str] | None, typer.Argument(help="Input documents (e.g. a JSON Lines corpus).")] = None,
-    gold: Annotated[Path | None, typer.Option("--gold", help="Gold annotations (JSON Lines, see docs/ANNOTATION.md).", exists=True)] = None,
-    split: Annotated[str | None, typer.Option("--split", help="Score one split of the corpus: train, dev or test (no INPUTS or --gold).")] = None,
-    corpus: Annotated[Path | None, typer.Option("--corpus", help="The corpus folder for --split (default: the repository's corpus/).", exists=True, file_okay=False)] = None,
-    annotation: Annotated[Path | None, typer.Option("--annotation", help="A second gold file scored against --gold: inter-annotator agreement.", exists=True)] = None,
-    predictions: Annotated[bool, typer.Option("--predictions", help="INPUTS are `extract --format json` outputs, not documents.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss and extra.")] = False,
+    inputs: Annotated[
+        list[str] | None, typer.Argument(help="Input documents (e.g. a JSON Lines corpus).")
+    ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--gold", help="Gold annotations (JSON Lines, see docs/ANNOTATION.md).", exists=True
+        ),
+    ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="Score one split of the corpus: train, dev or test (no INPUTS or --gold).",
+        ),
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus",
+            help="The corpus folder for --split (default: the repository's corpus/).",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+    annotation: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotation",
+            help="A second gold file scored against --gold: inter-annotator agreement.",
+            exists=True,
+        ),
+    ] = None,
+    predictions: Annotated[
+        bool,
+        typer.Option(
+            "--predictions", help="INPUTS are `extract --format json` outputs, not documents."
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every miss and extra.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     model: ModelOpt = None,
     gazetteer: GazetteerOpt = None,
@@ -135,10 +229,14 @@ def evaluate(
         err.print(f"error: --split {split!r} is not one of: {', '.join(SPLIT_NAMES)}", markup=False)
         raise typer.Exit(2)
     if split is None and gold is None:
-        err.print("error: give --split train|dev|test, or --gold FILE with INPUTS (or --annotation FILE)")
+        err.print(
+            "error: give --split train|dev|test, or --gold FILE with INPUTS (or --annotation FILE)"
+        )
         raise typer.Exit(2)
     if split is None and annotation is None and not inputs:
-        err.print("error: give the INPUTS to score against --gold (documents, or --predictions files)")
+        err.print(
+            "error: give the INPUTS to score against --gold (documents, or --predictions files)"
+        )
         raise typer.Exit(2)
     try:
         if split is not None:
@@ -147,12 +245,14 @@ def evaluate(
         elif annotation is not None:
             report = ev.evaluate_agreement(gold, annotation)
         elif predictions:
-            report = ev.evaluate(gold, (rec for path in inputs for rec in ev.read_predictions(path)))
+            report = ev.evaluate(
+                gold, (rec for path in inputs for rec in ev.read_predictions(path))
+            )
         else:
             extractor = make_extractor(model, gazetteer)
             report = ev.run_evaluation(gold, inputs, extractor.extract)
     except ArmsgraphError as exc:
-        err.print(f"error: {exc.one_line()}", markup=False)
+        err.print(f"error: {safe(exc.one_line())}", markup=False)
         raise typer.Exit(2) from None
     if as_json:
         print(json.dumps(report.to_json(), indent=2))

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from armsgraph.cli.app import app
+from armsgraph.cli.terminal import plain, safe
 from armsgraph.errors import GazetteerError
 from armsgraph.nlp.gazetteer import ENV_VAR, Gazetteer, load_gazetteer
 
@@ -32,11 +33,11 @@ def _load(files: list[Path] | None, err: Console) -> Gazetteer:
     try:
         gaz = load_gazetteer(tuple(str(f) for f in files or ()))
     except GazetteerError as exc:  # a broken shipped file: nothing to look up in
-        err.print(f"error: {exc.one_line()}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"error: {safe(exc.one_line())}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
     for problem in gaz.problems:
         err.print(
-            f"skipped: {problem.one_line()}",
+            f"skipped: {safe(problem.one_line())}",
             markup=False,
             highlight=False,
             soft_wrap=True,
@@ -88,7 +89,7 @@ def lookup_cmd(
             ("aliases", " | ".join(e.aliases)),
         ]
         for key, value in rows:
-            table.add_row(key, value)
+            table.add_row(key, plain(value))
         out.print(table)
 
 

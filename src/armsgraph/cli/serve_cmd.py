@@ -14,10 +14,14 @@ from armsgraph.cli.app import app
 def serve(
     db: Annotated[
         str | None,
-        typer.Option("--db", help="SQLite file or database URL (default: ARMSGRAPH_DB or ./armsgraph.db)."),
+        typer.Option(
+            "--db", help="SQLite file or database URL (default: ARMSGRAPH_DB or ./armsgraph.db)."
+        ),
     ] = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")] = 8000,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")
+    ] = 8000,
     write_token: Annotated[
         str | None,
         typer.Option(
@@ -29,15 +33,27 @@ def serve(
     ] = None,
     allow_remote: Annotated[
         bool,
-        typer.Option("--allow-remote", help="Allow listening on a non-loopback address (reachable from other machines)."),
+        typer.Option(
+            "--allow-remote",
+            help="Allow listening on a non-loopback address (reachable from other machines).",
+        ),
     ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A name the app is reached under besides 127.0.0.1, localhost, [::1] and --host "
+            "(e.g. the name a reverse proxy passes on); repeatable. Requests for other names get 400.",
+        ),
+    ] = None,
 ) -> None:
     """Browse the store in a web browser: events, sources, actors, network and map.
 
     Example: armsgraph serve --db armsgraph.db --port 8000, then open http://127.0.0.1:8000
     """
+    from armsgraph.cli.terminal import safe
     from armsgraph.errors import ArmsgraphError
-    from armsgraph.serve.app import create_app, is_loopback
+    from armsgraph.serve.app import bind_address, create_app, is_loopback
 
     if not is_loopback(host) and not allow_remote:
         typer.echo(
@@ -47,16 +63,27 @@ def serve(
         )
         raise typer.Exit(2)
     if write_token is not None and len(write_token) < 8:
-        typer.echo("error: --write-token is too short; use at least 8 characters (e.g. from `openssl rand -hex 16`).", err=True)
+        typer.echo(
+            "error: --write-token is too short; use at least 8 characters (e.g. from `openssl rand -hex 16`).",
+            err=True,
+        )
         raise typer.Exit(2)
     try:
-        web = create_app(db, write_token=write_token)
+        web = create_app(
+            db, write_token=write_token, host=host, allowed_hosts=tuple(allowed_host or ())
+        )
     except ArmsgraphError as err:
-        typer.echo(f"error: {err.one_line()}", err=True)
+        typer.echo(f"error: {safe(err.one_line())}", err=True)
         raise typer.Exit(1) from err
 
     import uvicorn
 
     mode = "uploads allowed with the write token" if write_token else "read-only"
     typer.echo(f"armsgraph: serving {web.state.store.name} ({mode})", err=True)
-    uvicorn.run(web, host=host, port=port, log_level=os.environ.get("ARMSGRAPH_LOG_LEVEL", "info"))
+    # "[::1]" as in a URL binds as ::1.
+    uvicorn.run(
+        web,
+        host=bind_address(host),
+        port=port,
+        log_level=os.environ.get("ARMSGRAPH_LOG_LEVEL", "info"),
+    )

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from armsgraph.cli.app import app
+from armsgraph.cli.terminal import safe
 from armsgraph.errors import ArmsgraphError
 
 
@@ -53,6 +54,13 @@ def spark_cmd(
     model: Annotated[
         str | None, typer.Option(help="An installed spaCy model to use besides the rules.")
     ] = None,
+    max_size: Annotated[
+        str,
+        typer.Option(
+            "--max-size",
+            help="Largest document read: a JSON Lines line, a WARC record (e.g. 50MB, 1GB).",
+        ),
+    ] = "50MB",
 ) -> None:
     r"""Extract events from a large corpus with PySpark and write Parquet tables
     (documents, entities, events, participants, evidence, facts, errors) partitioned by
@@ -60,8 +68,11 @@ def spark_cmd(
 
     Example: armsgraph spark crawl/*.warc.gz news.jsonl --output out/ --master local[2]
     """
+    from armsgraph.cli.store_cmd import max_size_bytes, published_date
     from armsgraph.scale import spark as job
 
+    published = published_date(published)
+    max_bytes = max_size_bytes(max_size)
     try:
         job.require_pyspark()
         job.check_inputs(inputs, input_format)  # before Spark's slow start
@@ -75,6 +86,7 @@ def spark_cmd(
                 partitions=partitions,
                 jdbc_url=jdbc_url,
                 published=published,
+                max_bytes=max_bytes,
                 extractor_options={
                     "gazetteer_files": tuple(str(g) for g in gazetteer or ()),
                     "model": model,
@@ -83,6 +95,6 @@ def spark_cmd(
         finally:
             session.stop()
     except ArmsgraphError as exc:
-        typer.echo(f"error: {exc.one_line()}", err=True)
+        typer.echo(f"error: {safe(exc.one_line())}", err=True)
         raise typer.Exit(2) from exc
-    job.report(result, out=typer.echo)
+    job.report(result, out=lambda line: typer.echo(safe(line)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -13,9 +13,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from armsgraph.cli.app import app
-from armsgraph.errors import ArmsgraphError, StoreError
+from armsgraph.cli.terminal import json_text, plain, safe
+from armsgraph.errors import ArmsgraphError, InputError, StoreError
 from armsgraph.model import EVENT_TYPES, STATUSES
 
 # -- options defined once, reused by every command ----------------------------------------
@@ -73,8 +75,56 @@ err_console = Console(stderr=True)
 
 
 def _fail(err: ArmsgraphError, code: int = 2) -> typer.Exit:
-    err_console.print(f"error: {err.one_line()}", markup=False, highlight=False, soft_wrap=True)
+    err_console.print(
+        f"error: {safe(err.one_line())}", markup=False, highlight=False, soft_wrap=True
+    )
     return typer.Exit(code)
+
+
+def parse_size(value: str) -> int:
+    """A size given as 50MB, 1.5 GB, 800k or a number of bytes → bytes; ValueError if not."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)b?\s*", value.lower())
+    if not m:
+        raise ValueError(value)
+    n = float(m[1]) * {"": 1, "k": 1e3, "m": 1e6, "g": 1e9}[m[2]]
+    if n < 1:
+        raise ValueError(value)
+    return int(n)
+
+
+MaxSizeOption = Annotated[
+    str,
+    typer.Option(
+        "--max-size",
+        help="Largest document read: a file, a JSON Lines line, a WARC record (e.g. 50MB, 200MB, 1GB).",
+    ),
+]
+
+
+def max_size_bytes(value: str) -> int:
+    """--max-size in bytes, or exit 2 naming the value."""
+    try:
+        return parse_size(value)
+    except ValueError:
+        raise _fail(
+            InputError(
+                f"cannot read the size {value!r}",
+                where="--max-size",
+                hint="give a size such as 50MB, 200MB or 1GB",
+            )
+        ) from None
+
+
+def published_date(value: str | None) -> str | None:
+    """--published as YYYY-MM-DD, or exit 2 naming the value (before anything is stored)."""
+    from armsgraph.ingest.common import given_date
+
+    if not value:
+        return None
+    try:
+        return given_date(value)
+    except InputError as err:
+        raise _fail(err) from None
 
 
 def open_store(db: str | None):
@@ -148,11 +198,13 @@ def emit(
     """Print rows as a Rich table, CSV or JSON Lines (full records when given)."""
     if fmt is OutFormat.json:
         for r in full if full is not None else rows:
-            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+            sys.stdout.write(json_text(r) + "\n")
         return
     if fmt is OutFormat.csv:
         buf = io.StringIO()
         if rows:
+            if sys.stdout.isatty():  # shown, not saved: no control character reaches the screen
+                rows = [{k: safe(v) for k, v in r.items()} for r in rows]
             w = csv.DictWriter(buf, fieldnames=list(rows[0]))
             w.writeheader()
             w.writerows(rows)
@@ -163,7 +215,7 @@ def emit(
     if not rows:
         console.print(f"No {title.split(' (')[0].lower()} match.")
         return
-    table = Table(title=title, title_justify="left", show_lines=False, expand=True)
+    table = Table(title=plain(title), title_justify="left", show_lines=False, expand=True)
     for col in rows[0]:
         # Short fixed values stay on one line; long text gets the rest of the width.
         wide = col in ("participants", "systems", "name", "value")
@@ -175,7 +227,8 @@ def emit(
             min_width=12 if wide else None,
         )
     for r in rows:
-        table.add_row(*(str(v) for v in r.values()))
+        # Text, not str: a name with [brackets] is not Rich markup, a control is escaped.
+        table.add_row(*(plain(v) for v in r.values()))
     console.print(table)
 
 
@@ -190,6 +243,7 @@ def _print_summary(summary: Any, console: Console) -> None:
     for label, value in (
         ("new documents", summary.new),
         ("unchanged (already stored)", summary.unchanged),
+        ("updated (new publication date)", summary.updated),
         ("skipped", len(summary.skipped)),
         ("events added", summary.events_added),
         ("reports merged into known events", summary.events_merged),
@@ -202,17 +256,16 @@ def _print_summary(summary: Any, console: Console) -> None:
         # One line per bad input, never folded, so it can be grepped and acted on.
         console.print(f"Skipped inputs ({len(summary.skipped)}):", markup=False)
         for where, reason in summary.skipped:
-            console.print(
-                f"skipped: {where}: {reason}" if where else f"skipped: {reason}",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
-            )
+            line = f"skipped: {where}: {reason}" if where else f"skipped: {reason}"
+            console.print(safe(line), markup=False, highlight=False, soft_wrap=True)
     if summary.not_extracted:
         console.print(
-            f"{len(summary.not_extracted)} document(s) stored without extraction: "
-            + "; ".join(sorted({r for _, r in summary.not_extracted})),
+            safe(
+                f"{len(summary.not_extracted)} document(s) stored without extraction: "
+                + "; ".join(sorted({r for _, r in summary.not_extracted}))
+            ),
             markup=False,
+            highlight=False,
         )
 
 
@@ -225,12 +278,15 @@ def run_ingest(
     fetch_links: bool = False,
     gazetteer: list[Path] | None = None,
     console: Console | None = None,
+    max_bytes: int | None = None,
 ) -> Any:
-    """Ingest with a progress bar and print the summary; returns the IngestSummary."""
+    """Ingest with a progress bar and print the summary; returns the IngestSummary.
+    Ctrl-C prints what was stored and exits 130."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from armsgraph.store.pipeline import ingest
+    from armsgraph.store.pipeline import DEFAULT_MAX_BYTES, IngestInterrupted, ingest
 
+    published = published_date(published)  # a bad date stops here: nothing is stored
     console = console or Console(stderr=True)
     store = open_store(db)
     options = {"gazetteer_files": tuple(str(g) for g in gazetteer)} if gazetteer else {}
@@ -263,15 +319,31 @@ def run_ingest(
                 published=published,
                 fetch_links=fetch_links,
                 workers=workers,
+                max_bytes=max_bytes or DEFAULT_MAX_BYTES,
                 extractor_options=options,
                 progress=progress,
             )
         except StoreError as err:
             bar.stop()
             raise _fail(err) from err
+        except IngestInterrupted as stop:
+            bar.stop()
+            summary = stop.summary
         finally:
             store.close()
     _print_summary(summary, Console())
+    if summary.interrupted:
+        stored = summary.new + summary.updated
+        err_console.print(
+            f"interrupted: {stored} document(s) stored in this run ({summary.new} new, "
+            f"{summary.updated} updated, {summary.unchanged} already stored, "
+            f"{len(summary.skipped)} skipped), each one whole; "
+            "re-run the same command to store the rest",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(130)
     return summary
 
 
@@ -297,10 +369,13 @@ def ingest_cmd(
         list[Path] | None,
         typer.Option("--gazetteer", "-g", help="Extra gazetteer file (CSV); repeat for several."),
     ] = None,
+    max_size: MaxSizeOption = "50MB",
 ) -> None:
     """Read reports, extract their events and store them (re-running skips what is stored).
 
-    Exits 1 if any input was skipped (the reasons are listed), 2 on a database error.
+    Exits 1 if any input was skipped (the reasons are listed), 2 on a database error or
+    a --published date that cannot be read, 130 when interrupted (what was stored stays).
+    A stored report given again with another --published takes the new date.
 
     Example: armsgraph ingest reports/ feed.xml https://example.org/news.html --db arms.db --workers 2
     """
@@ -311,6 +386,7 @@ def ingest_cmd(
         workers=workers,
         fetch_links=fetch_links,
         gazetteer=gazetteer,
+        max_bytes=max_size_bytes(max_size),
     )
     if summary.skipped:
         raise typer.Exit(1)
@@ -407,6 +483,8 @@ def show_cmd(
 ) -> None:
     """Show one event: participants, status history, and every source sentence with its document.
 
+    An id of an event that was later merged into another shows that other event.
+
     Example: armsgraph show ev:3f2a9c0d1e2b4a5f
     """
     store = open_store(db)
@@ -421,42 +499,51 @@ def show_cmd(
             ),
             1,
         )
+    if ev["id"] != event_id:
+        err_console.print(
+            f"{safe(event_id)} was merged into {safe(ev['id'])}: showing {safe(ev['id'])}",
+            markup=False,
+            highlight=False,
+        )
     if fmt == "json":
-        sys.stdout.write(json.dumps(ev, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(ev, indent=2) + "\n")
         return
-    console = Console()
-    console.print(
-        f"[bold]{ev['id']}[/bold]  {ev['type']}  status: [bold]{ev['status']}[/bold]  "
-        f"sources: {ev['n_sources']}  confidence: {ev['confidence']:.2f}"
-    )
+    console = Console(highlight=False)
+
+    def line(*parts: str | tuple[str, str]) -> None:
+        """One line of plain text: every value escaped, bold where asked, never markup."""
+        text = Text()
+        for part in parts:
+            value, style = part if isinstance(part, tuple) else (part, "")
+            text.append(safe(value), style=style)
+        console.print(text, soft_wrap=True)
+
+    line(
+        (ev["id"], "bold"), f"  {ev['type']}  status: ", (ev["status"], "bold"),
+        f"  sources: {ev['n_sources']}  confidence: {ev['confidence']:.2f}",
+    )  # fmt: skip
     for p in ev["participants"]:
-        console.print(f"  {p['role']:<12} {p['name']}  ({p['entity_id']})", markup=False)
+        line(f"  {p['role']:<12} {safe(p['name'])}  ({safe(p['entity_id'])})")
     for label, value in (
         ("time", (ev["time"] or {}).get("text")),
         ("quantity", ev["quantity_text"]),
         ("value", (ev["value"] or {}).get("text")),
     ):
         if value:
-            console.print(f"  {label:<12} {value}", markup=False)
-    console.print("[bold]Status history[/bold]")
+            line(f"  {label:<12} {safe(value)}")
+    line(("Status history", "bold"))
     for h in ev["status_history"]:
-        console.print(
-            f"  {h['date'] or 'undated':<12} {h['status']:<12} {h['document_id']}", markup=False
-        )
-    console.print("[bold]Sources[/bold]")
+        line(f"  {h['date'] or 'undated':<12} {h['status']:<12} {safe(h['document_id'])}")
+    line(("Sources", "bold"))
     for s in ev["sources"]:
         head = " · ".join(
-            x for x in (s["published"], s["title"], s["url"] or s["document_id"]) if x
+            safe(x) for x in (s["published"], s["title"], s["url"] or s["document_id"]) if x
         )
-        console.print(f"- {head}", markup=False)
+        line(f"- {head}")
         if s["attribution"]:
-            console.print(f"  according to: {s['attribution']}", markup=False)
+            line(f"  according to: {safe(s['attribution'])}")
         for span in s["evidence"] or [{"text": s["text"], "start": s["start"], "end": s["end"]}]:
-            console.print(
-                f"  \u201c{span.get('text')}\u201d  [{span.get('start')}:{span.get('end')}]",
-                markup=False,
-                soft_wrap=True,
-            )
+            line(f"  \u201c{safe(span.get('text'))}\u201d  [{span.get('start')}:{span.get('end')}]")
 
 
 # -- export, rebuild, demo ------------------------------------------------------------------
@@ -507,7 +594,7 @@ def export_cmd(
         n = write(store, fmt.value, output, f)
     except ArmsgraphError as err:
         raise _fail(err) from err
-    err_console.print(f"wrote {n} rows to {output}", markup=False)
+    err_console.print(f"wrote {n} rows to {safe(output)}", markup=False, highlight=False)
 
 
 @app.command("rebuild")

@@ -125,6 +125,8 @@ def iter_documents(
     stdin: IO[bytes] | None = None,
 ) -> Iterator[Document | InputError]:
     """Documents from every source, in order, with an InputError for each bad input.
+    A `published` date that cannot be read raises InputError (naming --published)
+    before anything is read.
 
     sources: file paths, directories (recursed, hidden files skipped), http(s) URLs and
     "-" for standard input. published: date for inputs that carry none (any common form,
@@ -133,12 +135,9 @@ def iter_documents(
     file, a feed, a JSON Lines line, a WARC record); corpora are streamed. timeout:
     seconds allowed for each URL fetch.
     """
-    default_date = None
-    if published:
-        try:
-            default_date = given_date(published)
-        except InputError as err:
-            yield err
+    # A date that cannot be read stops the run before any document is read: every input
+    # without a date of its own would otherwise be stored without one.
+    default_date = given_date(published) if published else None
     opts = {"published": default_date, "max_bytes": max_bytes}
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]  # one path given bare, not a list of its characters
@@ -284,7 +283,7 @@ def _read_stdin(
                 f"standard input is {human_size(size)}, larger than the limit of "
                 f"{human_size(max_bytes)}",
                 where=_STDIN,
-                hint="give a file, JSON Lines, or raise the size limit",
+                hint="give a file, JSON Lines, or raise the limit with --max-size",
             )
             return
         data = spool.read()

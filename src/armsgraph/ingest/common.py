@@ -66,7 +66,7 @@ def read_file_bytes(path: str, max_bytes: int) -> bytes | InputError:
         return InputError(
             f"file is {human_size(size)}, larger than the limit of {human_size(max_bytes)}",
             where=path,
-            hint="split it into smaller files or JSON Lines, or raise the size limit",
+            hint="split it into smaller files or JSON Lines, or raise the limit with --max-size",
         )
     if size == 0:
         return InputError("empty file", where=path, hint="remove it or add the report text")
@@ -90,21 +90,27 @@ def check_text_bytes(data: bytes, where: str) -> str | InputError:
     return decode_utf8(data, where)
 
 
+# Publication dates outside these years are junk (a page's "0001-01-01", a typo's 9999):
+# stored, they would sort before every real report.
+YEARS = (1800, 2200)
+
+
 def normalize_date(value: Any) -> str | None:
-    """A date in any common form → ISO YYYY-MM-DD, or None when it cannot be read."""
+    """A date in any common form → ISO YYYY-MM-DD, or None when it cannot be read (or
+    falls outside the years 1800–2200)."""
     if value is None:
         return None
     if isinstance(value, _dt.datetime):
-        return value.date().isoformat()
+        return _in_range(value.date())
     if isinstance(value, _dt.date):
-        return value.isoformat()
+        return _in_range(value)
     text = str(value).strip()
     if not text:
         return None
     m = _ISO_DATE.match(text)
     if m:
         try:
-            return _dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+            return _in_range(_dt.date(int(m[1]), int(m[2]), int(m[3])))
         except ValueError:
             return None
     # dateparser is slow to import and to run, so it is only used past the ISO fast path.
@@ -114,15 +120,22 @@ def normalize_date(value: Any) -> str | None:
         text,
         settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False},
     )
-    return parsed.date().isoformat() if parsed else None
+    return _in_range(parsed.date()) if parsed else None
 
 
-def given_date(value: str, where: str = "published") -> str:
-    """A publication date given by the user (--published) as YYYY-MM-DD; InputError naming
-    `where` when it cannot be read."""
+def _in_range(day: _dt.date) -> str | None:
+    return day.isoformat() if YEARS[0] <= day.year <= YEARS[1] else None
+
+
+DATE_HINT = "give a date such as 2024-11-25 (or 25 November 2024)"
+
+
+def given_date(value: str, where: str = "--published") -> str:
+    """A publication date given by the user (--published, a form field) as YYYY-MM-DD;
+    an InputError naming `where` and the value when it cannot be read."""
     norm = normalize_date(value)
     if norm is None:
-        raise InputError(f"cannot read the publication date {value!r}", where=where, hint="give a date such as 2024-11-25")
+        raise InputError(f"cannot read the date {value!r}", where=where, hint=DATE_HINT)
     return norm
 
 

@@ -87,5 +87,5 @@ def _too_big(url: str, size: int, max_bytes: int) -> InputError:
     return InputError(
         f"response is larger than the limit of {human_size(max_bytes)} (got {human_size(size)})",
         where=url,
-        hint="raise the size limit if this is expected",
+        hint="raise the limit with --max-size if this is expected",
     )

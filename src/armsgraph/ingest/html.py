@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from armsgraph.errors import InputError
 from armsgraph.ingest.common import finish, looks_binary, normalize_date, read_file_bytes
 from armsgraph.model import Document
@@ -27,16 +29,27 @@ def html_document(
             where=source,
             hint="give an HTML page; convert PDFs or images to text first",
         )
-    import trafilatura  # imported here: loading it costs a second and only pages need it
-
     try:
-        result = trafilatura.bare_extraction(
-            data,
-            url=url,
-            fast=True,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
+        result = _extract(data, url)
+        text = (result.text or "").strip() if result is not None else ""
+        if len(text.split()) < MIN_WORDS:
+            # lxml stops reading markup nested deeper than 255 levels unless told to read
+            # "huge" trees (then 2,048): read such a page again that way.
+            tree = _deep_tree(data)
+            if tree is not None:
+                if _depth(tree) >= _HUGE_DEPTH:
+                    return InputError(
+                        f"the page's markup is nested more than {_HUGE_DEPTH:,} levels deep",
+                        where=source,
+                        hint="the page is malformed or hostile; save the article text as .txt if it is a real report",
+                    )
+                result = _extract(tree, url)
+                text = (result.text or "").strip() if result is not None else ""
+    except RecursionError:
+        return InputError(
+            "the page's markup is nested too deeply to read",
+            where=source,
+            hint="the page is malformed or hostile; save the article text as .txt if it is a real report",
         )
     except Exception as exc:  # noqa: BLE001 - trafilatura/lxml raise many kinds on bad markup
         return InputError(
@@ -44,7 +57,6 @@ def html_document(
             where=source,
             hint="check that the file is an HTML page",
         )
-    text = (result.text or "").strip() if result is not None else ""
     if len(text.split()) < MIN_WORDS:
         return InputError(
             "no main text found in the page (only navigation or boilerplate)",
@@ -61,6 +73,56 @@ def html_document(
     if result.sitename:
         doc.meta["sitename"] = result.sitename
     return finish(doc, published=published)
+
+
+# The depth lxml's default parser reads to, and the one it reads to with huge_tree.
+_DEFAULT_DEPTH = 255
+_HUGE_DEPTH = 2047
+
+
+def _extract(data: Any, url: str | None) -> Any:
+    import trafilatura  # imported here: loading it costs a second and only pages need it
+
+    return trafilatura.bare_extraction(
+        data,
+        url=url,
+        fast=True,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+    )
+
+
+def _deep_tree(data: bytes | str) -> Any:
+    """The page parsed as trafilatura parses it but with lxml's huge_tree, when it is
+    nested deeper than the default parser reads; else None."""
+    from lxml.html import HTMLParser, fromstring
+    from trafilatura.utils import decode_file
+
+    parser = HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+    )
+    markup = decode_file(data)
+    try:
+        tree = fromstring(markup, parser=parser)
+    except ValueError:  # a str with an encoding declaration
+        tree = fromstring(markup.encode("utf-8"), parser=parser)
+    return tree if _depth(tree) > _DEFAULT_DEPTH else None
+
+
+def _depth(tree: Any) -> int:
+    """How deep elements nest in `tree` (iteratively: a deep tree must not recurse)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        el, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((child, d + 1) for child in el)
+    return deepest
 
 
 def read_html_file(

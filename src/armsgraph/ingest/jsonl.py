@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from armsgraph.errors import InputError
-from armsgraph.ingest.common import decode_utf8, finish, human_size, looks_binary
+from armsgraph.ingest.common import (
+    DATE_HINT,
+    decode_utf8,
+    finish,
+    human_size,
+    looks_binary,
+    normalize_date,
+)
 from armsgraph.model import Document
 
 # Keys with a place of their own on Document; all others travel in Document.meta.
@@ -34,16 +41,32 @@ def record_document(
             hint='each line needs the report in "text": {"text": "...", "id": "..."}',
         )
     doc_id = record.get("id")
-    if doc_id is not None and not isinstance(doc_id, (str, int)):
+    if doc_id is not None and (not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool)):
         return InputError(
-            f'"id" must be a string, not {type(doc_id).__name__}',
+            f'"id" must be a string, not {_json_type(doc_id)}',
             where=where,
             hint="give each document a string id or leave it out for a content hash",
         )
     fields: dict[str, Any] = {}
     for key in ("url", "title", "published"):
         value = record.get(key)
-        fields[key] = str(value) if value not in (None, "") else None
+        if value is not None and not isinstance(value, str):
+            # Stored as str(value), a list would become "['t']": refuse the line instead.
+            return InputError(
+                f'"{key}" must be a string, not {_json_type(value)}',
+                where=where,
+                hint=f'write "{key}" as a string or leave it out',
+            )
+        fields[key] = (value.strip() or None) if value is not None else None
+    if fields["published"] is not None:
+        date = normalize_date(fields["published"])
+        if date is None:
+            return InputError(
+                f'cannot read the date in "published" ({fields["published"]!r})',
+                where=where,
+                hint=f"{DATE_HINT}, or leave it out",
+            )
+        fields["published"] = date
     meta = {k: v for k, v in record.items() if k not in _HEADER_KEYS and k != "text"}
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -55,6 +78,19 @@ def record_document(
         **fields,
     )
     return finish(doc, published=published)
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, as the user wrote it."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, int, bytes | None]]:
@@ -99,7 +135,7 @@ def iter_jsonl(
             yield InputError(
                 f"line is longer than the limit of {human_size(max_bytes)}",
                 where=where,
-                hint="split the document or raise the size limit",
+                hint="split the document or raise the limit with --max-size",
             )
             continue
         if not raw.strip():

@@ -85,7 +85,7 @@ def read_warc_stream(
             yield InputError(
                 f"record is {human_size(length)}, larger than the limit of {human_size(max_bytes)}",
                 where=where,
-                hint="raise the size limit if this page is expected",
+                hint="raise the limit with --max-size if this page is expected",
             )
             continue
         try:

@@ -25,10 +25,16 @@ from urllib.parse import quote, urlencode, urlsplit
 from fastapi import Depends, FastAPI, Form, Header, HTTPException, Query, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from armsgraph.errors import ArmsgraphError, StoreError
@@ -61,7 +67,15 @@ SECURITY_HEADERS = {
 ORDERS = tuple(queries.ORDERS)
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 FILTER_NAMES = ("actor", "type", "status", "system", "since", "until", "q")
-ACTOR_TYPES = ("country", "organization", "person", "weapon_system", "program", "facility", "location")
+ACTOR_TYPES = (
+    "country",
+    "organization",
+    "person",
+    "weapon_system",
+    "program",
+    "facility",
+    "location",
+)
 OBJECT_ROLES = queries.OBJECT_ROLES
 STATUS_HELP = {
     "proposed": "planned, offered, sought, under discussion, or approved for a possible sale",
@@ -77,9 +91,47 @@ def is_loopback(host: str) -> bool:
     if host.strip().lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return ipaddress.ip_address(bind_address(host)).is_loopback
     except ValueError:
         return False  # a host name other than localhost may resolve anywhere
+
+
+def bind_address(host: str) -> str:
+    """`host` as a socket binds it: an IPv6 address without the brackets of a URL ([::1])."""
+    host = host.strip()
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+_WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def host_name(header: str) -> str | None:
+    """The host of a Host header without its port, lower case ("[::1]:8000" -> "::1");
+    None when it is not a host[:port]."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        name, closed, rest = value[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")):
+            return None
+        port = rest[1:]
+    elif value.count(":") > 1:
+        return None  # an IPv6 address must be in brackets
+    else:
+        name, _, port = value.partition(":")
+    if port and not port.isdigit():
+        return None
+    return name.rstrip(".") or None
+
+
+def allowed_host_names(host: str | None = None, extra: tuple[str, ...] = ()) -> frozenset[str]:
+    """The names a request's Host may carry: the loopback names, the address the server
+    listens on (unless it listens on every address), and the names given in `extra`."""
+    names = set(LOOPBACK_NAMES)
+    for value in (host, *extra):
+        if value and bind_address(value).lower() not in _WILDCARDS:
+            names.add(bind_address(value).lower().rstrip("."))
+    return frozenset(names)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -97,13 +149,46 @@ class Filters:
 
     def __init__(
         self,
-        actor: Annotated[str | None, Query(max_length=200, description="An entity id (country:EGY) or a name or alias; a country also matches its organizations.")] = None,
-        type: Annotated[str | None, Query(max_length=400, description="Event type(s), comma-separated: " + ", ".join(EVENT_TYPES))] = None,
-        status: Annotated[str | None, Query(max_length=200, description="Status(es), comma-separated: " + ", ".join(STATUSES))] = None,
-        system: Annotated[str | None, Query(max_length=200, description="Part of a system or program name (F-16, Bayraktar).")] = None,
-        since: Annotated[str | None, Query(pattern=DATE_PATTERN, description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD): reports on or after.")] = None,
-        until: Annotated[str | None, Query(pattern=DATE_PATTERN, description="ISO date: reports on or before.")] = None,
-        q: Annotated[str | None, Query(max_length=200, description="Words in a source sentence or a system name.")] = None,
+        actor: Annotated[
+            str | None,
+            Query(
+                max_length=200,
+                description="An entity id (country:EGY) or a name or alias; a country also matches its organizations.",
+            ),
+        ] = None,
+        type: Annotated[
+            str | None,
+            Query(
+                max_length=400,
+                description="Event type(s), comma-separated: " + ", ".join(EVENT_TYPES),
+            ),
+        ] = None,
+        status: Annotated[
+            str | None,
+            Query(
+                max_length=200, description="Status(es), comma-separated: " + ", ".join(STATUSES)
+            ),
+        ] = None,
+        system: Annotated[
+            str | None,
+            Query(
+                max_length=200, description="Part of a system or program name (F-16, Bayraktar)."
+            ),
+        ] = None,
+        since: Annotated[
+            str | None,
+            Query(
+                pattern=DATE_PATTERN,
+                description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD): reports on or after.",
+            ),
+        ] = None,
+        until: Annotated[
+            str | None, Query(pattern=DATE_PATTERN, description="ISO date: reports on or before.")
+        ] = None,
+        q: Annotated[
+            str | None,
+            Query(max_length=200, description="Words in a source sentence or a system name."),
+        ] = None,
     ) -> None:
         self.values = {
             "actor": actor,
@@ -226,7 +311,9 @@ def country_counts(evs: list[dict[str, Any]]) -> Counter[str]:
         for p in e["participants"]:
             if p["role"] in OBJECT_ROLES or p["type"] in ("weapon_system", "program"):
                 continue
-            code = p["country"] or (p["entity_id"].split(":", 1)[1] if p["type"] == "country" else None)
+            code = p["country"] or (
+                p["entity_id"].split(":", 1)[1] if p["type"] == "country" else None
+            )
             if code:
                 codes.add(code)
         counts.update(codes)
@@ -244,7 +331,13 @@ def partners_by_type(entity_id: str, evs: list[dict[str, Any]]) -> list[dict[str
             seen.add(p["entity_id"])
             row = table.setdefault(
                 p["entity_id"],
-                {"id": p["entity_id"], "name": p["name"], "type": p["type"], "by_type": Counter(), "n": 0},
+                {
+                    "id": p["entity_id"],
+                    "name": p["name"],
+                    "type": p["type"],
+                    "by_type": Counter(),
+                    "n": 0,
+                },
             )
             row["by_type"][e["type"]] += 1
             row["n"] += 1
@@ -261,12 +354,45 @@ def _numeric_codes() -> dict[str, str]:
 
 
 class IngestRequest(BaseModel):
-    """A report to ingest: its text, or the URL of a page to fetch (one of the two)."""
+    """A report to ingest: exactly one of `text` (the report's text) and `url` (an http(s)
+    page to fetch). A `published` date that cannot be read is refused (422, naming the
+    field), after the write token is checked."""
 
-    text: str | None = Field(None, max_length=MAX_UPLOAD_CHARS, description="The report's text.")
-    url: str | None = Field(None, max_length=2000, description="An http(s) URL to fetch and ingest.")
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["url"]}]}
+    )
+
+    text: str | None = Field(
+        None,
+        max_length=MAX_UPLOAD_CHARS,
+        description="The report's text (give this or `url`, not both).",
+    )
+    url: str | None = Field(
+        None,
+        max_length=2000,
+        description="An http(s) URL to fetch and ingest (give this or `text`, not both).",
+    )
     title: str | None = Field(None, max_length=500)
-    published: str | None = Field(None, max_length=40, description="Publication date (any common form).")
+    published: str | None = Field(
+        None,
+        max_length=40,
+        description="Publication date in any common form (2024-11-25, 25 November 2024), stored as YYYY-MM-DD; one that cannot be read is refused (422).",
+    )
+
+    def checked(self) -> IngestRequest:
+        """The request with its date as YYYY-MM-DD; HTTPException 422 naming `published`
+        when it cannot be read (nothing is stored)."""
+        from armsgraph.ingest.common import DATE_HINT, normalize_date
+
+        if self.published is None or not self.published.strip():
+            return self.model_copy(update={"published": None})
+        date = normalize_date(self.published)
+        if date is None:
+            msg = f"cannot read the date {self.published!r}; {DATE_HINT}"
+            raise HTTPException(
+                422, [{"loc": ["body", "published"], "msg": msg, "type": "value_error"}]
+            )
+        return self.model_copy(update={"published": date})
 
 
 class Problem(BaseModel):
@@ -323,13 +449,22 @@ class _Uploader:
 
 
 def create_app(
-    db: str | Store | None = None, *, write_token: str | None = None
+    db: str | Store | None = None,
+    *,
+    write_token: str | None = None,
+    host: str | None = None,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> FastAPI:
     """The FastAPI app over `db` (a path, a database URL, an open Store, or ARMSGRAPH_DB).
 
-    Without `write_token` the app is read-only: the upload endpoints answer 403.
+    Without `write_token` the app is read-only: the upload endpoints answer 403. Requests
+    whose Host header names anything but a loopback name (127.0.0.1, localhost, [::1]),
+    `host` (the address the server listens on) or one of `allowed_hosts` answer 400: a
+    page of another site whose name was rebound to this machine (DNS rebinding) cannot
+    read the store through the user's browser.
     """
     store = db if isinstance(db, Store) else Store(db)
+    hosts = allowed_host_names(host, allowed_hosts)
     token = write_token or None
     uploader = _Uploader()
     numeric = _numeric_codes()
@@ -364,7 +499,16 @@ def create_app(
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
+        if host_name(request.headers.get("host", "")) not in hosts:
+            response: Response = PlainTextResponse(
+                "400 Bad Request: this server answers only requests addressed to "
+                + ", ".join(sorted(hosts))
+                + " (the Host header names another site; start the server with "
+                "--allowed-host NAME to serve under that name)\n",
+                status_code=400,
+            )
+        else:
+            response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
@@ -380,8 +524,12 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if wants_html(request):
-            return render(request, "error.html", exc.status_code, status=exc.status_code, message=exc.detail)
-        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None))
+            return render(
+                request, "error.html", exc.status_code, status=exc.status_code, message=exc.detail
+            )
+        return JSONResponse(
+            {"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -389,7 +537,11 @@ def create_app(
             # One line per bad field, naming the query parameter to fix.
             msg = "; ".join(
                 f"{'.'.join(str(x) for x in e['loc'][1:])}: "
-                + ("use a date like 2024, 2024-06 or 2024-06-30" if e["type"] == "string_pattern_mismatch" else e["msg"])
+                + (
+                    "use a date like 2024, 2024-06 or 2024-06-30"
+                    if e["type"] == "string_pattern_mismatch"
+                    else e["msg"]
+                )
                 for e in exc.errors()
             )
             return render(request, "error.html", 422, status=422, message=msg)
@@ -404,11 +556,16 @@ def create_app(
 
     def check_token(given: str | None) -> None:
         if token is None:
-            raise HTTPException(403, f"this server is read-only: start it with --write-token or {WRITE_TOKEN_ENV} to allow uploads")
+            raise HTTPException(
+                403,
+                f"this server is read-only: start it with --write-token or {WRITE_TOKEN_ENV} to allow uploads",
+            )
         if not given or not secrets.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
             raise HTTPException(403, "wrong or missing write token")
 
-    def one(fetch: Callable[[Any, str], dict[str, Any] | None], key: str, what: str) -> dict[str, Any]:
+    def one(
+        fetch: Callable[[Any, str], dict[str, Any] | None], key: str, what: str
+    ) -> dict[str, Any]:
         """One stored record by id, or a 404 naming it."""
         with store.connect() as conn:
             found = fetch(conn, key)
@@ -437,17 +594,33 @@ def create_app(
             stats = queries.stats(conn)
         pages = max(1, -(-total // limit))
         # Sorting and paging links keep the filters and each other in the URL.
-        keep = {"order": order if order != "recent" else None, "limit": limit if limit != PAGE_SIZE else None}
+        keep = {
+            "order": order if order != "recent" else None,
+            "limit": limit if limit != PAGE_SIZE else None,
+        }
         return render(
-            request, "events.html", f=f, rows=rows, total=total, page=page, pages=pages,
-            order=order, stats=stats, keep=keep,
+            request,
+            "events.html",
+            f=f,
+            rows=rows,
+            total=total,
+            page=page,
+            pages=pages,
+            order=order,
+            stats=stats,
+            keep=keep,
         )
 
     @app.get("/events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def event_page(request: Request, event_id: str) -> HTMLResponse:
+    def event_page(request: Request, event_id: str) -> Response:
         ev = one(queries.event, event_id, "event")
+        if ev["id"] != event_id:
+            # An id of an event merged into another: the page moved there for good.
+            return RedirectResponse(f"/events/{quote(ev['id'], safe=':@')}", 301)
         with store.connect() as conn:
-            texts = queries.document_texts(conn, sorted({src["document_id"] for src in ev["sources"]}))
+            texts = queries.document_texts(
+                conn, sorted({src["document_id"] for src in ev["sources"]})
+            )
         for src in ev["sources"]:
             spans = src["evidence"] or [{"start": src["start"], "end": src["end"]}]
             src["paragraphs"] = paragraph_segments(texts.get(src["document_id"], ""), spans)
@@ -464,12 +637,22 @@ def create_app(
     ) -> HTMLResponse:
         with store.connect() as conn:
             rows = queries.actors(
-                conn, q=q or None, type=type or None, limit=PAGE_SIZE * 2 + 1, offset=(page - 1) * PAGE_SIZE * 2
+                conn,
+                q=q or None,
+                type=type or None,
+                limit=PAGE_SIZE * 2 + 1,
+                offset=(page - 1) * PAGE_SIZE * 2,
             )
         more = len(rows) > PAGE_SIZE * 2
         return render(
-            request, "actors.html", rows=rows[: PAGE_SIZE * 2], q=q or "", type=type or "",
-            page=page, more=more, actor_types=ACTOR_TYPES,
+            request,
+            "actors.html",
+            rows=rows[: PAGE_SIZE * 2],
+            q=q or "",
+            type=type or "",
+            page=page,
+            more=more,
+            actor_types=ACTOR_TYPES,
         )
 
     @app.get("/actors/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
@@ -481,13 +664,20 @@ def create_app(
             e["when"] = when
             timeline[when[:4] or "undated"].append(e)
         years = sorted(timeline.items(), key=lambda kv: (kv[0] == "undated", kv[0]), reverse=False)
-        years = [y for y in years if y[0] != "undated"][::-1] + [y for y in years if y[0] == "undated"]
+        years = [y for y in years if y[0] != "undated"][::-1] + [
+            y for y in years if y[0] == "undated"
+        ]
         for _, evs in years:
             evs.sort(key=lambda e: e["when"], reverse=True)
         partners = partners_by_type(entity_id, a["events"])
         used_types = [t for t in EVENT_TYPES if any(p["by_type"][t] for p in partners)]
         return render(
-            request, "actor.html", a=a, years=years, partners=partners, used_types=used_types,
+            request,
+            "actor.html",
+            a=a,
+            years=years,
+            partners=partners,
+            used_types=used_types,
             network_qs=urlencode({"actor": entity_id}),
         )
 
@@ -509,9 +699,17 @@ def create_app(
         with store.connect() as conn:
             evs = [queries.event(conn, i) for i in sorted({e["event_id"] for e in doc["evidence"]})]
         evs = [e for e in evs if e]
-        evs.sort(key=lambda e: min((s["start"] for s in e["sources"] if s["document_id"] == document_id), default=0))
+        evs.sort(
+            key=lambda e: min(
+                (s["start"] for s in e["sources"] if s["document_id"] == document_id), default=0
+            )
+        )
         return render(
-            request, "document.html", doc=doc, paragraphs=document_paragraphs(doc["text"], doc["evidence"]), events=evs,
+            request,
+            "document.html",
+            doc=doc,
+            paragraphs=document_paragraphs(doc["text"], doc["evidence"]),
+            events=evs,
         )
 
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
@@ -530,12 +728,20 @@ def create_app(
         check_token(token)
         form = {"text": text, "url": url, "title": title, "published": published}
         try:
-            out = uploader.ingest(
-                store, IngestRequest(text=text or None, url=url or None, title=title or None, published=published or None)
+            req = IngestRequest(
+                text=text or None, url=url or None, title=title or None, published=published or None
             )
+            out = uploader.ingest(store, req.checked())
         except HTTPException as err:
-            return render(request, "upload.html", err.status_code, error=err.detail, form=form)
-        return RedirectResponse(f"/documents/{quote(out['document_id'], safe=':@')}?{urlencode({'uploaded': out['status']})}", 303)
+            # Nothing is stored; the form comes back with what to fix.
+            detail = err.detail
+            if isinstance(detail, list):
+                detail = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in detail)
+            return render(request, "upload.html", err.status_code, error=detail, form=form)
+        return RedirectResponse(
+            f"/documents/{quote(out['document_id'], safe=':@')}?{urlencode({'uploaded': out['status']})}",
+            303,
+        )
 
     # -- JSON API ---------------------------------------------------------------------------
 
@@ -544,7 +750,6 @@ def create_app(
         """Row counts of the store: documents, entities, events, sources, facts."""
         with store.connect() as conn:
             return queries.stats(conn)
-
 
     @app.get("/api/events", tags=["events"])
     def api_events(
@@ -573,7 +778,14 @@ def create_app(
     ) -> list[dict[str, Any]]:
         """Entities taking part in events, most active first."""
         with store.connect() as conn:
-            return queries.actors(conn, q=q or None, type=type or None, country=country or None, limit=limit, offset=offset)
+            return queries.actors(
+                conn,
+                q=q or None,
+                type=type or None,
+                country=country or None,
+                limit=limit,
+                offset=offset,
+            )
 
     @app.get("/api/actors/{entity_id:path}", tags=["actors"], responses=NOT_FOUND)
     def api_actor(entity_id: str) -> dict[str, Any]:
@@ -608,10 +820,7 @@ def create_app(
         with store.connect() as conn:
             total = queries.count_events(conn, ef)
             counts = country_counts(queries.events(conn, ef))
-            names = {
-                a["id"]: a["name"]
-                for a in queries.actors(conn, type="country", limit=None)
-            }
+            names = {a["id"]: a["name"] for a in queries.actors(conn, type="country", limit=None)}
         countries = [
             {
                 "id": f"country:{code}",
@@ -629,8 +838,14 @@ def create_app(
         tags=["store"],
         status_code=201,
         responses={
-            400: {"model": Problem, "description": "Neither or both of text and url, or an unreadable URL"},
-            403: {"model": Problem, "description": "Read-only server, or a wrong or missing write token"},
+            400: {
+                "model": Problem,
+                "description": "Neither or both of text and url, or an unreadable URL",
+            },
+            403: {
+                "model": Problem,
+                "description": "Read-only server, or a wrong or missing write token",
+            },
         },
     )
     def api_ingest(
@@ -644,7 +859,7 @@ def create_app(
         if not given and authorization and authorization.lower().startswith("bearer "):
             given = authorization[7:].strip()
         check_token(given)
-        return uploader.ingest(store, req)
+        return uploader.ingest(store, req.checked())
 
     return app
 

@@ -5,26 +5,45 @@ summarized; this module applies that to the database. A new report finds the sto
 reports it may join through the indexed merge columns of event_sources (merge key, years,
 systems) and, in the usual case — one more report of one known event — the event row is
 brought up to date from that row and a few indexed look-ups, without reading the event's
-other reports. Events that must be re-formed (two events joined by a report, or a report
-whose reference becomes the event's smallest, which changes its id) are recomputed from
-the indexed columns of all their reports.
+other reports. Events that must be re-formed (two events joined by a report) are
+recomputed from the indexed columns of all their reports.
+
+Event ids are stable: a new event gets a hash of its smallest report reference, and keeps
+it whatever reports join it later; when a report joins two events, the survivor keeps the
+oldest id and the other id becomes an alias (table event_ids). `remove_reports` takes a
+document's reports out of the events (a stored document whose date is corrected) and
+`settle_ids` points ids whose event is gone to the event that now holds its reports.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, literal, or_, select, union_all, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 
+from armsgraph.model import content_hash
 from armsgraph.resolve import merge
 from armsgraph.store.schema import (
     REPRESENTATIVE,
     aliases,
     entities,
+    event_ids,
     event_participants,
     event_sources,
     events,
@@ -93,27 +112,18 @@ _SYSTEM_NAMES = union_all(
         aliases.c.entity_id.in_(bindparam("ids2", expanding=True))
     ),
 )
-_KEEPS_ID: dict[tuple[str, int], Any] = {}
-
-
-def _keeps_id(dialect: str, n: int) -> Any:
-    """For n (event, reference) pairs: the events that have a report whose reference sorts
-    before the given one (their id, the hash of their smallest reference, stays)."""
-    stmt = _KEEPS_ID.get((dialect, n))
-    if stmt is None:
-        ref = _es.c.document_id + "#" + _es.c.local_event_id
-        if dialect == "postgresql":
-            ref = ref.collate("C")  # by code point, as Python's min() in merge.event_id
-        parts = [
-            select(_es.c.event_id)
-            .where(_es.c.event_id == bindparam(f"e{i}"), ref < bindparam(f"r{i}"))
-            .limit(1)
-            .subquery()
-            for i in range(n)
-        ]
-        stmt = union_all(*(select(p.c.event_id) for p in parts)) if n > 1 else select(parts[0])
-        _KEEPS_ID[(dialect, n)] = stmt
-    return stmt
+# The registry of event ids (schema.event_ids).
+_ID_TARGET = select(event_ids.c.event_id).where(event_ids.c.id == bindparam("id"))
+_IS_LIVE = select(events.c.id).where(events.c.id == bindparam("id"))
+_BY_AGE = (
+    select(event_ids.c.id)
+    .where(event_ids.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(event_ids.c.seq, event_ids.c.id)
+)
+_NEXT_SEQ = select(func.coalesce(func.max(event_ids.c.seq), 0) + 1)
+_REVIVE = (
+    update(event_ids).where(event_ids.c.id == bindparam("b_id")).values(event_id=bindparam("b_id"))
+)
 
 
 _INSERTS: dict[tuple[str, str, tuple[str, ...], bool], tuple[str, Any]] = {}
@@ -187,8 +197,15 @@ def _detail_values(key: str, detail: dict[str, Any] | None) -> dict[str, Any]:
 class Merger:
     """Merges the reports of one document, inside that document's transaction."""
 
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection, preferred: Mapping[str, str] | None = None):
         self.conn = conn
+        # Report reference -> the id its event had (rebuild, a re-read document): a new
+        # event takes the oldest of its reports' former ids that no live event holds.
+        self._preferred = preferred or {}
+        # Ids this run gave to new events, and those of them not registered yet (with
+        # the smallest reference of the event, which orders them within the document).
+        self._taken: set[str] = set()
+        self._issued: list[tuple[str, str]] = []
         # Rows written together once the document's reports are merged (no later step of
         # the same document reads them back): events to insert or update with the objects
         # their `systems` is made of, participants' new last_seen, new participants, sources.
@@ -238,18 +255,6 @@ class Merger:
         self._parts: dict[str, set[tuple[str, str]]] = {e: set() for e in single}
         for r in self.conn.execute(_PARTICIPANTS_OF, {"ids": single}).all():
             self._parts[r.event_id].add((r.role, r.entity_id))
-        smallest = {
-            next(iter(j)): min(s.ref for s in sources)
-            for sources, j in comps.values()
-            if len(j) == 1
-        }
-        self._keeps: set[str] = set()
-        if smallest:
-            params = {}
-            for i, (eid, ref) in enumerate(smallest.items()):
-                params[f"e{i}"], params[f"r{i}"] = eid, ref
-            stmt = _keeps_id(self.conn.dialect.name, len(smallest))
-            self._keeps.update(self.conn.execute(stmt, params).scalars())
         added = merged = 0
         for sources, joined in comps.values():  # in order of the document's first report
             if not joined:
@@ -258,14 +263,71 @@ class Merger:
                 self._create(sources)
                 continue
             merged += len(sources)
-            if len(joined) == 1 and self._extend(next(iter(joined)), sources):
-                continue
-            self._reform(sorted(joined), sources)
+            if len(joined) == 1:
+                self._extend(next(iter(joined)), sources)
+            else:
+                self._reform(sorted(joined), sources)
         self._flush()
         return added, merged
 
+    def recreate(self, groups: Iterable[Sequence[merge.Source]]) -> list[str]:
+        """Write each group of reports (stored reports of events just removed, as
+        merge.clusters gives them) as a new event; returns their ids."""
+        ids = [self._create(list(sources)) for sources in groups]
+        self._flush()
+        return ids
+
+    # -- ids -----------------------------------------------------------------------------
+
+    def _new_id(self, sources: Sequence[merge.Source]) -> str:
+        """The id of a new event: the oldest former id of its reports (`preferred`) that no
+        live event holds, else the hash of its smallest reference (merge.event_id), else
+        that hash with a counter (the hash is an alias of another live event)."""
+        refs = sorted(s.ref for s in sources)
+        former = sorted({self._preferred[r] for r in refs if r in self._preferred})
+        candidates = list(self.conn.execute(_BY_AGE, {"ids": former}).scalars()) if former else []
+        candidates.append(merge.event_id(sources))
+        n = 0
+        while True:
+            for cand in candidates:
+                if cand in self._taken:
+                    continue
+                target = self.conn.execute(_ID_TARGET, {"id": cand}).scalar()
+                if target is None:
+                    self._issued.append((cand, refs[0]))
+                elif self.conn.execute(_IS_LIVE, {"id": cand}).first() is not None:
+                    continue  # a live event's id
+                else:  # issued once, its event gone (rebuild, a re-read document): back in use
+                    self.conn.execute(_REVIVE, {"b_id": cand})
+                self._taken.add(cand)
+                return cand
+            n += 1
+            candidates = ["ev:" + content_hash(refs[0], str(n))]
+
+    def _register(self) -> None:
+        """Record the ids this run issued: one `seq` for the document, the events ordered
+        by their smallest reference."""
+        if not self._issued:
+            return
+        seq = self.conn.execute(_NEXT_SEQ).scalar_one()
+        rows = [
+            {"id": eid, "event_id": eid, "seq": seq}
+            for eid, _ref in sorted(self._issued, key=lambda t: t[1])
+        ]
+        # Within the document, a smaller reference is older (ties of seq sort by id).
+        for i, row in enumerate(rows):
+            row["seq"] = seq + i
+        insert_rows(self.conn, event_ids, rows)
+        self._issued = []
+
+    def _oldest(self, ids: Sequence[str]) -> str:
+        """Of stored events' ids, the one issued first."""
+        found = list(self.conn.execute(_BY_AGE, {"ids": list(ids)}).scalars())
+        return found[0] if found else min(ids)
+
     def _flush(self) -> None:
         conn = self.conn
+        self._register()
         self._fill_systems()
         insert_rows(conn, events, [row for row, _ in self._inserts])
         if self._updates:
@@ -328,17 +390,16 @@ class Merger:
     def _create(self, sources: list[merge.Source]) -> None:
         """A new event of reports no stored report matches."""
         row = merge.summarize(sources)
+        row["id"] = self._new_id(sources)
         participants = row.pop("participants")
         self._inserts.append((row, _objects(participants)))
         self._add_participants(row["id"], participants, set(), row["last_seen"])
         self._add_sources(row["id"], sources)
+        return row["id"]
 
-    def _extend(self, event_id: str, sources: list[merge.Source]) -> bool:
-        """One more document's reports of one stored event; False (nothing written) when
-        its id would change, which `_reform` handles."""
+    def _extend(self, event_id: str, sources: list[merge.Source]) -> None:
+        """One more document's reports of one stored event (its id stays)."""
         conn = self.conn
-        if event_id not in self._keeps:
-            return False
         row = dict(self._rows[event_id])
         reports = [s.report() for s in sources]
         by_ref = {s.ref: s for s in sources}
@@ -391,12 +452,12 @@ class Merger:
             self._touches.append({"eid": event_id, "ls": row["last_seen"]})
         self._add_participants(event_id, sorted(participants), existing, row["last_seen"])
         self._add_sources(event_id, sources)
-        return True
 
     def _reform(self, joined: list[str], sources: list[merge.Source]) -> None:
         """Re-form the event of the stored events `joined` and the new reports: summarized
         from the indexed columns of all its reports (reading at most three reports' JSON),
-        the stored reports moved to the resulting id, the other events removed."""
+        under the oldest of their ids; the stored reports are moved to it, the other
+        events removed and their ids made its aliases."""
         es, conn = event_sources, self.conn
         etype = sources[0].event["type"]
         stored = [
@@ -435,7 +496,7 @@ class Merger:
             return json.loads(text)
 
         row = merge.summarize_reports(stored + [s.report() for s in sources], event_of)
-        target = row["id"]
+        target = row["id"] = self._oldest(joined)
         rows = conn.execute(
             select(
                 event_participants.c.event_id,
@@ -449,22 +510,16 @@ class Merger:
             | {(p["role"], p["entity"]) for s in sources for p in s.event.get("participants", [])}
         )
         others = [e for e in joined if e != target]
-        if target in joined:
-            self._updates.append((row, _objects(participants)))
-            self._touches.append({"eid": target, "ls": row["last_seen"]})
-        else:
-            # Written now: the stored reports are moved to it below. `systems` is set
-            # when the document's rows are written (_flush).
-            conn.execute(events.insert(), {**row, "systems": None})
-            self._updates.append((row, _objects(participants)))
-        if others:
-            conn.execute(update(es).where(es.c.event_id.in_(others)).values(event_id=target))
-            conn.execute(
-                delete(event_participants).where(event_participants.c.event_id.in_(others))
-            )
+        self._updates.append((row, _objects(participants)))
+        self._touches.append({"eid": target, "ls": row["last_seen"]})
+        conn.execute(update(es).where(es.c.event_id.in_(others)).values(event_id=target))
+        conn.execute(delete(event_participants).where(event_participants.c.event_id.in_(others)))
         self._add_participants(target, participants, kept, row["last_seen"])
-        if others:
-            conn.execute(delete(events).where(events.c.id.in_(others)))
+        conn.execute(delete(events).where(events.c.id.in_(others)))
+        # Their ids, and the ids that stood for them, now stand for the survivor.
+        conn.execute(
+            update(event_ids).where(event_ids.c.event_id.in_(others)).values(event_id=target)
+        )
         self._add_sources(target, sources)
 
     # -- rows ----------------------------------------------------------------------------
@@ -504,6 +559,100 @@ class Merger:
                     "rep": rep,
                 }
             )
+
+
+Key = tuple[str, str]  # a report: (document id, its local event id)
+
+
+def former_ids(conn: Connection, where: Any = None) -> dict[Key, str]:
+    """The event id of each stored report (of the reports `where` selects)."""
+    es = event_sources
+    q = select(es.c.document_id, es.c.local_event_id, es.c.event_id)
+    if where is not None:
+        q = q.where(where)
+    return {(r.document_id, r.local_event_id): r.event_id for r in conn.execute(q)}
+
+
+def preferred_ids(former: Mapping[Key, str]) -> dict[str, str]:
+    """`former` keyed by report reference, as Merger takes it."""
+    return {f"{d}#{local}": eid for (d, local), eid in former.items()}
+
+
+def remove_reports(conn: Connection, document_id: str) -> dict[Key, str]:
+    """Take the reports of one document out of the stored events: the events it reported
+    are removed and their other reports written again as the events they now form
+    (merge.clusters), each keeping its former id where it can. Returns the former event
+    id of every report of those events (for `settle_ids`)."""
+    es = event_sources
+    mine = select(es.c.event_id).where(es.c.document_id == document_id)
+    rows = conn.execute(
+        select(
+            es.c.event_id, es.c.document_id, es.c.local_event_id, es.c.published, es.c.local_json
+        )
+        .where(es.c.event_id.in_(mine))
+        .order_by(es.c.document_id, es.c.local_event_id)
+    ).all()
+    if not rows:
+        return {}
+    former = {(r.document_id, r.local_event_id): r.event_id for r in rows}
+    left = [
+        merge.Source(r.document_id, r.local_event_id, r.published, json.loads(r.local_json))
+        for r in rows
+        if r.document_id != document_id
+    ]
+    # Participants, sources and graph rows go with their event (ON DELETE CASCADE).
+    conn.execute(delete(events).where(events.c.id.in_(sorted(set(former.values())))))
+    # The largest part of a split event keeps its id.
+    groups = sorted(merge.clusters(left), key=lambda c: (-len(c), merge.event_id(c)))
+    ids = Merger(conn, preferred_ids(former)).recreate(groups)
+    if ids:
+        from armsgraph.store.store import write_graph
+
+        write_graph(conn, ids)
+    return former
+
+
+def settle_ids(conn: Connection, former: Mapping[Key, str]) -> None:
+    """Point every id of `former` (report -> the id its event had) whose event is gone,
+    and the aliases standing for it, to the live event that now holds most of its
+    reports (ties: the oldest)."""
+    by_old: dict[str, list[Key]] = defaultdict(list)
+    for key, old in former.items():
+        by_old[old].append(key)
+    olds = sorted(by_old)
+    live: set[str] = set()
+    for i in range(0, len(olds), 500):
+        chunk = olds[i : i + 500]
+        live.update(conn.execute(select(events.c.id).where(events.c.id.in_(chunk))).scalars())
+    lost = [old for old in olds if old not in live]
+    if not lost:
+        return
+    es = event_sources
+    now: dict[Key, str] = {}
+    keys = sorted({key for old in lost for key in by_old[old]})
+    for i in range(0, len(keys), 500):
+        now.update(
+            former_ids(conn, tuple_(es.c.document_id, es.c.local_event_id).in_(keys[i : i + 500]))
+        )
+    moves = []
+    for old in lost:
+        counts: dict[str, int] = defaultdict(int)
+        for key in by_old[old]:
+            if key in now:
+                counts[now[key]] += 1
+        if not counts:
+            continue  # its reports left with their document: the id stays unresolved
+        best = max(counts.values())
+        tied = sorted(e for e, n in counts.items() if n == best)
+        ranked = list(conn.execute(_BY_AGE, {"ids": tied}).scalars())
+        moves.append({"b_old": old, "b_new": ranked[0] if ranked else tied[0]})
+    if moves:
+        conn.execute(
+            update(event_ids)
+            .where(event_ids.c.event_id == bindparam("b_old"))
+            .values(event_id=bindparam("b_new")),
+            moves,
+        )
 
 
 def _objects(participants: Sequence[tuple[str, str]]) -> list[str]:

@@ -23,10 +23,12 @@ DEFAULT_MAX_BYTES = 50_000_000
 
 @dataclass
 class IngestSummary:
-    """What an ingest run did. `skipped` holds (where, reason) for each input not stored."""
+    """What an ingest run did. `skipped` holds (where, reason) for each input not stored;
+    `updated` counts stored texts that took a corrected publication date."""
 
     new: int = 0
     unchanged: int = 0
+    updated: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     not_extracted: list[tuple[str, str]] = field(default_factory=list)  # stored, extractor declined
     events_added: int = 0
@@ -34,10 +36,11 @@ class IngestSummary:
     facts: int = 0
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
+    interrupted: bool = False  # stopped by Ctrl-C (IngestInterrupted)
 
     @property
     def documents(self) -> int:
-        return self.new + self.unchanged
+        return self.new + self.unchanged + self.updated
 
     @property
     def seconds(self) -> float:
@@ -48,6 +51,15 @@ class IngestSummary:
         return Counter(reason for _, reason in self.skipped)
 
 
+class IngestInterrupted(KeyboardInterrupt):
+    """The run was interrupted (Ctrl-C): `summary` says what was stored before; every
+    document it counts is committed whole, and re-running the same command resumes."""
+
+    def __init__(self, summary: IngestSummary):
+        super().__init__("interrupted")
+        self.summary = summary
+
+
 # -- worker side ---------------------------------------------------------------------------
 
 _worker_extractor: Any = None
@@ -55,7 +67,13 @@ _worker_extractor: Any = None
 
 def _init_worker(options: dict[str, Any]) -> None:
     global _worker_extractor
+    import signal
+
     from armsgraph.extract import Extractor
+
+    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it
+    # (it stops the pool), so workers do not each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     _worker_extractor = Extractor(**options)
 
@@ -97,11 +115,17 @@ def ingest(
 
     `workers` > 1 extracts in that many processes; the results are written here, in
     input order, each document in its own transaction. Bad inputs are counted in
-    `summary.skipped` and the run goes on; database errors (StoreError) stop it.
-    `progress` is called after each input.
+    `summary.skipped` and the run goes on; database errors (StoreError) stop it, and so
+    does a `published` date that cannot be read (InputError, before anything is read).
+    `max_bytes` bounds one document (a file, a JSON Lines line, a WARC record).
+    `progress` is called after each input. Ctrl-C raises IngestInterrupted, which
+    carries the summary of what was stored.
     """
     from armsgraph.ingest import iter_documents
+    from armsgraph.ingest.common import given_date
 
+    if published:
+        published = given_date(published)
     summary = IngestSummary()
     options = dict(extractor_options or {})
 
@@ -115,7 +139,10 @@ def ingest(
             if result.status == "unchanged":
                 summary.unchanged += 1
             else:
-                summary.new += 1
+                if result.status == "updated":
+                    summary.updated += 1
+                else:
+                    summary.new += 1
                 summary.events_added += result.events_added
                 summary.events_merged += result.events_merged
                 summary.facts += result.facts
@@ -137,32 +164,39 @@ def ingest(
                 continue
             yield item
 
-    if workers <= 1:
-        from armsgraph.extract import Extractor
+    try:
+        if workers <= 1:
+            from armsgraph.extract import Extractor
 
-        extractor = Extractor(**options)
-        for item in todo():
-            if isinstance(item, Document):
-                try:
-                    item = extractor.extract(item)
-                except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
-                    item = _extraction_error(item, err)
-            note(item)
-    else:
-        # A bounded window of documents in flight keeps memory flat whatever the corpus size.
-        window = 4 * workers
-        with multiprocessing.get_context().Pool(workers, _init_worker, (options,)) as pool:
-            pending: deque[Any] = deque()
+            extractor = Extractor(**options)
             for item in todo():
-                pending.append(
-                    pool.apply_async(_extract_in_worker, (item,))
-                    if isinstance(item, Document)
-                    else item
-                )
-                while len(pending) >= window:
+                if isinstance(item, Document):
+                    try:
+                        item = extractor.extract(item)
+                    except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
+                        item = _extraction_error(item, err)
+                note(item)
+        else:
+            # A bounded window of documents in flight keeps memory flat whatever the corpus size.
+            window = 4 * workers
+            with multiprocessing.get_context().Pool(workers, _init_worker, (options,)) as pool:
+                pending: deque[Any] = deque()
+                for item in todo():
+                    pending.append(
+                        pool.apply_async(_extract_in_worker, (item,))
+                        if isinstance(item, Document)
+                        else item
+                    )
+                    while len(pending) >= window:
+                        _drain_one(pending, note)
+                while pending:
                     _drain_one(pending, note)
-            while pending:
-                _drain_one(pending, note)
+    except KeyboardInterrupt as err:
+        # Each document counted was committed in its own transaction; the one being
+        # written when the signal came was rolled back whole.
+        summary.finished = time.monotonic()
+        summary.interrupted = True
+        raise IngestInterrupted(summary) from err
     summary.finished = time.monotonic()
     return summary
 

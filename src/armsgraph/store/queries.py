@@ -25,6 +25,7 @@ from armsgraph.store.schema import (
     documents,
     entities,
     event_graph,
+    event_ids,
     event_participants,
     event_sources,
     facts,
@@ -101,6 +102,13 @@ def _values(values: list[str]) -> Any:
     return bindparam("values", value=list(values), expanding=True, unique=True)
 
 
+def _contains(column: Any, words: str) -> Any:
+    """`column` contains `words` (ignoring case), as typed: % and _ in them are themselves,
+    not LIKE wildcards ("_" must not match every row), and so is the escape character."""
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -123,7 +131,7 @@ def resolve_actor(conn: Connection, name: str) -> list[str]:
         )
     if not ids:
         ids = list(
-            conn.execute(select(entities.c.id).where(entities.c.name.ilike(f"%{name}%"))).scalars()
+            conn.execute(select(entities.c.id).where(_contains(entities.c.name, name))).scalars()
         )
     codes = [
         (row.country or row.id.split(":", 1)[-1])
@@ -155,7 +163,7 @@ def _where(conn: Connection, f: EventFilters, actor_ids: list[str] | None = None
     if statuses := _split(f.status):
         cond.append(events_t.c.status.in_(statuses))
     if f.system:
-        cond.append(events_t.c.systems.ilike(f"%{f.system}%"))
+        cond.append(_contains(events_t.c.systems, f.system))
     if f.since:
         cond.append(events_t.c.last_seen >= f.since)
     if f.until:
@@ -164,11 +172,9 @@ def _where(conn: Connection, f: EventFilters, actor_ids: list[str] | None = None
     if f.text:
         cond.append(
             or_(
-                events_t.c.systems.ilike(f"%{f.text}%"),
+                _contains(events_t.c.systems, f.text),
                 events_t.c.id.in_(
-                    select(event_sources.c.event_id).where(
-                        event_sources.c.text.ilike(f"%{f.text}%")
-                    )
+                    select(event_sources.c.event_id).where(_contains(event_sources.c.text, f.text))
                 ),
             )
         )
@@ -363,8 +369,21 @@ def count_events(conn: Connection, filters: EventFilters | None = None, **kwargs
     ).scalar_one()
 
 
+def current_event_id(conn: Connection, event_id: str) -> str | None:
+    """The id of the event `event_id` stands for now: itself, or the event it was merged
+    into (its ids stay valid as aliases, see schema.event_ids); None if unknown."""
+    if conn.execute(select(events_t.c.id).where(events_t.c.id == event_id)).first():
+        return event_id
+    target = conn.execute(select(event_ids.c.event_id).where(event_ids.c.id == event_id)).scalar()
+    if target is None or target == event_id:
+        return None
+    found = conn.execute(select(events_t.c.id).where(events_t.c.id == target)).first()
+    return target if found else None
+
+
 def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
     """One event with participants, every source and its status history; None if unknown.
+    An id of an event that was merged into another gives that other event (its `id`).
 
     Adds to the `events()` item:
       sources: [{document_id, url, title, published, status, text, start, end,
@@ -374,7 +393,11 @@ def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
     """
     row = conn.execute(select(events_t).where(events_t.c.id == event_id)).first()
     if row is None:
-        return None
+        current = current_event_id(conn, event_id)
+        if current is None:
+            return None
+        event_id = current
+        row = conn.execute(select(events_t).where(events_t.c.id == event_id)).first()
     out = _event_row(row)
     out["participants"] = _participants(conn, [event_id]).get(event_id, [])
     q = (
@@ -459,7 +482,7 @@ def actors(
         .order_by(n.desc(), entities.c.name)
     )
     if q:
-        stmt = stmt.where(entities.c.name.ilike(f"%{q}%"))
+        stmt = stmt.where(_contains(entities.c.name, q))
     if type:
         stmt = stmt.where(entities.c.type.in_(_split(type)))
     if country:
@@ -606,7 +629,9 @@ def document_texts(conn: Connection, document_ids: list[str]) -> dict[str, str]:
     """The texts of the given documents, by id, in one query (an event page shows each source's)."""
     if not document_ids:
         return {}
-    rows = conn.execute(select(documents.c.id, documents.c.text).where(documents.c.id.in_(document_ids)))
+    rows = conn.execute(
+        select(documents.c.id, documents.c.text).where(documents.c.id.in_(document_ids))
+    )
     return {r.id: r.text for r in rows}
 
 
@@ -857,6 +882,7 @@ __all__ = [
     "actor",
     "actors",
     "count_events",
+    "current_event_id",
     "document",
     "documents_list",
     "event",

@@ -248,6 +248,22 @@ event_graph = Table(
     sqlite_with_rowid=False,
 )
 
+# Every event id ever shown, and the event it stands for now (migration 0007). A live
+# event's own id points to itself; when events merge, the survivor keeps the oldest id
+# (smallest `seq`, then id) and the others point to it, so an id a user copied, a link or a
+# note that names it still finds the event. Not derived: `rebuild` keeps it and gives the
+# rebuilt events the ids their reports had.
+event_ids = Table(
+    "event_ids",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("event_id", String(64), nullable=False),
+    # The order ids were issued in: the events a document creates share one number.
+    Column("seq", Integer, nullable=False),
+)
+Index("ix_event_ids_event", event_ids.c.event_id)
+Index("ix_event_ids_seq", event_ids.c.seq)
+
 facts = Table(
     "facts",
     metadata,

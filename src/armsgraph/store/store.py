@@ -51,7 +51,13 @@ from armsgraph.resolve import merge
 from armsgraph.resolve.entities import resolve_event_json, resolve_with_ids
 from armsgraph.store import queries
 from armsgraph.store.merging import Merger as _Merger
-from armsgraph.store.merging import insert_rows
+from armsgraph.store.merging import (
+    former_ids,
+    insert_rows,
+    preferred_ids,
+    remove_reports,
+    settle_ids,
+)
 from armsgraph.store.schema import (
     DERIVED_TABLES,
     aliases,
@@ -66,6 +72,7 @@ from armsgraph.store.schema import (
 )
 
 DEFAULT_DB = "armsgraph.db"
+_MIGRATION_LOCK = 0x61726D73  # the PostgreSQL advisory lock key migrations hold ("arms")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -93,7 +100,7 @@ class AddResult:
     """What `Store.add` did with one document."""
 
     document_id: str
-    status: str  # "new" or "unchanged"
+    status: str  # "new", "unchanged", or "updated" (a stored text given a corrected date)
     events_added: int = 0  # events no earlier report had
     events_merged: int = 0  # reports merged into an event already stored
     facts: int = 0
@@ -180,8 +187,21 @@ def extraction_from_json(data: dict[str, Any], document: Document) -> Extraction
     )
 
 
-_BY_HASH = select(documents.c.id).where(documents.c.content_hash == bindparam("h")).limit(1)
+_BY_HASH = (
+    select(documents.c.id, documents.c.published)
+    .where(documents.c.content_hash == bindparam("h"))
+    .order_by(documents.c.id)
+    .limit(1)
+)
 _BY_ID = select(documents.c.id).where(documents.c.id == bindparam("id"))
+
+
+def _corrects(stored: Any, doc: Document) -> bool:
+    """Whether `doc`, whose text is stored as `stored` (id, published), gives that stored
+    document a new publication date: same document (its id, or the id a new version of
+    it got), and a date that differs. A document without a date never erases one."""
+    same = stored.id == doc.id or stored.id.startswith(f"{doc.id}@")
+    return bool(same and doc.published and doc.published != stored.published)
 
 
 @dataclass
@@ -395,48 +415,80 @@ class Store:
         self.close()
 
     def migrate(self) -> None:
-        """Bring the schema to the latest migration (Alembic, recorded in alembic_version)."""
+        """Bring the schema to the latest migration (Alembic, recorded in alembic_version).
+
+        The migrations run in one transaction that holds the write lock from its start
+        (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so processes opening a
+        new database at once wait for each other like any writers, and the later ones
+        find the schema made."""
         from alembic import command
         from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
 
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
         with self.engine.connect() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-            conn.commit()
+            # A plain read first: an up-to-date database (the usual case) takes no lock.
+            current = MigrationContext.configure(conn).get_current_revision()
+            conn.rollback()
+            if current == head:
+                return
+            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
 
     # -- writes ----------------------------------------------------------------------------
 
     def has_document(self, doc: Document) -> bool:
-        """Whether this text is stored already (ingesting it again would change nothing)."""
+        """Whether this text is stored already, with this date (ingesting it again would
+        change nothing)."""
         h = content_hash(doc.text, length=40)
         with self.connect() as conn:
-            return conn.execute(_BY_HASH, {"h": h}).first() is not None
+            stored = conn.execute(_BY_HASH, {"h": h}).first()
+        return stored is not None and not _corrects(stored, doc)
 
     def add(self, extraction: Extraction | Prepared) -> AddResult:
         """Store one document and everything extracted from it, in one transaction.
 
-        A text already stored changes nothing (status "unchanged"). A new text under an id
-        already used (a new version of the same page) is stored as a new document whose id
-        gets the content hash appended. Events merge with the stored reports of the same
-        event (resolve/merge.py). `extraction` may come as `prepare(extraction)`, made
+        A text already stored changes nothing (status "unchanged"), unless it comes with
+        another publication date (a corrected --published): then the stored document
+        takes the new date and the extraction made with it, and its events are formed
+        again, keeping their ids (status "updated"). A new text under an id already used
+        (a new version of the same page) is stored as a new document whose id gets the
+        content hash appended. Events merge with the stored reports of the same event
+        (resolve/merge.py). `extraction` may come as `prepare(extraction)`, made
         beforehand (by an ingest worker).
         """
         p = extraction if isinstance(extraction, Prepared) else prepare(extraction)
         ents = [r for r in p.entities if r["id"] not in self._stored_entities]
         names = [r for r in p.aliases if (r["entity_id"], r["alias"]) not in self._stored_aliases]
         with self.transaction() as conn:
-            existing = conn.execute(_BY_HASH, {"h": p.content_hash}).scalar()
-            if existing is not None:
-                return AddResult(existing, "unchanged")
-            if conn.execute(_BY_ID, {"id": p.document.id}).first():
+            stored = conn.execute(_BY_HASH, {"h": p.content_hash}).first()
+            if stored is not None and not _corrects(stored, p.document):
+                return AddResult(stored.id, "unchanged")
+            former: dict[Any, str] = {}
+            if stored is not None:
+                # The same text with a corrected date: its reports leave their events,
+                # then come back extracted against the new date, under the same ids.
+                if p.document.id != stored.id:
+                    p = p.renamed(stored.id)
+                former = remove_reports(conn, stored.id)
+                conn.execute(delete(documents).where(documents.c.id == stored.id))
+            elif conn.execute(_BY_ID, {"id": p.document.id}).first():
                 p = p.renamed(f"{p.document.id}@{p.content_hash[:12]}")
             row = {**document_row(p.document, p.content_hash), "ingested_at": _now()}
             insert_rows(conn, documents, [row])
             insert_rows(conn, extractions, [{"document_id": p.document.id, "json": p.json}])
-            result = self._apply(conn, p, ents, names)
+            result = self._apply(conn, p, ents, names, preferred_ids(former))
+            if stored is not None:
+                settle_ids(conn, former)
+                result.status = "updated"
         self._remember(ents, names)  # committed
         return result
 
@@ -454,25 +506,31 @@ class Store:
         p: Prepared,
         ents: list[dict[str, Any]] | None = None,
         names: list[dict[str, Any]] | None = None,
+        preferred: dict[str, str] | None = None,
     ) -> AddResult:
         """Write the entities, mentions, facts and events of one stored document (of its
-        entity and alias rows, `ents` and `names` when given: those not known stored)."""
+        entity and alias rows, `ents` and `names` when given: those not known stored;
+        `preferred`: the ids its reports' events had, see merging.Merger)."""
         insert_rows(conn, entities, p.entities if ents is None else ents, skip_existing=True)
         insert_rows(conn, aliases, p.aliases if names is None else names, skip_existing=True)
         insert_rows(conn, mentions, p.mentions, skip_existing=True)
         insert_rows(conn, facts, p.facts, skip_existing=True)
         result = AddResult(p.document.id, "new", facts=len(p.facts))
-        result.events_added, result.events_merged = _Merger(conn).run(p.sources)
+        result.events_added, result.events_merged = _Merger(conn, preferred).run(p.sources)
         if p.sources:
             write_graph(conn, doc_id=p.document.id)
         return result
 
     def rebuild(self) -> dict[str, int]:
         """Recompute entities, mentions, facts and merged events from the stored extractions,
-        in one transaction (deterministic: the same stored documents give the same events)."""
+        in one transaction (deterministic: the same stored documents give the same events).
+        Events keep the ids they had (the oldest id among their reports' former events);
+        the id of an event that no longer exists points to the event holding its reports."""
         self._stored_entities.clear()
         self._stored_aliases.clear()
         with self.transaction() as conn:
+            former = former_ids(conn)
+            preferred = preferred_ids(former)
             for table in DERIVED_TABLES:
                 conn.execute(delete(table))
             order = func.coalesce(documents.c.published, "")
@@ -492,9 +550,11 @@ class Store:
                 for r in rows:
                     doc = document_from_row(r)
                     raw = json.loads(r.json)
-                    self._apply(conn, prepare(extraction_from_json(raw, doc), raw))
+                    prepared = prepare(extraction_from_json(raw, doc), raw)
+                    self._apply(conn, prepared, preferred=preferred)
                     n += 1
                 after = tuple_(rows[-1].published or "", rows[-1].id)
+            settle_ids(conn, former)
             counts = queries.stats(conn)
         counts["rebuilt"] = n
         return counts
