@@ -1,6 +1,6 @@
 """Benchmark corpus: news-like reports of about 600 words recombined from real report sentences.
 
-The sentences come from the shipped samples and corpus/eval/eval.jsonl, so the text has
+The sentences come from the shipped samples and corpus/reports/us-government-eval.jsonl, so the text has
 the names, numbers and verbs armsgraph reads; a fixed seed makes every run build the
 same corpus. Reports are written as JSON Lines and as HTML pages with the boilerplate
 of a news site (navigation, cookie banner, sidebar, comments, footer).
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = (
     ROOT / "src" / "armsgraph" / "data" / "samples" / "reports.jsonl",
-    ROOT / "corpus" / "eval" / "eval.jsonl",
+    ROOT / "corpus" / "reports" / "us-government-eval.jsonl",
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\s*[:—–-]\s+|\s*\(\w+\)\s*[:—–-]?\s*)")

@@ -11,7 +11,7 @@ from armsgraph.model import Extraction
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = {
     "seed": [str(ROOT.parent / "shared" / "corpus" / "dev" / "dev.jsonl")],
-    "eval_corpus": [str(ROOT / "corpus" / "eval" / "eval.jsonl")],
+    "eval_corpus": [str(ROOT / "corpus" / "reports" / "us-government-eval.jsonl")],
 }
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.spark
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "src" / "armsgraph" / "data" / "samples" / "reports.jsonl"
-EVAL = ROOT / "corpus" / "eval" / "eval.jsonl"
+EVAL = ROOT / "corpus" / "reports" / "us-government-eval.jsonl"
 N_PAGES = 8  # eval reports also served as web pages in the WARC
 
 PAGE = """<!DOCTYPE html><html><head><title>{title}</title>
