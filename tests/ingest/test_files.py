@@ -328,6 +328,6 @@ def test_jsonl_dates_in_other_forms_and_unreadable_dates(tmp_path: Path) -> None
     # An unreadable date is an error naming the line: the document is not stored undated.
     assert b.one_line() == (
         f"{path}:2: cannot read the date in \"published\" ('not a date at all') "
-        "(give a date such as 2024-11-25 (or 25 November 2024), or leave it out)"
+        "(give a date such as 2024-11-25 or 25 November 2024, or leave it out)"
     )
     assert (c.id, c.published) == ("7", "2024-11-25")  # the date as written, not UTC

@@ -127,7 +127,7 @@ def _in_range(day: _dt.date) -> str | None:
     return day.isoformat() if YEARS[0] <= day.year <= YEARS[1] else None
 
 
-DATE_HINT = "give a date such as 2024-11-25 (or 25 November 2024)"
+DATE_HINT = "give a date such as 2024-11-25 or 25 November 2024"
 
 
 def given_date(value: str, where: str = "--published") -> str:

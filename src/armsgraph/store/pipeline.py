@@ -152,6 +152,8 @@ def ingest(
                     )
         if progress:
             progress(summary)
+        if stop.requested:
+            raise KeyboardInterrupt  # between two documents: the summary is exact
 
     def todo() -> Iterable[Document | InputError]:
         for item in iter_documents(
@@ -161,10 +163,14 @@ def ingest(
                 summary.unchanged += 1
                 if progress:
                     progress(summary)
+                if stop.requested:
+                    raise KeyboardInterrupt
                 continue
             yield item
 
+    stop = _StopOnSignal()
     try:
+        stop.install()
         if workers <= 1:
             from armsgraph.extract import Extractor
 
@@ -192,13 +198,44 @@ def ingest(
                 while pending:
                     _drain_one(pending, note)
     except KeyboardInterrupt as err:
-        # Each document counted was committed in its own transaction; the one being
-        # written when the signal came was rolled back whole.
+        # Each document counted was committed in its own transaction (after a second
+        # Ctrl-C, the one being written was rolled back whole).
         summary.finished = time.monotonic()
         summary.interrupted = True
         raise IngestInterrupted(summary) from err
+    finally:
+        stop.uninstall()
     summary.finished = time.monotonic()
     return summary
+
+
+class _StopOnSignal:
+    """Ctrl-C (SIGINT) asks the run to stop after the document being written, so what the
+    summary counts is exactly what is stored; a second Ctrl-C stops at once. Installed
+    only in the main thread (signal handlers cannot be set elsewhere)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+
+    def install(self) -> None:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+
+    def uninstall(self) -> None:
+        import signal
+
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def _handle(self, _signum: int, _frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
 
 
 def _drain_one(pending: deque[Any], note: Callable[[Any], None]) -> None:
