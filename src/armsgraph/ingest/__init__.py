@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
@@ -151,9 +152,23 @@ def iter_documents(
         elif kind == "dir":
             yield from _read_dir(source, fetch_links=fetch_links, timeout=timeout, **opts)
         elif not os.path.exists(source):
-            yield InputError("no such file or directory", where=source, hint="check the path")
+            yield _missing(source)
         else:
             yield from _read_file(source, kind, fetch_links=fetch_links, timeout=timeout, **opts)
+
+
+def _missing(source: str) -> InputError:
+    """Why a path that does not exist cannot be read: missing, or a link that loops."""
+    try:
+        os.stat(source)
+    except OSError as exc:
+        if exc.errno != errno.ENOENT:
+            return InputError(
+                f"cannot read: {exc.strerror}",
+                where=source,
+                hint="check the path and the symbolic links on it",
+            )
+    return InputError("no such file or directory", where=source, hint="check the path")
 
 
 def _read_file(

@@ -602,8 +602,13 @@ def remove_reports(conn: Connection, document_id: str) -> dict[Key, str]:
     ]
     # Participants, sources and graph rows go with their event (ON DELETE CASCADE).
     conn.execute(delete(events).where(events.c.id.in_(sorted(set(former.values())))))
-    # The largest part of a split event keeps its id.
-    groups = sorted(merge.clusters(left), key=lambda c: (-len(c), merge.event_id(c)))
+
+    # A split event's id goes to the part holding the report it was issued for, else to
+    # the largest part; the other parts take back ids they had, or new ones.
+    def owns(group: list[merge.Source]) -> bool:
+        return any(merge.event_id([s]) == former[(s.document_id, s.local_event_id)] for s in group)
+
+    groups = sorted(merge.clusters(left), key=lambda c: (not owns(c), -len(c), merge.event_id(c)))
     ids = Merger(conn, preferred_ids(former)).recreate(groups)
     if ids:
         from armsgraph.store.store import write_graph
