@@ -32,12 +32,14 @@ from armsgraph.extract.learned import (
     Candidate,
     Decisions,
     LinearModel,
+    StatusRule,
     attach_parses,
     candidates,
     event_features,
     parser,
     refine,
     role_features,
+    rules_status,
     status_features,
 )
 from armsgraph.model import Extraction
@@ -60,6 +62,7 @@ class Parsed:
     sentences: list[tuple[int, int]]
     gold: list[GoldEvent]
     gold_raw: list[dict[str, Any]]
+    status_rule: StatusRule | None = None
 
 
 @dataclass
@@ -68,11 +71,11 @@ class Examples:
         default_factory=lambda: {name: [] for name in MODEL_NAMES}
     )
 
-    def add(self, decision: str, label: str, features: Callable[..., dict[str, float]], *args) -> None:
+    def add(self, decision: str, label: str, features: Callable[..., dict[str, float]], *args, **kwargs) -> None:
         """One example per model of the decision: features(*args, use_rules) without, and with, the rules."""
         for variant in ("model", "both"):
             if f"{decision}/{variant}" in self.rows:
-                self.rows[f"{decision}/{variant}"].append((features(*args, variant == "both"), label))
+                self.rows[f"{decision}/{variant}"].append((features(*args, **kwargs, use_rules=variant == "both"), label))
 
 
 def _ranges(text: str, quotes: list[str]) -> list[tuple[int, int]]:
@@ -133,7 +136,8 @@ def examples_of(parsed: list[Parsed], use_parse: bool = False) -> Examples:
                 continue
             if gold.get("status"):
                 status = _first(gold["status"], c.rule.status if c.rule else None)
-                out.add("status", status, status_features, c, label, ex)
+                ruled = rules_status(c, label, p.status_rule)
+                out.add("status", status, status_features, c, label, ex, ruled=ruled)
             sides: dict[str, str] = {}
             for part in gold.get("participants") or []:
                 side = side_of(part.get("role") or "")
@@ -183,7 +187,9 @@ def run_rules(reports: list[corpus_module.Report], extractor) -> list[Parsed]:
         extraction = extractor.events.extract(doc, spacy_doc)
         sentences = [(s.start_char, s.end_char) for s in spacy_doc.sents]
         where = f"{r.path}:{r.line}"
-        out.append(Parsed(r, extraction, sentences, gold_events(r.gold, where, r.line), r.gold["events"]))
+        gold = gold_events(r.gold, where, r.line)
+        rule = extractor.events.status_rule(spacy_doc)
+        out.append(Parsed(r, extraction, sentences, gold, r.gold["events"], rule))
     return out
 
 
@@ -193,7 +199,7 @@ def score(parsed: list[Parsed], decisions: Decisions | None) -> EvalReport:
     for p in parsed:
         extraction = copy.deepcopy(p.extraction)
         if decisions is not None:
-            refine(extraction, p.sentences, decisions)
+            refine(extraction, p.sentences, decisions, p.status_rule)
         gold[p.report.id] = p.gold
         predicted[p.report.id] = prediction_events(extraction.to_json())[0]
     return score_events(gold, predicted, where="corpus")
@@ -237,7 +243,9 @@ def read_guard(gold_path: str | Path, input_path: str | Path, extractor) -> list
             spacy_doc = extractor.nlp(doc.text)
             sentences = [(s.start_char, s.end_char) for s in spacy_doc.sents]
             report = corpus_module.Report(record={"id": doc.id}, gold=raw[doc.id], path=Path(input_path), line=0)
-            out.append(Parsed(report, extractor.events.extract(doc, spacy_doc), sentences, gold[doc.id], raw[doc.id]["events"]))
+            extraction = extractor.events.extract(doc, spacy_doc)
+            rule = extractor.events.status_rule(spacy_doc)
+            out.append(Parsed(report, extraction, sentences, gold[doc.id], raw[doc.id]["events"], rule))
     return out
 
 

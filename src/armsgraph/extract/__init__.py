@@ -59,7 +59,7 @@ class Extractor:
         extraction = self.events.extract(document, parsed)
         if self.decisions is not None and not isinstance(self.decisions, str):
             sentences = [(s.start_char, s.end_char) for s in parsed.sents]
-            refine(extraction, sentences, self.decisions)
+            refine(extraction, sentences, self.decisions, self.events.status_rule(parsed))
         return extraction
 
     def pipe(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[Extraction]:

@@ -539,6 +539,19 @@ class EventExtractor:
         entities = [e for e in registry.values() if e.mentions or e.id in used]
         return Extraction(document=document, entities=entities, events=events, facts=facts)
 
+    def status_rule(self, doc: Doc):
+        """The status the cue rules give a trigger (character spans) of an event type, in `doc`."""
+
+        def decide(trigger: tuple[int, int], sentence: tuple[int, int], event_type: str) -> str:
+            span = doc.char_span(trigger[0], trigger[1], alignment_mode="expand")
+            sent = doc.char_span(sentence[0], sentence[1], alignment_mode="expand")
+            spec = self.onto.types[event_type]
+            if span is None or sent is None:
+                return spec.get("default_status", "proposed")
+            return self.status.decide(doc, span.start, span.end, (sent.start, sent.end), spec)[0]
+
+        return decide
+
     def _names_in(self, text: str) -> list[tuple[str, str]]:
         """(id, label) of the names in a short text such as a publisher; a corpus has few
         publishers, so each is read once."""

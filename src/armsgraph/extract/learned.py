@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -23,7 +24,7 @@ from armsgraph.model import Entity, Event, Extraction, Participant, Span, conten
 from armsgraph.ontology import OBJECT_ROLES, role_sides, roles_of, side_of
 
 FEATURE_VERSION = 1
-MODEL_PATH = Path(str(resources.files("armsgraph.data"))) / "models" / "decisions.json"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "models" / "decisions.json"
 ACTOR_TYPES = ("country", "organization", "person")
 MODES = ("rules", "model", "both")
 _WORD = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
@@ -124,6 +125,10 @@ def load_decisions(path: str | Path | None = None) -> Decisions | None:
     if not target.exists():
         return None
     return Decisions.from_json(json.loads(target.read_text("utf-8")))
+
+
+# The rules' status of an event the model found: (trigger span, sentence span, type) → status.
+StatusRule = Callable[[tuple[int, int], tuple[int, int], str], str]
 
 
 # --- candidates --------------------------------------------------------------------------
@@ -438,7 +443,16 @@ def status_cue_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(rows)
 
 
-def status_features(c: Candidate, event_type: str, extraction: Extraction, use_rules: bool) -> dict[str, float]:
+def rules_status(c: Candidate, event_type: str, status_rule: StatusRule | None) -> str | None:
+    """The rules' status of a candidate: its rule event's, else what the status rule says."""
+    if c.rule is not None:
+        return c.rule.status
+    return status_rule(c.trigger, c.sentence, event_type) if status_rule is not None else None
+
+
+def status_features(
+    c: Candidate, event_type: str, extraction: Extraction, use_rules: bool = False, ruled: str | None = None
+) -> dict[str, float]:
     text = extraction.document.text
     s0, s1 = c.sentence
     t0, t1 = c.trigger
@@ -459,9 +473,9 @@ def status_features(c: Candidate, event_type: str, extraction: Extraction, use_r
             f[f"before{i + 1}={w}"] = 1.0
     for w in _words(text[t1 : min(s1, t1 + 60)])[:5]:
         f[f"after={w}"] = 1.0
-    if use_rules and c.rule is not None:
-        f[f"rule_status={c.rule.status}"] = 1.0
-        f[f"rule_status={c.rule.status}|{event_type}"] = 1.0
+    if use_rules and ruled is not None:
+        f[f"rule_status={ruled}"] = 1.0
+        f[f"rule_status={ruled}|{event_type}"] = 1.0
     return f
 
 
@@ -501,8 +515,17 @@ def _event_decision(c: Candidate, extraction: Extraction, decisions: Decisions) 
     return max(probs, key=probs.__getitem__), p_none
 
 
-def refine(extraction: Extraction, sentences: list[tuple[int, int]], decisions: Decisions) -> Extraction:
-    """Replace the rule events with the events the decisions keep, with roles and statuses."""
+def refine(
+    extraction: Extraction,
+    sentences: list[tuple[int, int]],
+    decisions: Decisions,
+    status_rule: StatusRule | None = None,
+) -> Extraction:
+    """Replace the rule events with the events the decisions keep, with roles and statuses.
+
+    `status_rule(trigger, sentence, type)` is the rules' status of an event the model added
+    (character spans); with it, "rules" decides those too, and "both" sees it as a feature.
+    """
     modes = decisions.modes
     if all(modes[d] == "rules" for d in DECISIONS):
         return extraction
@@ -538,12 +561,13 @@ def refine(extraction: Extraction, sentences: list[tuple[int, int]], decisions: 
         } - {None}
         if not parts or (label != "export_statistic" and len(countries) < 2 and len(parts) < 2):
             continue
-        if modes["status"] == "rules" and c.rule is not None:
-            status = c.rule.status
+        ruled = rules_status(c, label, status_rule)
+        if modes["status"] == "rules" and ruled is not None:
+            status = ruled
         else:
-            use = modes["status"] == "both" and c.rule is not None
+            use = modes["status"] == "both" and ruled is not None
             model = decisions.models[f"status/{'both' if use else 'model'}"]
-            status, _ = model.best(status_features(c, label, extraction, use))
+            status, _ = model.best(status_features(c, label, extraction, use, ruled))
         for t in c.things:
             parts.append(Participant(role="program" if t.startswith("program:") else "system", entity=t))
         key = (label, frozenset(countries), frozenset(c.things))
