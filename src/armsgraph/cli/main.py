@@ -24,6 +24,9 @@ def load_commands() -> None:
 
 
 def main() -> None:
+    from armsgraph.cli.terminal import configure_logging
+
+    configure_logging()
     load_commands()
     app()
 

@@ -504,6 +504,7 @@ def show_cmd(
             f"{safe(event_id)} was merged into {safe(ev['id'])}: showing {safe(ev['id'])}",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
     if fmt == "json":
         sys.stdout.write(json_text(ev, indent=2) + "\n")

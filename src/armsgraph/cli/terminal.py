@@ -9,6 +9,7 @@ control character is shown as its escape (`\\x1b`, `\\n`), the rest is left as i
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -50,3 +51,21 @@ def json_text(obj: Any, **kwargs: Any) -> str:
 
     text = json.dumps(obj, ensure_ascii=False, **kwargs)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class SafeFormatter(logging.Formatter):
+    """Log records of the libraries armsgraph runs (warcio, trafilatura) quote what they
+    read (a WARC-Target-URI, a page's markup): one line each, controls escaped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return safe(super().format(record))
+
+
+def configure_logging(level: int = logging.WARNING) -> None:
+    """Send library warnings to standard error through SafeFormatter (the CLI only: the
+    library configures no logging)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
