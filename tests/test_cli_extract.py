@@ -82,3 +82,13 @@ def test_evaluate_prints_scores_and_misses(seed_dir):
     assert "lenient  P=1.000 R=1.000 F1=1.000" in res.stdout
     assert "strict" in res.stdout
     assert "roles    P=1.000 R=1.000 F1=1.000" in res.stdout
+
+
+def test_decide_switches_the_learned_decisions_on_and_rejects_unknown_modes():
+    text = "Poland signed a contract to buy 32 F-35 fighters from the United States."
+    rules = run("extract", "-", "--format", "json", stdin=text)
+    both = run("extract", "-", "--format", "json", "--decide", "both", stdin=text)
+    assert rules.returncode == 0 and both.returncode == 0, both.stderr
+    assert json.loads(both.stdout)["events"][0]["type"] == "arms_sale"
+    bad = run("extract", "-", "--decide", "oracle", stdin=text)
+    assert bad.returncode == 2 and "not one of: rules, model, both" in bad.stderr

@@ -32,14 +32,33 @@ ModelOpt = Annotated[
 ]
 
 
-def make_extractor(model: str | None, gazetteer: list[Path] | None):
-    from armsgraph.extract import Extractor
+DecideOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--decide",
+        help="Who makes the event, role and status decisions: rules, model or both (default: the modes chosen on dev when the models were trained).",
+    ),
+]
 
+
+def make_extractor(model: str | None, gazetteer: list[Path] | None, decide: str | None = None):
+    from armsgraph.extract import Extractor
+    from armsgraph.extract.learned import DECISIONS, MODES
+
+    if decide is not None and decide not in MODES:
+        err.print(f"error: --decide {safe(decide)!r} is not one of: {', '.join(MODES)}", markup=False)
+        raise typer.Exit(2)
     try:
-        return Extractor(model=model, gazetteer_files=tuple(str(p) for p in gazetteer or ()))
+        extractor = Extractor(model=model, gazetteer_files=tuple(str(p) for p in gazetteer or ()))
     except ArmsgraphError as exc:
         err.print(f"error: {safe(exc.one_line())}", markup=False)
         raise typer.Exit(2) from None
+    if decide is not None:
+        if extractor.decisions is None:
+            err.print("error: --decide needs trained decisions, and none ship with this install (run `armsgraph train`)")
+            raise typer.Exit(2)
+        extractor.decisions = extractor.decisions.with_modes(**dict.fromkeys(DECISIONS, decide))
+    return extractor
 
 
 def _event_rows(extraction) -> list[tuple[str, ...]]:
@@ -89,6 +108,7 @@ def extract(
     ] = None,
     model: ModelOpt = None,
     gazetteer: GazetteerOpt = None,
+    decide: DecideOpt = None,
     max_size: Annotated[
         str,
         typer.Option(
@@ -109,7 +129,7 @@ def extract(
         raise typer.Exit(2)
     published = published_date(published)
     max_bytes = max_size_bytes(max_size)
-    extractor = make_extractor(model, gazetteer)
+    extractor = make_extractor(model, gazetteer, decide)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 (closed below)
     console = Console(file=out, width=160) if format == "table" else None
     skipped = other_language = docs = events = 0
@@ -214,6 +234,7 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     model: ModelOpt = None,
     gazetteer: GazetteerOpt = None,
+    decide: DecideOpt = None,
 ) -> None:
     """Score extraction against gold events: lenient, strict and role-aware precision, recall, F1.
 
@@ -240,7 +261,7 @@ def evaluate(
         raise typer.Exit(2)
     try:
         if split is not None:
-            extractor = make_extractor(model, gazetteer)
+            extractor = make_extractor(model, gazetteer, decide)
             report = ev.evaluate_split(split, extractor.extract, root=corpus)
         elif annotation is not None:
             report = ev.evaluate_agreement(gold, annotation)
@@ -249,7 +270,7 @@ def evaluate(
                 gold, (rec for path in inputs for rec in ev.read_predictions(path))
             )
         else:
-            extractor = make_extractor(model, gazetteer)
+            extractor = make_extractor(model, gazetteer, decide)
             report = ev.run_evaluation(gold, inputs, extractor.extract)
     except ArmsgraphError as exc:
         err.print(f"error: {safe(exc.one_line())}", markup=False)
