@@ -170,13 +170,23 @@ def job(
     return result, root / "out", root / "from-spark.db"
 
 
-def _store_events(db: Path) -> dict[str, tuple]:
+# Events are compared by their reports (document, local event id): a store keeps the id it
+# first gave an event, which depends on the order documents were stored in, while the job
+# names each event by its smallest report (merge.event_id).
+
+
+def _store_events(db: Path) -> dict[frozenset, tuple]:
     con = sqlite3.connect(db)
     parts: dict[str, set] = {}
     for eid, role, ent in con.execute("SELECT event_id, role, entity_id FROM event_participants"):
         parts.setdefault(eid, set()).add((role, ent))
+    reports: dict[str, set] = {}
+    for eid, doc, local in con.execute(
+        "SELECT event_id, document_id, local_event_id FROM event_sources"
+    ):
+        reports.setdefault(eid, set()).add((doc, local))
     out = {
-        eid: (etype, status, n, first, frozenset(parts.get(eid, ())))
+        frozenset(reports[eid]): (etype, status, n, first, frozenset(parts.get(eid, ())))
         for eid, etype, status, n, first in con.execute(
             "SELECT id, type, status, n_sources, first_seen FROM events"
         )
@@ -185,16 +195,21 @@ def _store_events(db: Path) -> dict[str, tuple]:
     return out
 
 
-def _parquet_events(out: Path) -> dict[str, tuple]:
+def _parquet_events(out: Path) -> dict[frozenset, tuple]:
     import pandas as pd
 
     parts: dict[str, set] = {}
     for r in pd.read_parquet(out / "participants").itertuples():
         parts.setdefault(r.event_id, set()).add((r.role, r.entity_id))
+    reports: dict[str, set] = {}
+    for r in pd.read_parquet(out / "evidence").itertuples():
+        reports.setdefault(r.event_id, set()).add((r.document_id, r.local_event_id))
     return {
-        r.id: (r.type, r.status, r.n_sources, _text(r.first_seen), frozenset(parts.get(r.id, ())))
+        frozenset(reports[r.id]): (
+            r.type, r.status, r.n_sources, _text(r.first_seen), frozenset(parts.get(r.id, ()))
+        )
         for r in pd.read_parquet(out / "events").itertuples()
-    }
+    }  # fmt: skip
 
 
 def _text(value: object) -> str | None:
