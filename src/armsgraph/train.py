@@ -46,7 +46,7 @@ from armsgraph.model import Extraction
 from armsgraph.ontology import side_of
 
 C_GRID = (0.1, 0.3, 1.0, 3.0)
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 class TrainingError(ArmsgraphError):
@@ -344,17 +344,21 @@ def _choose_thresholds(decisions: Decisions, objective: Objective, log: Callable
 
 
 def _choose_modes(decisions: Decisions, objective: Objective, log: Callable[[str], None]) -> Decisions:
-    """Per decision, rules, model or both: the combination that scores best on dev."""
+    """Per decision, rules, model or both (and, where the event model adds events, the keep
+    threshold): the combination that scores best on dev and keeps the guard reports."""
     best_key, best = None, decisions.with_modes(**dict.fromkeys(DECISIONS, "rules"))
     for event_mode, role_mode, status_mode in itertools.product(MODES, repeat=3):
-        trial = decisions.with_modes(event=event_mode, role=role_mode, status=status_mode)
-        result = objective(trial)
-        if result is None:
-            continue
-        key = (result, trial.modes == decisions.modes)
-        if best_key is None or key > best_key:
-            best_key, best = key, trial
-    log(f"modes chosen on dev: {best.modes}")
+        base = decisions.with_modes(event=event_mode, role=role_mode, status=status_mode)
+        keeps = THRESHOLDS if event_mode != "rules" else (decisions.keep_threshold,)
+        for keep in keeps:
+            trial = dataclasses.replace(base, keep_threshold=keep)
+            result = objective(trial)
+            if result is None:
+                continue
+            key = (result, trial.modes == decisions.modes, -keep)
+            if best_key is None or key > best_key:
+                best_key, best = key, trial
+    log(f"modes chosen on dev: {best.modes}, keep threshold {best.keep_threshold}")
     return best
 
 

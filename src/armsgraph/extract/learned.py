@@ -491,6 +491,24 @@ def _role_for(event_type: str, side: str) -> str | None:
     return None
 
 
+def _decide_roles(c: Candidate, label: str, extraction: Extraction, decisions: Decisions) -> list[Participant]:
+    """The actors of a candidate with the roles the decisions give them (none: left out)."""
+    parts: list[Participant] = []
+    for m in c.actors:
+        if decisions.modes["role"] == "rules" and c.rule is not None:
+            role = m.rule_role
+            if role is not None and label != c.rule.type:
+                role = _role_for(label, side_of(role) or "")
+        else:
+            use = decisions.modes["role"] == "both" and c.rule is not None
+            model = decisions.models[f"role/{'both' if use else 'model'}"]
+            side, _ = model.best(role_features(c, m, label, extraction, use))
+            role = _role_for(label, side) if side != "none" else None
+        if role is not None:
+            parts.append(Participant(role=role, entity=m.entity))
+    return parts
+
+
 def _event_decision(c: Candidate, extraction: Extraction, decisions: Decisions) -> tuple[str, float] | None:
     """(type, P(none)) of a candidate, or None when it is no event."""
     mode = decisions.modes["event"]
@@ -541,26 +559,25 @@ def refine(
         if decided is None:
             continue
         label, p_none = decided
-        parts: list[Participant] = []
-        for m in c.actors:
-            if modes["role"] == "rules" and c.rule is not None:
-                role = m.rule_role
-                if role is not None and label != c.rule.type:
-                    role = _role_for(label, side_of(role) or "")
-            else:
-                use = modes["role"] == "both" and c.rule is not None
-                model = decisions.models[f"role/{'both' if use else 'model'}"]
-                side, _ = model.best(role_features(c, m, label, extraction, use))
-                role = _role_for(label, side) if side != "none" else None
-            if role is not None:
-                parts.append(Participant(role=role, entity=m.entity))
+        kept_as_ruled = c.rule is not None and label == c.rule.type and modes["role"] == "rules"
+        if kept_as_ruled:
+            # The rules' participants stand as they are (places, coreferent actors included).
+            parts = list(c.rule.participants)
+        else:
+            parts = _decide_roles(c, label, extraction, decisions)
         countries = {
             (p.entity.split(":", 1)[-1] if entities[p.entity].type == "country" else entities[p.entity].country)
             for p in parts
-            if p.entity in entities
+            if p.entity in entities and p.role not in OBJECT_ROLES
         } - {None}
-        if not parts or (label != "export_statistic" and len(countries) < 2 and len(parts) < 2):
-            continue
+        key = (label, frozenset(countries), frozenset(c.things))
+        if c.rule is None:
+            # An event the model adds needs two sides (or one exporter), and must be new.
+            if not parts or (label != "export_statistic" and len(countries) < 2 and len(parts) < 2):
+                continue
+            if key in seen:
+                continue
+        seen.add(key)
         ruled = rules_status(c, label, status_rule)
         if modes["status"] == "rules" and ruled is not None:
             status = ruled
@@ -568,12 +585,9 @@ def refine(
             use = modes["status"] == "both" and ruled is not None
             model = decisions.models[f"status/{'both' if use else 'model'}"]
             status, _ = model.best(status_features(c, label, extraction, use, ruled))
-        for t in c.things:
-            parts.append(Participant(role="program" if t.startswith("program:") else "system", entity=t))
-        key = (label, frozenset(countries), frozenset(c.things))
-        if key in seen:
-            continue
-        seen.add(key)
+        if not kept_as_ruled:
+            for t in c.things:
+                parts.append(Participant(role="program" if t.startswith("program:") else "system", entity=t))
         if c.rule is not None:
             event = c.rule
             event.type, event.status, event.participants = label, status, parts
