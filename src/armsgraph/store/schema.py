@@ -296,3 +296,110 @@ DERIVED_TABLES = (
     aliases,
     entities,
 )
+
+# -- watch: polled sources, watchlists and their notices (armsgraph.watch; migration 0008) --
+# Times here are UTC instants as fixed-width ISO 8601 text (watch.clock.stamp), so they
+# compare as text in both databases.
+
+# A feed or page polled on a schedule, with what the last poll met (conditional-request
+# validators, the last error, the next poll) and a lease held by the process polling it.
+watch_sources = Table(
+    "watch_sources",
+    metadata,
+    Column("id", String(40), primary_key=True),  # hash of the URL
+    Column("url", Text, nullable=False),
+    Column("every", Integer, nullable=False),  # seconds between polls
+    Column("added_at", String(32), nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_poll_at", String(32)),
+    Column("last_status", Text),  # what the last poll did, in words ("3 new entries", "not modified")
+    Column("last_new", Integer, nullable=False, server_default="0"),
+    Column("total_new", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("last_error_at", String(32)),
+    Column("failures", Integer, nullable=False, server_default="0"),  # in a row; 0 after a success
+    Column("next_poll_at", String(32)),  # NULL: due now
+    Column("lease_owner", String(200)),
+    Column("lease_until", String(32)),
+)
+Index("ix_watch_sources_url", watch_sources.c.url, unique=True)
+
+# Feed entries (or page versions) already ingested, so a poll ingests only what is new.
+watch_entries = Table(
+    "watch_entries",
+    metadata,
+    Column("source_id", String(40), primary_key=True),
+    Column("entry_key", String(40), primary_key=True),  # hash of the entry's id and text
+    Column("document_id", String(200)),
+    Column("seen_at", String(32), nullable=False),
+)
+
+# When each host was last asked, so that sources on one host keep a minimum interval.
+watch_hosts = Table(
+    "watch_hosts",
+    metadata,
+    Column("host", String(300), primary_key=True),
+    Column("last_request_at", String(32), nullable=False),
+)
+
+# A saved event filter (the filters of `armsgraph events`) and where its notices go.
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("filters", Text, nullable=False),  # JSON: actor, type, status, system, since, until, text
+    Column("notify", Text, nullable=False),  # JSON: webhook, email [...], jsonl
+    Column("secret", Text),  # the webhook's HMAC-SHA256 key
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("last_match_at", String(32)),  # when a notice was last made
+    Column("n_notices", Integer, nullable=False, server_default="0"),
+)
+
+# What each watchlist last told of each event it matched: the notices are the differences.
+watch_state = Table(
+    "watch_state",
+    metadata,
+    Column("watchlist", String(100), primary_key=True),
+    Column("event_id", String(64), primary_key=True),
+    Column("status", String(16)),
+    Column("sources", Text, nullable=False),  # JSON: sorted document ids of its reports
+    Column("quantity", Float),
+    Column("value_amount", Float),
+    Column("value_currency", String(8)),
+    Column("updated_at", String(32), nullable=False),
+)
+
+# The outbox: one row per watchlist and change, written in the transaction that records the
+# change in watch_state, so a notice is made exactly once whatever stops the process.
+watch_notices = Table(
+    "watch_notices",
+    metadata,
+    Column("id", String(40), primary_key=True),  # hash of watchlist, event and the new state
+    Column("watchlist", String(100), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # new | changed
+    Column("summary", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # JSON: the notice as the webhook sends it
+    Column("created_at", String(32), nullable=False),
+)
+Index("ix_watch_notices_watchlist", watch_notices.c.watchlist, watch_notices.c.created_at)
+
+# One row per notice and channel target (webhook URL, e-mail address, JSON Lines file),
+# written with the notice; delivery marks it done, or failed after its last attempt.
+watch_deliveries = Table(
+    "watch_deliveries",
+    metadata,
+    Column("notice_id", String(40), primary_key=True),
+    Column("channel", String(16), primary_key=True),  # webhook | email | jsonl
+    Column("target", String(500), primary_key=True),
+    Column("status", String(16), nullable=False),  # pending | done | failed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", String(32), nullable=False),
+    Column("last_error", Text),
+    Column("delivered_at", String(32)),
+    Column("lease_owner", String(200)),
+    Column("lease_until", String(32)),
+)
+Index("ix_watch_deliveries_due", watch_deliveries.c.status, watch_deliveries.c.next_attempt_at)
