@@ -10,6 +10,7 @@ are small JSON files shipped in the package.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -20,7 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from armsgraph.model import Entity, Event, Extraction, Participant, Span, content_hash
+import numpy as np
+
+from armsgraph.model import Event, Extraction, Participant, Span, content_hash
 from armsgraph.ontology import OBJECT_ROLES, role_sides, roles_of, side_of
 
 FEATURE_VERSION = 1
@@ -41,20 +44,26 @@ class LinearModel:
     bias: list[float]
     weights: dict[str, list[float]]
 
+    def __post_init__(self) -> None:
+        # One row of weights per feature, as a matrix: a prediction is a gather and a sum.
+        self._index = {name: i for i, name in enumerate(self.weights)}
+        self._matrix = np.array(list(self.weights.values()) or [[0.0] * len(self.bias)], dtype=np.float64)
+        self._bias = np.array(self.bias, dtype=np.float64)
+
     def proba(self, features: dict[str, float]) -> dict[str, float]:
-        scores = list(self.bias)
+        rows, values = [], []
         for name, value in features.items():
-            row = self.weights.get(name)
-            if row is not None:
-                for i, w in enumerate(row):
-                    scores[i] += w * value
+            i = self._index.get(name)
+            if i is not None:
+                rows.append(i)
+                values.append(value)
+        scores = self._bias + (np.asarray(values) @ self._matrix[rows] if rows else 0.0)
         if len(self.classes) == 2 and len(scores) == 1:  # binary: one score for classes[1]
-            p = 1.0 / (1.0 + math.exp(-scores[0]))
+            p = 1.0 / (1.0 + math.exp(-float(scores[0])))
             return {self.classes[0]: 1.0 - p, self.classes[1]: p}
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return {c: e / total for c, e in zip(self.classes, exps)}
+        exps = np.exp(scores - scores.max())
+        exps /= exps.sum()
+        return dict(zip(self.classes, exps.tolist()))
 
     def best(self, features: dict[str, float]) -> tuple[str, float]:
         probs = self.proba(features)
@@ -239,8 +248,8 @@ def trigger_words() -> frozenset[str]:
 def _find(text: str, needle: str | None, lo: int, hi: int) -> tuple[int, int] | None:
     if not needle:
         return None
-    at = text.lower().find(needle.lower(), lo, hi)
-    return (at, at + len(needle)) if at >= 0 else None
+    at = text[lo:hi].lower().find(needle.lower())
+    return (lo + at, lo + at + len(needle)) if at >= 0 else None
 
 
 def candidates(extraction: Extraction, sentences: list[tuple[int, int]]) -> list[Candidate]:
@@ -249,18 +258,23 @@ def candidates(extraction: Extraction, sentences: list[tuple[int, int]]) -> list
     entities = {e.id: e for e in extraction.entities}
     mentions_by_sentence: dict[tuple[int, int], list[Mention]] = {s: [] for s in sentences}
     bounds = sorted(sentences)
+    starts = [s[0] for s in bounds]
+
+    def sentence_of(offset: int) -> tuple[int, int] | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        return bounds[i] if i >= 0 and offset < bounds[i][1] else None
+
     for entity in extraction.entities:
         for m in entity.mentions:
-            for s in bounds:
-                if s[0] <= m.start < s[1]:
-                    mentions_by_sentence[s].append(Mention(entity.id, m.start, m.end))
-                    break
+            s = sentence_of(m.start)
+            if s is not None:
+                mentions_by_sentence[s].append(Mention(entity.id, m.start, m.end))
     out: list[Candidate] = []
     covered: set[tuple[int, int]] = set()
     for event in extraction.events:
         first = event.evidence[0] if event.evidence else Span(0, 0, "")
-        sentence = next((s for s in bounds if s[0] <= first.start < s[1]), (first.start, first.end))
-        covered.update(s for s in bounds if any(s[0] <= sp.start < s[1] for sp in event.evidence))
+        sentence = sentence_of(first.start) or (first.start, first.end)
+        covered.update(s for s in (sentence_of(sp.start) for sp in event.evidence) if s is not None)
         trig = _find(text, event.trigger, first.start, first.end) or (first.start, first.start)
         roles = {p.entity: p.role for p in event.participants}
         actors: list[Mention] = []
@@ -299,7 +313,9 @@ def candidates(extraction: Extraction, sentences: list[tuple[int, int]]) -> list
             continue
         things = list(
             dict.fromkeys(
-                m.entity for m in found if (entities.get(m.entity) or Entity("", "", "")).type in ("weapon_system", "program")
+                m.entity
+                for m in found
+                if m.entity in entities and entities[m.entity].type in ("weapon_system", "program")
             )
         )
         out.append(Candidate(s, trig, None, actors, things))
@@ -310,7 +326,7 @@ def candidates(extraction: Extraction, sentences: list[tuple[int, int]]) -> list
 
 
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower())
 
 
 def _bucket(n: int) -> str:
@@ -515,7 +531,7 @@ def _event_decision(c: Candidate, extraction: Extraction, decisions: Decisions) 
     if c.rule is not None and mode != "model":
         # The rules' event stands unless, in "both", the model is sure it is none or another type.
         label, p_none = c.rule.type, 1.0 - c.rule.confidence
-        if mode == "both":
+        if mode == "both" and min(decisions.drop_threshold, decisions.retype_threshold) < NEVER:
             probs = decisions.models["event/both"].proba(event_features(c, extraction, True))
             p_none = probs.pop("none", 0.0)
             if p_none >= decisions.drop_threshold:
