@@ -79,30 +79,42 @@ def test_the_api_and_the_form_refuse_a_bad_date_with_422_naming_the_field(db_url
     with Store(db_url) as store, kit.served(create_app(store, write_token=TOKEN)) as port:
         for bad in BAD_DATES:
             status, _, body = kit.http(
-                port, "/api/ingest", method="POST", body={"text": DEAL, "published": bad},
+                port,
+                "/api/ingest",
+                method="POST",
+                body={"text": DEAL, "published": bad},
                 headers={"X-Write-Token": TOKEN},
-            )  # fmt: skip
+            )
             assert status == 422, body
             (problem,) = json.loads(body)["detail"]
             assert problem["loc"] == ["body", "published"]
             assert repr(bad) in problem["msg"]
             form = urlencode({"token": TOKEN, "text": DEAL, "published": bad})
             status, _, page = kit.http(
-                port, "/upload", method="POST", body=form,
+                port,
+                "/upload",
+                method="POST",
+                body=form,
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
-            )  # fmt: skip
+            )
             assert status == 422 and "published: cannot read the date" in page
         # The token is checked first: a wrong one gets 403 whatever the body.
         status, _, _ = kit.http(
-            port, "/api/ingest", method="POST", body={"text": DEAL, "published": "zzzz"},
+            port,
+            "/api/ingest",
+            method="POST",
+            body={"text": DEAL, "published": "zzzz"},
             headers={"X-Write-Token": "wrong-token-123"},
-        )  # fmt: skip
+        )
         assert status == 403
         assert kit.count_documents(str(db_url)) == 0
         status, _, body = kit.http(
-            port, "/api/ingest", method="POST", body={"text": DEAL, "published": "25 November 2024"},
+            port,
+            "/api/ingest",
+            method="POST",
+            body={"text": DEAL, "published": "25 November 2024"},
             headers={"X-Write-Token": TOKEN},
-        )  # fmt: skip
+        )
         assert status == 201, body
         doc = store.document(json.loads(body)["document_id"])
         assert doc["published"] == "2024-11-25"
@@ -127,8 +139,10 @@ def test_json_lines_fields_of_the_wrong_type_skip_their_line(db_url, tmp_path):
         f'skipped: {corpus}:2: "title" must be a string, not a list (write "title" as a string or leave it out)',
         f'skipped: {corpus}:3: "url" must be a string, not a number (write "url" as a string or leave it out)',
         f'skipped: {corpus}:4: "published" must be a string, not a number (write "published" as a string or leave it out)',
-        f"skipped: {corpus}:5: cannot read the date in \"published\" ('not a date at all') "
-        "(give a date such as 2024-11-25 or 25 November 2024, or leave it out)",
+        (
+            f"skipped: {corpus}:5: cannot read the date in \"published\" ('not a date at all') "
+            "(give a date such as 2024-11-25 or 25 November 2024, or leave it out)"
+        ),
         f'skipped: {corpus}:6: "id" must be a string, not a boolean (give each document a string id or leave it out for a content hash)',
     ]
     assert re.search(r"skipped\s*\S\s*5\b", result.output)
@@ -153,7 +167,7 @@ def _warc(path: Path, pages: list[tuple[str, bytes]]) -> Path:
                     payload=io.BytesIO(body),
                     http_headers=http,
                     warc_headers_dict={"WARC-Date": "2024-11-26T10:00:00Z"},
-                )  # fmt: skip
+                )
             )
     return path
 
