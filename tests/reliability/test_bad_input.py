@@ -118,6 +118,10 @@ def test_the_api_and_the_form_refuse_a_bad_date_with_422_naming_the_field(db_url
         assert status == 201, body
         doc = store.document(json.loads(body)["document_id"])
         assert doc["published"] == "2024-11-25"
+        # The schema says what the server wants: exactly one of text and url.
+        status, _, body = kit.http(port, "/openapi.json")
+        schema = json.loads(body)["components"]["schemas"]["IngestRequest"]
+        assert schema["oneOf"] == [{"required": ["text"]}, {"required": ["url"]}]
 
 
 def test_json_lines_fields_of_the_wrong_type_skip_their_line(db_url, tmp_path):

@@ -104,6 +104,17 @@ def test_control_characters_in_names_urls_and_titles_reach_the_terminal_escaped(
         _no_raw_controls(shown.stdout)
         assert "\\x1b]0;pwned\\x07\\x1b[2JDeal\\nskipped: nothing to see" in shown.stdout
         assert "https://x.example/\\x1b]8;;https://evil.example/\\x07click here" in shown.stdout
+    table = subprocess.run(
+        kit.armsgraph_cmd("extract", str(folder / "c.jsonl")),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "FORCE_COLOR": "1"},
+    )
+    assert table.returncode == 1  # the bad date's line
+    _no_raw_controls(table.stdout + table.stderr)
+    assert "\\x1b]0;pwned" in table.stdout  # the title heads the report's table
     as_json = subprocess.run(
         kit.armsgraph_cmd("show", ev["id"], "--db", db_url, "--format", "json"),
         capture_output=True,
@@ -171,8 +182,8 @@ def test_the_app_answers_only_requests_addressed_to_the_host_it_serves(db_url, k
                     assert headers["x-frame-options"] == "DENY"
 
 
-def test_serve_on_ipv6_loopback_works_and_checks_the_host(tmp_path, kit):
-    db = str(tmp_path / "v6.db")
+def test_serve_on_ipv6_loopback_works_and_checks_the_host(db_url, kit):
+    db = str(db_url)
     Store(db).close()
     port = kit.free_port("::1")
     proc = subprocess.Popen(
