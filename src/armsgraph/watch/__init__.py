@@ -1,0 +1,8 @@
+"""Follow feeds and pages, match what they bring against saved watchlists, and notify.
+
+sources.py     feeds and pages to poll (add, list, remove)
+poll.py        one poll of a source: conditional request, new entries → Store.add
+watchlists.py  saved event filters; matching new events and changes into the outbox
+notify.py      delivering the outbox: webhook, e-mail, JSON Lines; the Atom feed
+runner.py      a round (poll, match, deliver) and the loop of `armsgraph watch run`
+"""
