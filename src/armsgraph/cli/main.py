@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "armsgraph.cli.store_cmd",  # ingest, events, actors, show, export, rebuild, demo
     "armsgraph.cli.serve_cmd",  # serve
     "armsgraph.cli.spark_cmd",  # spark
+    "armsgraph.cli.watch_cmd",  # sources add/list/remove, watch add/list/notices/remove/retry/run, poll
 )
 
 
