@@ -64,6 +64,40 @@ def _duration(value: str, flag: str) -> int:
         raise _fail(exc) from None
 
 
+def _when(stamp: str | None) -> str:
+    """An instant of the watch tables as a table shows it: 2025-06-11 09:00:05 UTC."""
+    return f"{stamp[:10]} {stamp[11:19]} UTC" if stamp else ""
+
+
+def _show(
+    rows: list[dict[str, Any]], fmt: OutFormat, *, title: str, full: list[dict[str, Any]]
+) -> None:
+    """Like store_cmd.emit, but every column of the table may wrap (URLs and errors are long)."""
+    if fmt is not OutFormat.table or not rows:
+        emit(rows, fmt, title=title, full=full)
+        return
+    from rich.table import Table
+
+    from armsgraph.cli.terminal import plain
+
+    console = Console() if sys.stdout.isatty() else Console(width=160)
+    table = Table(title=plain(title), title_justify="left", expand=True)
+    for col in rows[0]:
+        long = col in (
+            "url",
+            "last error",
+            "filters",
+            "notices to",
+            "summary",
+            "deliveries",
+            "last result",
+        )
+        table.add_column(col, overflow="fold", ratio=3 if long else 1)
+    for r in rows:
+        table.add_row(*(plain(v) for v in r.values()))
+    console.print(table)
+
+
 # -- options of the commands that poll and deliver, defined once ----------------------------------
 
 SmtpOption = Annotated[
@@ -184,15 +218,17 @@ def sources_list(db: DbOption = None, fmt: FormatOption = OutFormat.table) -> No
         {
             "url": r["url"],
             "every": words(r["every"]),
-            "last poll": r["last_poll_at"] or "never",
+            "last poll": _when(r["last_poll_at"]) or "never",
             "last result": r["last_status"] or "",
-            "new (last/total)": f"{r['last_new']}/{r['total_new']}",
-            "last error": (f"{r['last_error_at']}: {r['last_error']}" if r["last_error"] else ""),
-            "next poll": r["next_poll_at"] or "now",
+            "new (last/all)": f"{r['last_new']}/{r['total_new']}",
+            "last error": (
+                f"{_when(r['last_error_at'])}: {r['last_error']}" if r["last_error"] else ""
+            ),
+            "next poll": _when(r["next_poll_at"]) or "now",
         }
         for r in rows
     ]
-    emit(table, fmt, title=f"Sources ({len(rows)})", full=full)
+    _show(table, fmt, title=f"Sources ({len(rows)})", full=full)
 
 
 @sources_app.command("remove")
@@ -328,7 +364,7 @@ def watch_list(db: DbOption = None, fmt: FormatOption = OutFormat.table) -> None
             "name": r["name"],
             "filters": _filters_text(r["filters"]),
             "notices to": _channels(r["notify"]),
-            "last match": r["last_match_at"] or "never",
+            "last match": _when(r["last_match_at"]) or "never",
             "notices": r["n_notices"],
             "delivered": r["done"],
             "waiting": r["pending"],
@@ -336,7 +372,7 @@ def watch_list(db: DbOption = None, fmt: FormatOption = OutFormat.table) -> None
         }
         for r in rows
     ]
-    emit(table, fmt, title=f"Watchlists ({len(rows)})", full=rows)
+    _show(table, fmt, title=f"Watchlists ({len(rows)})", full=rows)
 
 
 @watch_app.command("notices")
@@ -366,7 +402,7 @@ def watch_notices(
         store.close()
     table = [
         {
-            "created": n["created_at"],
+            "created": _when(n["created_at"]),
             "summary": n["summary"],
             "deliveries": "; ".join(
                 f"{d['channel']} {d['status']}"
@@ -376,7 +412,7 @@ def watch_notices(
         }
         for n in rows
     ]
-    emit(
+    _show(
         table,
         fmt,
         title=f"Notices of {name} ({len(rows)})",
