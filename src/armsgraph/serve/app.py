@@ -39,6 +39,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from armsgraph.errors import ArmsgraphError, StoreError
 from armsgraph.model import EVENT_TYPES, STATUSES, Document
+from armsgraph.serve.watch import router as watch_router
 from armsgraph.store import queries
 from armsgraph.store.queries import EventFilters
 from armsgraph.store.store import Store
@@ -861,6 +862,7 @@ def create_app(
         check_token(given)
         return uploader.ingest(store, req.checked())
 
+    app.include_router(watch_router(store, token))  # /watch: sources, watchlists, Atom feeds
     return app
 
 
