@@ -75,8 +75,8 @@ def test_two_ingests_starting_on_a_new_database_at_once_both_succeed(db_url, tmp
         )
         for path in (a, b)
     ]
-    results = [(p.wait(), *p.communicate()) for p in procs]
-    for code, _out, err in results:
+    results = [(*p.communicate(), p.returncode) for p in procs]
+    for _out, err, code in results:
         assert code == 0, err
     assert kit.check_whole_documents(db_url) == 24
 
@@ -117,15 +117,22 @@ def test_four_processes_opening_a_new_database_at_the_same_instant_all_write(db_
         assert (p.returncode, out.strip()) == (0, "new"), err
 
 
-def test_ctrl_c_stops_after_a_whole_document_and_says_what_was_stored(db_url, corpus300, kit):
-    proc = subprocess.Popen(
-        kit.armsgraph_cmd("ingest", str(corpus300), "--db", db_url, "--workers", "2"),
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    _wait_for(db_url, 20, proc, kit)
-    assert proc.poll() is None, "the ingest ended before it could be interrupted"
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate()
+def test_ctrl_c_stops_after_a_whole_document_and_says_what_was_stored(
+    db_url, corpus300, tmp_path, kit
+):
+    # Output to files, not pipes: a pipe nobody reads until the end could fill and stall it.
+    with (tmp_path / "out").open("w+") as out_f, (tmp_path / "err").open("w+") as err_f:
+        proc = subprocess.Popen(
+            kit.armsgraph_cmd("ingest", str(corpus300), "--db", db_url, "--workers", "2"),
+            cwd=ROOT, stdout=out_f, stderr=err_f, text=True,
+        )  # fmt: skip
+        _wait_for(db_url, 20, proc, kit)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        proc.wait()
+        out_f.seek(0)
+        err_f.seek(0)
+        out, err = out_f.read(), err_f.read()
     assert proc.returncode == 130, err
     m = re.search(r"^interrupted: (\d+) document\(s\) stored in this run", err, re.MULTILINE)
     assert m, err
