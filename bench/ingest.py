@@ -31,7 +31,8 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 CHILD = """
 import sys, time, resource
 from armsgraph.store.store import Store
-from armsgraph.store.pipeline import ingest
+from armsgraph.pipeline import Options
+from armsgraph.store.ingest import ingest
 
 class TimedStore(Store):
     # Time spent writing (Store.add), to tell the store's share from extraction's.
@@ -46,7 +47,7 @@ class TimedStore(Store):
 
 store = TimedStore(sys.argv[2])
 t = time.perf_counter()
-s = ingest(store, [sys.argv[1]], workers=int(sys.argv[3]))
+s = ingest(store, [sys.argv[1]], Options(workers=int(sys.argv[3])))
 dt = time.perf_counter() - t
 print(s.new, s.unchanged, len(s.skipped), s.events_added, s.events_merged, dt, TimedStore.spent)
 """

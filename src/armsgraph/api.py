@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from armsgraph.errors import ArmsgraphError
-from armsgraph.store.pipeline import IngestSummary, ingest
+from armsgraph.pipeline import Options
+from armsgraph.store.ingest import IngestSummary, ingest
 from armsgraph.store.queries import EventFilters
 from armsgraph.store.store import Store
 
@@ -103,13 +104,8 @@ class Database:
         """Read, extract and store reports (paths, directories, feeds, WARC, URLs)."""
         if isinstance(sources, str | os.PathLike):
             sources = [sources]
-        return ingest(
-            self.store,
-            [str(s) for s in sources],
-            published=published,
-            fetch_links=fetch_links,
-            workers=workers,
-        )
+        options = Options(published=published, fetch_links=fetch_links, workers=workers)
+        return ingest(self.store, [str(s) for s in sources], options)
 
     def add(self, extraction: Any) -> Any:
         """Store one Extraction (as `armsgraph.extract` returns it)."""

@@ -10,21 +10,9 @@ from typing import Any
 
 from armsgraph.errors import ArmsgraphError
 from armsgraph.model import EVENT_TYPES, STATUSES, Document
+from armsgraph.ontology import role_sides, side_of
 
-ROLES = (
-    "seller",
-    "buyer",
-    "provider",
-    "host",
-    "partner",
-    "participant",
-    "owner",
-    "customer",
-    "recipient",
-    "exporter",
-    "party",
-    "licensor",
-)
+ROLES = tuple(role_sides())  # the roles a gold participant may take: those with a side
 GENRES = ("news", "release", "document")
 REPORT_FIELDS = ("id", "url", "title", "publisher", "publisher_key", "publisher_country")
 REPORT_FIELDS += ("genre", "license", "text")
@@ -284,12 +272,11 @@ def statistics(reports: list[Report]) -> dict[str, Any]:
     genres = Counter(r.record["genre"] for r in reports)
     types: Counter[str] = Counter()
     suppliers: Counter[str] = Counter()
-    supplier_roles = {"seller", "provider", "licensor", "exporter", "owner"}
     for r in reports:
         for event in r.gold["events"]:
             types[_values(event.get("type"))[0]] += 1
             for part in event.get("participants") or []:
-                if part.get("role") in supplier_roles and part.get("country"):
+                if side_of(part.get("role") or "") == "supplier" and part.get("country"):
                     suppliers[part["country"]] += 1
     return {
         "reports": len(reports),

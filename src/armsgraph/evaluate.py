@@ -10,11 +10,8 @@ from typing import Any
 
 from armsgraph.errors import ArmsgraphError, InputError
 from armsgraph.model import EVENT_TYPES, STATUSES, Document, Extraction
-from armsgraph.ontology import SIDES, side_of
+from armsgraph.ontology import SIDES, THING_TYPES, side_of
 
-# Participants whose own country is not a party to the event: a Turkish drone sold to
-# Pakistan makes the event TUR–PAK through the seller, not through the drone.
-THING_TYPES = frozenset({"weapon_system", "program"})
 LEVELS = ("lenient", "strict", "roles")
 GUIDE = "see docs/ANNOTATION.md for the gold format"
 
@@ -290,6 +287,8 @@ def prediction_events(extraction: dict[str, Any]) -> tuple[list[PredEvent], int]
         roles: list[tuple[str | None, str | None]] = []
         for part in event.get("participants") or []:
             entity = entities.get(part.get("entity"), {})
+            # A system or program is not a party to the event: a Turkish drone sold to
+            # Pakistan makes the event TUR–PAK through the seller, not through the drone.
             if entity.get("type") in THING_TYPES:
                 names.append(str(entity.get("name", "")))
                 for value in (

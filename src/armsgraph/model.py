@@ -6,19 +6,9 @@ import hashlib
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
-EVENT_TYPES = (
-    "arms_sale",
-    "local_production",
-    "co_production",
-    "joint_development",
-    "program_participation",
-    "upgrade",
-    "technology_transfer",
-    "defense_cooperation",
-    "export_statistic",
-    "armed_clash",
-    "ceasefire",
-)
+from armsgraph.ontology import event_types
+
+EVENT_TYPES = event_types()  # from the ontology's data files (armsgraph.ontology)
 STATUSES = ("proposed", "agreed", "in_progress", "completed", "cancelled")
 ENTITY_TYPES = (
     "country",
@@ -189,6 +179,61 @@ class Extraction:
         if self.skipped:
             out["skipped"] = self.skipped
         return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], document: Document) -> Extraction:
+        """An Extraction back from its to_json() (as the store keeps it), with `document`
+        (the JSON holds its header, not its text)."""
+        ents = [
+            Entity(
+                id=e["id"],
+                type=e["type"],
+                name=e["name"],
+                country=e.get("country"),
+                category=e.get("category"),
+                aliases=list(e.get("aliases", [])),
+                wikidata=e.get("wikidata"),
+                mentions=[_span(m) for m in e.get("mentions", [])],
+            )
+            for e in data.get("entities", [])
+        ]
+        facts = [
+            Fact(f["subject"], f["attribute"], f["value"], f.get("unit"), _span(f["evidence"]))
+            for f in data.get("facts", [])
+            if f.get("evidence")
+        ]
+        return cls(
+            document=document,
+            entities=ents,
+            events=[_event(e) for e in data.get("events", [])],
+            facts=facts,
+            skipped=data.get("skipped"),
+        )
+
+
+def _span(d: dict[str, Any]) -> Span:
+    return Span(int(d["start"]), int(d["end"]), d["text"])
+
+
+def _event(e: dict[str, Any]) -> Event:
+    t, q, v, a = e.get("time"), e.get("quantity"), e.get("value"), e.get("attribution")
+    return Event(
+        id=e["id"],
+        type=e["type"],
+        status=e.get("status", "proposed"),
+        participants=[Participant(p["role"], p["entity"]) for p in e.get("participants", [])],
+        evidence=[_span(s) for s in e.get("evidence", [])],
+        time=TimeExpr(**t) if t else None,
+        quantity=Quantity(**q) if q else None,
+        value=Money(**v) if v else None,
+        attribution=Attribution(**a) if a else None,
+        comments=[
+            Comment(c["source"], c["stance"], _span(c["evidence"]) if c.get("evidence") else None)
+            for c in e.get("comments", [])
+        ],
+        confidence=float(e.get("confidence", 0.5)),
+        trigger=e.get("trigger"),
+    )
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}

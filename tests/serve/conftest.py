@@ -31,7 +31,7 @@ from armsgraph.model import (
     Span,
     TimeExpr,
 )
-from armsgraph.store.pipeline import ingest
+from armsgraph.store.ingest import ingest
 from armsgraph.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,7 +20,9 @@ PAGES = ["/events", "/events?type=arms_sale&order=sources", "/actors", "/actors/
          "/network", "/map?status=completed", "/upload", "/documents/seed-turkiye-pakistan-drones"]
 
 
-@pytest.mark.parametrize("path", PAGES + ["/api/events", "/openapi.json", "/static/app.css", "/nope"])
+@pytest.mark.parametrize(
+    "path", PAGES + ["/api/events", "/openapi.json", "/static/app.css", "/types.css", "/nope"]
+)
 def test_every_response_carries_the_security_headers(readonly_server, path):
     r = httpx.get(readonly_server.url + path)
     csp = r.headers["content-security-policy"]
@@ -35,6 +37,18 @@ def test_pages_have_no_inline_script_or_style(readonly_server, path):
     html = httpx.get(readonly_server.url + path).text
     assert "<script>" not in html and "style=" not in html and "<style" not in html
     assert 'onclick=' not in html
+
+
+def test_type_colours_come_from_the_registry(readonly_server):
+    from armsgraph.ontology import registry
+
+    r = httpx.get(readonly_server.url + "/types.css")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/css")
+    for name, kind in registry().items():
+        assert f"--ty-{name}: {kind.colour};" in r.text
+        assert f".ty-{name} {{ background: var(--ty-{name}); }}" in r.text
+    page = httpx.get(readonly_server.url + "/events").text
+    assert '<link rel="stylesheet" href="/types.css">' in page
 
 
 def test_api_filters_events(readonly_server):

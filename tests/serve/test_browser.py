@@ -50,6 +50,9 @@ def test_filter_sort_and_page_the_events_table(server, page, shot):
     filtered = rows(page)
     assert filtered and len(filtered) < len(all_rows)
     assert all(r["type"] == "arms sale" and "Egypt" in r["actors"] for r in filtered)
+    # The type badge wears the registry's colour (served as /types.css).
+    badge = page.locator("table.events tbody tr td .type").first
+    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(209, 73, 91)"
     f16 = [r for r in filtered if "F-16" in r["system"]]
     assert f16 and f16[0]["sources"] == "2"
     shot(page, "events-filtered")

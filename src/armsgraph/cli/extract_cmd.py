@@ -42,38 +42,34 @@ DecideOpt = Annotated[
 
 
 def make_extractor(model: str | None, gazetteer: list[Path] | None, decide: str | None = None):
-    from armsgraph.extract import Extractor
-    from armsgraph.extract.learned import DECISIONS, MODES
+    """The pipeline's extractor for these options, or exit 2 saying what is wrong."""
+    from armsgraph.pipeline import Options, extractor
 
-    if decide is not None and decide not in MODES:
-        err.print(f"error: --decide {safe(decide)!r} is not one of: {', '.join(MODES)}", markup=False)
-        raise typer.Exit(2)
+    options = Options(
+        model=model, gazetteer_files=tuple(str(p) for p in gazetteer or ()), decide=decide
+    )
     try:
-        extractor = Extractor(model=model, gazetteer_files=tuple(str(p) for p in gazetteer or ()))
+        return extractor(options)
     except ArmsgraphError as exc:
         err.print(f"error: {safe(exc.one_line())}", markup=False)
         raise typer.Exit(2) from None
-    if decide is not None:
-        if extractor.decisions is None:
-            err.print("error: --decide needs trained decisions, and none ship with this install (run `armsgraph train`)")
-            raise typer.Exit(2)
-        extractor.decisions = extractor.decisions.with_modes(**dict.fromkeys(DECISIONS, decide))
-    return extractor
 
 
 def _event_rows(extraction) -> list[tuple[str, ...]]:
+    from armsgraph.ontology import is_actor
+
     names = {e.id: e.name for e in extraction.entities}
     rows = []
     for ev in extraction.events:
         actors = "; ".join(
             f"{p.role}: {names.get(p.entity, p.entity)}"
             for p in ev.participants
-            if p.role not in ("system", "program")
+            if is_actor(p.role)
         )
         things = ", ".join(
             names.get(p.entity, p.entity)
             for p in ev.participants
-            if p.role in ("system", "program")
+            if not is_actor(p.role)
         )
         extra = " ".join(
             x
@@ -122,30 +118,31 @@ def extract(
     Example: armsgraph extract report.txt --published 2025-11-25 --format json
     """
     from armsgraph.cli.store_cmd import max_size_bytes, published_date
-    from armsgraph.ingest import iter_documents
+    from armsgraph.pipeline import Options, run
 
     if format not in ("table", "json"):
         err.print(f"error: unknown --format {safe(format)!r} (use table or json)", markup=False)
         raise typer.Exit(2)
-    published = published_date(published)
-    max_bytes = max_size_bytes(max_size)
-    extractor = make_extractor(model, gazetteer, decide)
+    options = Options(
+        published=published_date(published),
+        max_bytes=max_size_bytes(max_size),
+        model=model,
+        gazetteer_files=tuple(str(p) for p in gazetteer or ()),
+        decide=decide,
+    )
+    make_extractor(model, gazetteer, decide)  # a bad --gazetteer, --model or --decide: exit 2 now
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 (closed below)
     console = Console(file=out, width=160) if format == "table" else None
     skipped = other_language = docs = events = 0
 
-    def documents():
+    def problem(item: InputError) -> None:
         nonlocal skipped
-        for item in iter_documents(inputs, published=published, max_bytes=max_bytes):
-            if isinstance(item, InputError):
-                skipped += 1
-                err.print(f"skipped: {safe(item.one_line())}", markup=False, soft_wrap=True)
-                continue
-            yield item
+        skipped += 1
+        err.print(f"skipped: {safe(item.one_line())}", markup=False, soft_wrap=True)
 
     try:
-        # pipe() lets spaCy tokenize a batch of reports at a time; results come in input order.
-        for ex in extractor.pipe(documents()):
+        # Batches of reports go through spaCy at a time; results come in input order.
+        for ex in run(inputs, options, problem):
             item = ex.document
             docs += 1
             if ex.skipped:

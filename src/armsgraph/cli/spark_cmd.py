@@ -27,8 +27,11 @@ def spark_cmd(
     ],
     master: Annotated[
         str | None,
-        typer.Option(help="Spark master, e.g. local[2], yarn, k8s://https://host:443."),
-    ] = "local[*]",
+        typer.Option(
+            help="Spark master, e.g. local[2], yarn, k8s://https://host:443 "
+            "(default: spark-submit's, else local[*])."
+        ),
+    ] = None,
     input_format: Annotated[
         str | None,
         typer.Option("--format", help="Input format: warc, jsonl or parquet (default: by name)."),
@@ -69,10 +72,15 @@ def spark_cmd(
     Example: armsgraph spark crawl/*.warc.gz news.jsonl --output out/ --master local[2]
     """
     from armsgraph.cli.store_cmd import max_size_bytes, published_date
+    from armsgraph.pipeline import Options
     from armsgraph.scale import spark as job
 
-    published = published_date(published)
-    max_bytes = max_size_bytes(max_size)
+    options = Options(
+        published=published_date(published),
+        max_bytes=max_size_bytes(max_size),
+        gazetteer_files=tuple(str(g) for g in gazetteer or ()),
+        model=model,
+    )
     try:
         job.require_pyspark()
         job.check_inputs(inputs, input_format)  # before Spark's slow start
@@ -82,15 +90,10 @@ def spark_cmd(
                 session,
                 inputs,
                 output,
+                options,
                 input_format=input_format,
                 partitions=partitions,
                 jdbc_url=jdbc_url,
-                published=published,
-                max_bytes=max_bytes,
-                extractor_options={
-                    "gazetteer_files": tuple(str(g) for g in gazetteer or ()),
-                    "model": model,
-                },
             )
         finally:
             session.stop()

@@ -19,6 +19,7 @@ from armsgraph.cli.app import app
 from armsgraph.cli.terminal import json_text, plain, safe
 from armsgraph.errors import ArmsgraphError, InputError, StoreError
 from armsgraph.model import EVENT_TYPES, STATUSES
+from armsgraph.ontology import is_actor
 
 # -- options defined once, reused by every command ----------------------------------------
 
@@ -147,7 +148,7 @@ def _filters(**kwargs: Any):
 def _participants_text(ev: dict[str, Any]) -> str:
     by_role: dict[str, list[str]] = {}
     for p in ev["participants"]:
-        if p["role"] in ("system", "program"):
+        if not is_actor(p["role"], p.get("type")):
             continue
         by_role.setdefault(p["role"], []).append(p["name"])
     return "; ".join(f"{role}: {', '.join(names)}" for role, names in by_role.items())
@@ -155,7 +156,7 @@ def _participants_text(ev: dict[str, Any]) -> str:
 
 def _system_names(ev: dict[str, Any]) -> str:
     """The systems and programs of an event by name (the `systems` column also holds every alias)."""
-    names = [p["name"] for p in ev.get("participants") or [] if p["role"] in ("system", "program")]
+    names = [p["name"] for p in ev.get("participants") or [] if not is_actor(p["role"], p.get("type"))]
     return ", ".join(dict.fromkeys(names))
 
 
@@ -284,12 +285,19 @@ def run_ingest(
     Ctrl-C prints what was stored and exits 130."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from armsgraph.store.pipeline import DEFAULT_MAX_BYTES, IngestInterrupted, ingest
+    from armsgraph.pipeline import DEFAULT_MAX_BYTES, Options
+    from armsgraph.store.ingest import IngestInterrupted, ingest
 
     published = published_date(published)  # a bad date stops here: nothing is stored
     console = console or Console(stderr=True)
     store = open_store(db)
-    options = {"gazetteer_files": tuple(str(g) for g in gazetteer)} if gazetteer else {}
+    options = Options(
+        published=published,
+        fetch_links=fetch_links,
+        workers=workers,
+        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+        gazetteer_files=tuple(str(g) for g in gazetteer or ()),
+    )
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]ingesting"),
@@ -313,16 +321,7 @@ def run_ingest(
             )
 
         try:
-            summary = ingest(
-                store,
-                sources,
-                published=published,
-                fetch_links=fetch_links,
-                workers=workers,
-                max_bytes=max_bytes or DEFAULT_MAX_BYTES,
-                extractor_options=options,
-                progress=progress,
-            )
+            summary = ingest(store, sources, options, progress=progress)
         except StoreError as err:
             bar.stop()
             raise _fail(err) from err

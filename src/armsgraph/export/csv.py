@@ -7,22 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-ROLES = (
-    "seller",
-    "buyer",
-    "provider",
-    "host",
-    "recipient",
-    "customer",
-    "partner",
-    "owner",
-    "participant",
-    "party",
-    "exporter",
-    "system",
-    "program",
-    "location",
-)
+from armsgraph.ontology import column_roles
+
+ROLES = column_roles()  # one column per role, in the registry's order
 COLUMNS = (
     "id",
     "type",

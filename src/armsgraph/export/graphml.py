@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from armsgraph.ontology import is_actor
 from armsgraph.store.queries import edges_of
 
 NS = "http://graphml.graphdrawing.org/xmlns"
@@ -38,7 +39,7 @@ def write_graphml(events: Iterable[dict[str, Any]], path: str | Path) -> int:
     edges: list[tuple[str, str, dict[str, Any]]] = []
     for ev in events:
         for p in ev["participants"]:
-            if p["role"] in ("system", "program") or p["type"] in ("weapon_system", "program"):
+            if not is_actor(p["role"], p["type"]):
                 continue
             node = nodes.setdefault(
                 p["entity_id"],

@@ -13,8 +13,9 @@ from typing import Any
 
 from armsgraph.export.csv import write_rows
 from armsgraph.model import STATUSES
+from armsgraph.ontology import is_actor, registry, sipri_types
 
-TYPES = ("arms_sale", "local_production", "co_production")
+TYPES = sipri_types()  # the types with SIPRI roles in the registry
 COLUMNS = (
     "Supplier",
     "Recipient",
@@ -30,16 +31,6 @@ COLUMNS = (
     "Comments",
     "armsgraph event id",
 )
-SUPPLIER_ROLES = {
-    "arms_sale": ("seller",),
-    "local_production": ("provider",),
-    "co_production": ("partner",),
-}
-RECIPIENT_ROLES = {
-    "arms_sale": ("buyer",),
-    "local_production": ("host",),
-    "co_production": ("customer",),
-}
 # SIPRI's armament categories, recognised from words in our system categories and names.
 CATEGORIES = (
     (
@@ -98,7 +89,8 @@ def sipri_row(ev: dict[str, Any]) -> dict[str, Any]:
     def names(roles: tuple[str, ...]) -> str:
         return "; ".join(p["name"] for p in ev["participants"] if p["role"] in roles)
 
-    systems = [p for p in ev["participants"] if p["role"] in ("system", "program")]
+    roles = registry()[ev["type"]].sipri
+    systems = [p for p in ev["participants"] if not is_actor(p["role"], p.get("type"))]
     description = "; ".join(
         dict.fromkeys(p.get("category") or "" for p in systems if p.get("category"))
     )
@@ -129,11 +121,9 @@ def sipri_row(ev: dict[str, Any]) -> dict[str, Any]:
             ],
         )
     )
-    recipient = names(RECIPIENT_ROLES[ev["type"]])
-    if ev["type"] == "co_production" and not recipient:
-        recipient = names(("partner",))
+    recipient = names(roles.recipient) or names(roles.recipient_else)
     return {
-        "Supplier": names(SUPPLIER_ROLES[ev["type"]]),
+        "Supplier": names(roles.supplier),
         "Recipient": recipient,
         "Designation": "; ".join(p["name"] for p in systems),
         "Description": description,
@@ -145,12 +135,13 @@ def sipri_row(ev: dict[str, Any]) -> dict[str, Any]:
         "Number delivered": qty_text if ev["status"] == "completed" else "",
         "Delivery years": "; ".join(delivery_years),
         "Status": ev["status"],
-        "Local production": "Yes" if ev["type"] in ("local_production", "co_production") else "No",
+        "Local production": "Yes" if roles.local_production else "No",
         "Comments": comments,
         "armsgraph event id": ev["id"],
     }
 
 
 def write_sipri(events: Iterable[dict[str, Any]], path: str | Path) -> int:
-    """Write arms_sale, local_production and co_production events as register rows (CSV)."""
+    """Write the events of the register's types (TYPES: arms_sale, local_production and
+    co_production) as register rows (CSV)."""
     return write_rows((sipri_row(ev) for ev in events if ev["type"] in TYPES), COLUMNS, path)

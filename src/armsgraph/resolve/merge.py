@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from armsgraph.model import STATUSES, content_hash
+from armsgraph.ontology import OBJECT_ROLES, is_actor
 
-OBJECT_ROLES = frozenset({"system", "program"})
 MAX_YEAR_GAP = 3  # a plan, its contract and its last delivery usually fall within a few years
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 
@@ -112,7 +112,7 @@ def merge_key(event: dict[str, Any]) -> str:
         {
             (p["role"], p["entity"])
             for p in event.get("participants", [])
-            if p["role"] not in OBJECT_ROLES
+            if is_actor(p["role"])
         }
     )
     return content_hash(event["type"], *(f"{r}={e}" for r, e in actors), length=20)

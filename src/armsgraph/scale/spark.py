@@ -1,12 +1,13 @@
 """The extraction as a PySpark job: WARC, JSON Lines or Parquet in, Parquet tables (and the store) out.
 
-Run it with `armsgraph spark INPUT... --output DIR`, `python -m armsgraph.scale.spark ...`
-or `spark-submit src/armsgraph/scale/spark.py ...` (same arguments). The steps:
+Run it with `armsgraph spark INPUT... --output DIR`; `python -m armsgraph.scale.spark ...`
+and `spark-submit src/armsgraph/scale/spark.py ...` run that same command. The steps:
 
 1. read: each input file becomes Documents with the single-machine readers
    (ingest/warc.py, ingest/jsonl.py); Parquet rows go through the JSON Lines record check;
 2. de-duplicate: one document per distinct text, ids made unique as `Store.add` does;
-3. extract: one Extractor per Python worker, reused by every partition it runs;
+3. extract: armsgraph.pipeline, whose extractor is built once per Python worker and
+   reused by every partition it runs;
 4. merge: reports grouped by merge key and clustered with resolve/merge.py, so the merged
    events are those `armsgraph ingest` stores for the same input;
 5. write: Parquet tables documents, entities, events, participants, evidence, facts and
@@ -16,7 +17,6 @@ or `spark-submit src/armsgraph/scale/spark.py ...` (same arguments). The steps:
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import io
 import os
@@ -28,13 +28,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from armsgraph import pipeline
 from armsgraph.errors import ArmsgraphError, InputError
 from armsgraph.model import Extraction, content_hash
+from armsgraph.pipeline import DEFAULT_MAX_BYTES, Options
 
 FORMATS = ("warc", "jsonl", "parquet")
 SPARK_HINT = "pip install 'armsgraph[spark]'"
-DEFAULT_MAX_BYTES = 50_000_000
-BATCH = 32  # documents handed to spaCy's nlp.pipe at once
 # Endings that tell an input's format; longest first so ".warc.gz" wins over ".gz".
 _ENDINGS = (
     (".warc.gz", "warc"),
@@ -231,60 +231,33 @@ def unique_ids(group: tuple[str, Iterable[tuple]]) -> Iterator[tuple]:
 
 # -- executor side: extraction -------------------------------------------------------------
 
-_extractors: dict[tuple, Any] = {}
 
-
-def _extractor(options: dict[str, Any]) -> Any:
-    """One Extractor per Python worker process and options; Spark reuses workers across tasks."""
-    from armsgraph.extract import Extractor
-
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
-    if key not in _extractors:
-        _extractors[key] = Extractor(**options)
-    return _extractors[key]
-
-
-def extract_partition(
-    options: dict[str, Any],
-) -> Callable[[Iterable[tuple]], Iterator[dict[str, Any]]]:
-    """The mapPartitions function: (order, hash, Document) → one output record each."""
+def extract_partition(options: Options) -> Callable[[Iterable[tuple]], Iterator[dict[str, Any]]]:
+    """The mapPartitions function: (order, hash, Document) → one output record each, through
+    armsgraph.pipeline (its extractor is built once per Python worker, which Spark reuses
+    across tasks); a document the extractor fails on becomes an error record."""
 
     def run(items: Iterable[tuple]) -> Iterator[dict[str, Any]]:
-        extractor = _extractor(options)
-        batch: list[tuple] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= BATCH:
-                yield from _extract_batch(extractor, batch)
-                batch = []
-        if batch:
-            yield from _extract_batch(extractor, batch)
+        placed: dict[str, tuple[tuple, str]] = {}  # document id → (order, hash)
+        failed: list[InputError] = []
+
+        def docs() -> Iterator[Any]:
+            for order, h, doc in items:
+                placed[doc.id] = (order, h)
+                yield doc
+
+        for extraction in pipeline.extract(docs(), options, failed.append):
+            yield from _error_records(failed)
+            order, h = placed.pop(extraction.document.id)
+            yield document_record(order, h, extraction)
+        yield from _error_records(failed)
 
     return run
 
 
-def _extract_batch(extractor: Any, batch: list[tuple]) -> Iterator[dict[str, Any]]:
-    docs = [doc for _, _, doc in batch]
-    try:
-        results: list[Extraction | InputError] = list(extractor.pipe(docs, batch_size=len(docs)))
-    except Exception:  # noqa: BLE001 - find the document that fails, extract the rest
-        results = []
-        for doc in docs:
-            try:
-                results.append(extractor.extract(doc))
-            except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
-                results.append(
-                    InputError(
-                        f"extraction failed ({err.__class__.__name__}: {err})",
-                        where=doc.source or doc.url or doc.id,
-                        hint="report this document to the armsgraph maintainers; the run goes on",
-                    )
-                )
-    for (order, h, _doc), result in zip(batch, results):
-        if isinstance(result, InputError):
-            yield {"kind": "error", "error": _error(result)[1:]}
-        else:
-            yield document_record(order, h, result)
+def _error_records(failed: list[InputError]) -> Iterator[dict[str, Any]]:
+    while failed:
+        yield {"kind": "error", "error": _error(failed.pop(0))[1:]}
 
 
 def document_record(order: tuple, h: str, extraction: Extraction) -> dict[str, Any]:
@@ -295,7 +268,7 @@ def document_record(order: tuple, h: str, extraction: Extraction) -> dict[str, A
     """
     from collections import Counter
 
-    from armsgraph.store.store import document_row, prepare
+    from armsgraph.store import document_row, prepare
 
     doc = extraction.document
     month = month_of(doc.published)
@@ -346,6 +319,7 @@ def merge_group(group: tuple[str, Iterable[Any]]) -> Iterator[dict[str, Any]]:
     summarized by merge.summarize, exactly the functions Store.add uses."""
     import json
 
+    from armsgraph.ontology import is_actor
     from armsgraph.resolve import merge
 
     _key, sources = group
@@ -383,7 +357,7 @@ def merge_group(group: tuple[str, Iterable[Any]]) -> Iterator[dict[str, Any]]:
                 {"event_id": row["id"], "role": r, "entity_id": e, "published_month": month}
                 for r, e in participants
             ],
-            "objects": sorted({e for r, e in participants if r in merge.OBJECT_ROLES}),
+            "objects": sorted({e for r, e in participants if not is_actor(r)}),
             "evidence": evidence,
         }
 
@@ -492,31 +466,26 @@ def run(
     spark: Any,
     inputs: Sequence[str],
     output: str,
+    options: Options | None = None,
     *,
     input_format: str | None = None,
     partitions: int | None = None,
     jdbc_url: str | None = None,
-    published: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    extractor_options: dict[str, Any] | None = None,
     max_errors_shown: int = 20,
 ) -> JobResult:
-    """Run the whole job on `spark`; returns counts. Raises ArmsgraphError for bad options
-    and for failures on the Java side (a missing remote input, an unwritable output)."""
+    """Run the whole job on `spark`; returns counts. `options` (pipeline.Options) gives the
+    date for undated inputs, the size limit and the extractor's settings. Raises
+    ArmsgraphError for bad options and for failures on the Java side (a missing remote
+    input, an unwritable output)."""
     started = time.monotonic()
-    if published:
-        from armsgraph.ingest.common import given_date
-
-        published = given_date(published, where="--published")
+    options = options or Options()
     kinds = check_inputs(inputs, input_format)
     sc = spark.sparkContext
     n_parts = partitions or max(2, sc.defaultParallelism * 2)
-    options = dict(extractor_options or {})
 
     with _spark_errors(output):
         return _run(
-            spark, inputs, kinds, output, n_parts=n_parts, jdbc_url=jdbc_url,
-            published=published, max_bytes=max_bytes, options=options,
+            spark, inputs, kinds, output, n_parts=n_parts, jdbc_url=jdbc_url, options=options,
             max_errors_shown=max_errors_shown, started=started,
         )  # fmt: skip
 
@@ -549,15 +518,14 @@ def _run(
     *,
     n_parts: int,
     jdbc_url: str | None,
-    published: str | None,
-    max_bytes: int,
-    options: dict[str, Any],
+    options: Options,
     max_errors_shown: int,
     started: float,
 ) -> JobResult:
     from pyspark import StorageLevel
 
     sc = spark.sparkContext
+    published, max_bytes = options.published, options.max_bytes
     # 1. read
     parts = []
     for index, (path, kind) in enumerate(zip(inputs, kinds)):
@@ -711,48 +679,19 @@ def write_store(spark: Any, output: str, url: str) -> int:
     """
     import json
 
-    from armsgraph.store.store import Store, document_from_row, extraction_from_json
+    from armsgraph.store import Store, document_from_row
 
     url = url.removeprefix("jdbc:")
     df = spark.read.parquet(f"{output}/documents").orderBy("published", "id")
     n = 0
     with Store(url) as store:
         for row in df.toLocalIterator():
-            store.add(extraction_from_json(json.loads(row.extraction), document_from_row(row)))
+            store.add(Extraction.from_json(json.loads(row.extraction), document_from_row(row)))
             n += 1
     return n
 
 
 # -- command line --------------------------------------------------------------------------
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="armsgraph.scale.spark",
-        description="Extract arms-trade events from WARC, JSON Lines or Parquet with PySpark.",
-        epilog="example: spark-submit src/armsgraph/scale/spark.py 's3a://bucket/cc-news/*.warc.gz' --output s3a://bucket/armsgraph/",
-    )
-    p.add_argument(
-        "inputs",
-        nargs="+",
-        metavar="INPUT",
-        help="files, directories or globs, local or any Hadoop filesystem URL",
-    )
-    p.add_argument("--output", required=True, help="directory for the Parquet tables")
-    p.add_argument("--master", help="Spark master (default: from spark-submit, else local[*])")
-    p.add_argument("--format", choices=FORMATS, help="input format (default: by file name)")
-    p.add_argument(
-        "--jdbc-url", help="also store the documents in this database (postgresql://...)"
-    )
-    p.add_argument("--partitions", type=int, help="partitions for extraction (default: 2 per core)")
-    p.add_argument("--published", help="publication date for inputs that carry none")
-    p.add_argument(
-        "--gazetteer", action="append", default=[], help="extra gazetteer file (repeatable)"
-    )
-    p.add_argument(
-        "--model", help="installed spaCy model to use instead of the rules-only pipeline"
-    )
-    return p  # fmt: skip
 
 
 def report(result: JobResult, out: Callable[[str], Any] = print) -> None:
@@ -771,37 +710,13 @@ def report(result: JobResult, out: Callable[[str], Any] = print) -> None:
         out(f"{result.stored} documents added to the store")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        require_pyspark()
-        check_inputs(args.inputs, args.format)  # before Spark's slow start
-        spark = spark_session(args.master)
-        try:
-            result = run(
-                spark,
-                args.inputs,
-                args.output,
-                input_format=args.format,
-                partitions=args.partitions,
-                jdbc_url=args.jdbc_url,
-                published=args.published,
-                extractor_options={"gazetteer_files": tuple(args.gazetteer), "model": args.model},
-            )
-        finally:
-            spark.stop()
-    except ArmsgraphError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
-        return 2
-    report(result)
-    return 0
-
-
-__all__ = ["FORMATS", "JobResult", "format_of", "main", "month_of", "run", "spark_session"]
+__all__ = ["FORMATS", "JobResult", "format_of", "month_of", "report", "run", "spark_session"]
 
 
 if __name__ == "__main__":
-    # Run through the installed module so that Spark pickles its functions by reference.
-    import importlib
+    # `python -m armsgraph.scale.spark ARGS` and `spark-submit .../spark.py ARGS` run the one
+    # command line of the job, `armsgraph spark ARGS`.
+    from armsgraph.cli.main import main
 
-    sys.exit(importlib.import_module("armsgraph.scale.spark").main())
+    sys.argv = ["armsgraph", "spark", *sys.argv[1:]]
+    main()

@@ -37,8 +37,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from armsgraph.errors import ArmsgraphError, StoreError
-from armsgraph.model import EVENT_TYPES, STATUSES, Document
+from armsgraph.errors import InputError, StoreError
+from armsgraph.model import ENTITY_TYPES, EVENT_TYPES, STATUSES
+from armsgraph.ontology import is_actor, registry
 from armsgraph.serve.watch import router as watch_router
 from armsgraph.store import queries
 from armsgraph.store.queries import EventFilters
@@ -68,16 +69,6 @@ SECURITY_HEADERS = {
 ORDERS = tuple(queries.ORDERS)
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 FILTER_NAMES = ("actor", "type", "status", "system", "since", "until", "q")
-ACTOR_TYPES = (
-    "country",
-    "organization",
-    "person",
-    "weapon_system",
-    "program",
-    "facility",
-    "location",
-)
-OBJECT_ROLES = queries.OBJECT_ROLES
 STATUS_HELP = {
     "proposed": "planned, offered, sought, under discussion, or approved for a possible sale",
     "agreed": "signed, ordered, contracted",
@@ -310,7 +301,7 @@ def country_counts(evs: list[dict[str, Any]]) -> Counter[str]:
     for e in evs:
         codes = set()
         for p in e["participants"]:
-            if p["role"] in OBJECT_ROLES or p["type"] in ("weapon_system", "program"):
+            if not is_actor(p["role"], p["type"]):
                 continue
             code = p["country"] or (
                 p["entity_id"].split(":", 1)[1] if p["type"] == "country" else None
@@ -327,7 +318,7 @@ def partners_by_type(entity_id: str, evs: list[dict[str, Any]]) -> list[dict[str
     for e in evs:
         seen = set()
         for p in e["participants"]:
-            if p["entity_id"] == entity_id or p["role"] in OBJECT_ROLES or p["entity_id"] in seen:
+            if p["entity_id"] == entity_id or not is_actor(p["role"]) or p["entity_id"] in seen:
                 continue
             seen.add(p["entity_id"])
             row = table.setdefault(
@@ -343,6 +334,19 @@ def partners_by_type(entity_id: str, evs: list[dict[str, Any]]) -> list[dict[str
             row["by_type"][e["type"]] += 1
             row["n"] += 1
     return sorted(table.values(), key=lambda r: (-r["n"], r["name"]))
+
+
+def types_css() -> str:
+    """The event types' colours (the registry's) as CSS: a custom property per type, read by
+    the badges, the legend and the network's edges, and a `.ty-TYPE` class per type."""
+    lines = ["/* Event-type colours, from armsgraph.ontology (data/event_types.json). */", ":root {"]
+    lines += [f"  --ty-{name}: {t.colour};" for name, t in registry().items()]
+    lines.append("}")
+    lines += [f".ty-{name} {{ background: var(--ty-{name}); }}" for name in registry()]
+    return "\n".join(lines) + "\n"
+
+
+TYPES_CSS = types_css()
 
 
 def _numeric_codes() -> dict[str, str]:
@@ -406,39 +410,40 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "descripti
 
 
 class _Uploader:
-    """Builds the extraction pipeline once, on first upload, and serializes uploads."""
+    """Runs an upload through the pipeline (its extractor is built on the first upload)
+    and serializes uploads: one extraction and one write at a time."""
 
     def __init__(self) -> None:
-        self._extractor: Any = None
         self._lock = threading.Lock()
 
     def ingest(self, store: Store, req: IngestRequest) -> dict[str, Any]:
-        from armsgraph.extract import Extractor
-        from armsgraph.ingest import iter_documents
+        from armsgraph import pipeline
         from armsgraph.ingest.text import text_document
 
         text = (req.text or "").strip()
         url = (req.url or "").strip()
         if bool(text) == bool(url):
             raise HTTPException(400, "give either the text of a report or a URL, not both")
+        options = pipeline.Options(published=req.published)
+        problems: list[InputError] = []
         if url:
             if not safe_url(url):
                 raise HTTPException(400, "the URL must start with http:// or https://")
-            docs = list(iter_documents([url], published=req.published))
+            doc = next(pipeline.documents([url], options, problems.append), None)
         else:
-            docs = [text_document(text.encode("utf-8"), "upload", published=req.published)]
-        doc = docs[0] if docs else None
+            doc = text_document(text.encode("utf-8"), "upload", published=req.published)
+            if isinstance(doc, InputError):
+                problems.append(doc)
+        if problems:  # what the first input at the URL could not be read as
+            raise HTTPException(400, problems[0].one_line())
         if doc is None:
             raise HTTPException(400, "nothing to ingest at that URL")
-        if isinstance(doc, ArmsgraphError):
-            raise HTTPException(400, doc.one_line())
-        assert isinstance(doc, Document)
         if req.title and req.title.strip():
             doc = replace(doc, title=req.title.strip())
         with self._lock:
-            if self._extractor is None:
-                self._extractor = Extractor()
-            extraction = self._extractor.extract(doc)
+            extraction = next(pipeline.extract([doc], options, problems.append), None)
+            if extraction is None:
+                raise HTTPException(500, problems[0].one_line())
             result = store.add(extraction)
         return {
             "document_id": result.document_id,
@@ -477,6 +482,8 @@ def create_app(
         lstrip_blocks=True,
     )
     env.filters["urlpath"] = lambda s: quote(str(s), safe=":@")
+    # `participants | select("actor")`: who acts; `reject("actor")`: the systems and programs.
+    env.tests["actor"] = lambda p: is_actor(p["role"], p.get("type"))
     env.globals.update(
         EVENT_TYPES=EVENT_TYPES,
         STATUSES=STATUSES,
@@ -580,6 +587,10 @@ def create_app(
     def home() -> RedirectResponse:
         return RedirectResponse("/events", 302)
 
+    @app.get("/types.css", include_in_schema=False)
+    def type_colours() -> Response:
+        return Response(TYPES_CSS, media_type="text/css")
+
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(
         request: Request,
@@ -625,8 +636,8 @@ def create_app(
         for src in ev["sources"]:
             spans = src["evidence"] or [{"start": src["start"], "end": src["end"]}]
             src["paragraphs"] = paragraph_segments(texts.get(src["document_id"], ""), spans)
-        actors_ = [p for p in ev["participants"] if p["role"] not in OBJECT_ROLES]
-        objects = [p for p in ev["participants"] if p["role"] in OBJECT_ROLES]
+        actors_ = [p for p in ev["participants"] if is_actor(p["role"], p["type"])]
+        objects = [p for p in ev["participants"] if not is_actor(p["role"], p["type"])]
         return render(request, "event.html", ev=ev, actors=actors_, objects=objects)
 
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
@@ -653,7 +664,7 @@ def create_app(
             type=type or "",
             page=page,
             more=more,
-            actor_types=ACTOR_TYPES,
+            actor_types=ENTITY_TYPES,
         )
 
     @app.get("/actors/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)

@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 
 from armsgraph.model import content_hash
+from armsgraph.ontology import is_actor
 from armsgraph.resolve import merge
 from armsgraph.store.schema import (
     REPRESENTATIVE,
@@ -662,4 +663,4 @@ def settle_ids(conn: Connection, former: Mapping[Key, str]) -> None:
 
 def _objects(participants: Sequence[tuple[str, str]]) -> list[str]:
     """The systems and programs among an event's (role, entity) participants."""
-    return sorted({e for r, e in participants if r in merge.OBJECT_ROLES})
+    return sorted({e for r, e in participants if not is_actor(r)})

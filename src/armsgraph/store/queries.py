@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, literal_column, or_, select, union
 
 from armsgraph.model import STATUSES
+from armsgraph.ontology import OBJECT_ROLES, is_actor, registry, side_of
 from armsgraph.store.schema import (
     aliases,
     documents,
@@ -34,20 +35,6 @@ from armsgraph.store.schema import (
 from armsgraph.store.schema import (
     events as events_t,
 )
-
-# Roles that name what is traded or developed rather than who acts.
-OBJECT_ROLES = frozenset({"system", "program"})
-
-# Directed edges drawn for each event type in the network: (from role, to role).
-# Types not listed (partners, parties) link every pair of their actors.
-EDGE_ROLES: dict[str, tuple[tuple[str, str], ...]] = {
-    "arms_sale": (("seller", "buyer"),),
-    "local_production": (("provider", "host"),),
-    "upgrade": (("provider", "customer"),),
-    "technology_transfer": (("provider", "recipient"),),
-    "program_participation": (("participant", "owner"),),
-    "co_production": (("partner", "customer"),),
-}
 
 ORDERS = {
     # Ties broken by id, descending as ix_event_participants_entity_last_seen is read.
@@ -570,7 +557,7 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
             .where(
                 other.c.event_id.in_(window.scalar_subquery()),
                 other.c.entity_id != entity_id,
-                other.c.role.not_in(OBJECT_ROLES),
+                other.c.role.not_in(sorted(OBJECT_ROLES)),
             )
             .group_by(entities.c.id, entities.c.name, entities.c.type)
             .order_by(n.desc(), entities.c.name)
@@ -661,21 +648,23 @@ def documents_list(
 
 
 def edges_of(ev: dict[str, Any]) -> list[tuple[str, str, bool]]:
-    """The actor pairs one event links: (from, to, directed), following EDGE_ROLES."""
+    """The actor pairs one event links: (from, to, directed). Directed pairs follow the
+    type's `edges` in the registry (seller → buyer ...); actors of a role no directed pair
+    covers link each other, and so do the partners or parties of a symmetric type."""
     by_role: dict[str, list[str]] = defaultdict(list)
     for p in ev["participants"]:
-        if p["role"] in OBJECT_ROLES or p["type"] in ("weapon_system", "program"):
-            continue
-        by_role[p["role"]].append(p["entity_id"])
+        if is_actor(p["role"], p["type"]):
+            by_role[p["role"]].append(p["entity_id"])
     pairs: list[tuple[str, str, bool]] = []
-    directed_roles = EDGE_ROLES.get(ev["type"], ())
+    kind = registry().get(ev["type"])
+    directed_roles = kind.edges if kind else ()
     for a_role, b_role in directed_roles:
         pairs += [
             (a, b, True) for a in by_role.get(a_role, []) for b in by_role.get(b_role, []) if a != b
         ]
     covered = {r for pair in directed_roles for r in pair}
-    if ev["type"] == "co_production":
-        covered = {"customer"}  # partners also link among themselves
+    if kind and kind.symmetric:
+        covered = {r for r in covered if side_of(r) != "symmetric"}
     for role, members in sorted(by_role.items()):
         if role not in covered:
             pairs += [(a, b, False) for a, b in combinations(sorted(set(members)), 2)]
@@ -688,10 +677,6 @@ def edges_of(ev: dict[str, Any]) -> list[tuple[str, str, bool]]:
     return out
 
 
-# Entity types that are never nodes of the network, whatever role they are given.
-NON_ACTOR_TYPES = ("weapon_system", "program")
-
-
 def graph_json(event_type: str, participants: list[tuple[str, str, str, str]]) -> str:
     """What the network draws of one event (the event_graph row), from its participants as
     (role, entity id, entity name, entity type): its actors as [role, id] sorted by role,
@@ -699,7 +684,7 @@ def graph_json(event_type: str, participants: list[tuple[str, str, str, str]]) -
     members = sorted(
         (role, name, entity_id, etype)
         for role, entity_id, name, etype in participants
-        if role not in OBJECT_ROLES and etype not in NON_ACTOR_TYPES
+        if is_actor(role, etype)
     )
     ev = {
         "type": event_type,

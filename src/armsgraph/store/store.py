@@ -32,21 +32,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from armsgraph.errors import StoreError
-from armsgraph.model import (
-    Attribution,
-    Comment,
-    Document,
-    Entity,
-    Event,
-    Extraction,
-    Fact,
-    Money,
-    Participant,
-    Quantity,
-    Span,
-    TimeExpr,
-    content_hash,
-)
+from armsgraph.model import Document, Extraction, Fact, content_hash
 from armsgraph.resolve import merge
 from armsgraph.resolve.entities import resolve_event_json, resolve_with_ids
 from armsgraph.store import queries
@@ -130,61 +116,6 @@ def _hint_for(err: BaseException) -> str:
     if "not a database" in text or "malformed" in text:
         return "--db does not point to an armsgraph SQLite file"
     return "re-run; what was committed is kept"
-
-
-def extraction_from_json(data: dict[str, Any], document: Document) -> Extraction:
-    """Rebuild an Extraction from its DESIGN.md JSON (as stored in the extractions table)."""
-
-    def span(d: dict[str, Any]) -> Span:
-        return Span(int(d["start"]), int(d["end"]), d["text"])
-
-    ents = [
-        Entity(
-            id=e["id"],
-            type=e["type"],
-            name=e["name"],
-            country=e.get("country"),
-            category=e.get("category"),
-            aliases=list(e.get("aliases", [])),
-            wikidata=e.get("wikidata"),
-            mentions=[span(m) for m in e.get("mentions", [])],
-        )
-        for e in data.get("entities", [])
-    ]
-    evs = []
-    for e in data.get("events", []):
-        t, q, v, a = e.get("time"), e.get("quantity"), e.get("value"), e.get("attribution")
-        evs.append(
-            Event(
-                id=e["id"],
-                type=e["type"],
-                status=e.get("status", "proposed"),
-                participants=[
-                    Participant(p["role"], p["entity"]) for p in e.get("participants", [])
-                ],
-                evidence=[span(s) for s in e.get("evidence", [])],
-                time=TimeExpr(**t) if t else None,
-                quantity=Quantity(**q) if q else None,
-                value=Money(**v) if v else None,
-                attribution=Attribution(**a) if a else None,
-                comments=[
-                    Comment(
-                        c["source"], c["stance"], span(c["evidence"]) if c.get("evidence") else None
-                    )
-                    for c in e.get("comments", [])
-                ],
-                confidence=float(e.get("confidence", 0.5)),
-                trigger=e.get("trigger"),
-            )
-        )
-    fs = [
-        Fact(f["subject"], f["attribute"], f["value"], f.get("unit"), span(f["evidence"]))
-        for f in data.get("facts", [])
-        if f.get("evidence")
-    ]
-    return Extraction(
-        document=document, entities=ents, events=evs, facts=fs, skipped=data.get("skipped")
-    )
 
 
 _BY_HASH = (
@@ -550,7 +481,7 @@ class Store:
                 for r in rows:
                     doc = document_from_row(r)
                     raw = json.loads(r.json)
-                    prepared = prepare(extraction_from_json(raw, doc), raw)
+                    prepared = prepare(Extraction.from_json(raw, doc), raw)
                     self._apply(conn, prepared, preferred=preferred)
                     n += 1
                 after = tuple_(rows[-1].published or "", rows[-1].id)
