@@ -1,4 +1,4 @@
-"""Who says so: "according to X speaking to Y", "X said"; and who declined to comment."""
+"""Attribution stage: who says so ("according to X speaking to Y", "X said"), who declined to comment or denies it, and hedges."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span as SpacySpan
 
+from armsgraph.extract.context import DocContext, SentenceClaims, SentenceContext
 from armsgraph.model import Attribution, Comment, Span
 
 _ACCORDING = re.compile(
@@ -14,7 +15,8 @@ _ACCORDING = re.compile(
     re.IGNORECASE,
 )
 _SAID_AFTER = re.compile(
-    r",\s(?:said|says|told reporters|announced|stated)\s(?P<src>[^,;.]+?)(?:,|\.|;|$)", re.IGNORECASE
+    r",\s(?:said|says|told reporters|announced|stated)\s(?P<src>[^,;.]+?)(?:,|\.|;|$)",
+    re.IGNORECASE,
 )
 # "…, the Indian defence ministry said on Tuesday." — the source closes the sentence.
 _SAID_END = re.compile(
@@ -22,7 +24,10 @@ _SAID_END = re.compile(
     r"(?:\s(?:on|in|last|this|late|early|at)\s(?:an?\s|the\s)?[\w.]+)*[.\"”']*\s*$"
 )
 _SAID_MID = re.compile(r",\s(?P<src>[^,;]{2,60}?)\s(?:said|says|told reporters|announced),\s")
-_SAID_BEFORE = re.compile(r"^(?P<src>[A-Z][^,;]{2,80}?)\s(?:said|says|announced|stated)(?:\son\s\w+)?\s(?:that\s)?", re.MULTILINE)
+_SAID_BEFORE = re.compile(
+    r"^(?P<src>[A-Z][^,;]{2,80}?)\s(?:said|says|announced|stated)(?:\son\s\w+)?\s(?:that\s)?",
+    re.MULTILINE,
+)
 _REFUSAL = re.compile(
     r"(?P<src>[^,;.]*?)(?:,\s(?:which|who|whose)\s[^,;.]*,)?\s(?P<stance>declined to comment|refused to comment|would not comment|did not (?:immediately )?respond(?: to (?:inquiries|requests? for comment|a request for comment|questions))?|could not be reached for comment)",
     re.IGNORECASE,
@@ -32,6 +37,30 @@ _DENIAL = re.compile(
     r"(?:^|,\s|;\s)(?P<src>[A-Z][^,;.]{1,60}?)\s(?P<stance>(?:has |have |had )?(?:denied|denies|dismissed|rejected) (?:supplying|selling|providing|sending|delivering|buying|receiving|reports|claims|allegations|the reports|the claims|the allegations|any|that|it))",
 )
 _LEAD_WORDS = re.compile(r"^(?:while|and|but|although|though|however|meanwhile)\s+", re.IGNORECASE)
+
+
+class Claims:
+    """Reads who stands behind a sentence's claim: matches the attribution, refusal and denial
+    patterns and the hedge phrases the candidates stage found, then sets them on the sentence
+    (the assembly stage gives them to the sentence's events). The claim's clauses end where the
+    attribution begins."""
+
+    def __call__(self, ctx: DocContext, sc: SentenceContext) -> None:
+        sent = sc.sent
+        found = find_attribution(sent)
+        sc.cut = found.token_start if found else sc.end
+        toks = ctx.toks
+        hedge = next(
+            (
+                ctx.text[toks[a].idx : toks[b - 1].idx + len(toks[b - 1])]
+                for a, b in ctx.spans.get("hedges", [])
+                if sc.start <= a < sc.end
+            ),
+            None,
+        )
+        sc.claims = SentenceClaims(
+            attribution=found, refusals=find_refusals(sent), denials=find_denials(sent), hedge=hedge
+        )
 
 
 @dataclass
@@ -59,17 +88,27 @@ def find_attribution(sent: SpacySpan) -> FoundAttribution | None:
         cut_char = sent.start_char + m.start()
         tok = _token_at(sent, cut_char)
         hedge = None
-        return FoundAttribution(Attribution(source=m.group("src").strip(), via=(m.group("via") or "").strip() or None,
-                                            hedge=hedge), tok)
+        return FoundAttribution(
+            Attribution(
+                source=m.group("src").strip(),
+                via=(m.group("via") or "").strip() or None,
+                hedge=hedge,
+            ),
+            tok,
+        )
     m = _SAID_END.search(text)
     if m:
-        return FoundAttribution(Attribution(source=m.group("src").strip()), _token_at(sent, sent.start_char + m.start()))
+        return FoundAttribution(
+            Attribution(source=m.group("src").strip()), _token_at(sent, sent.start_char + m.start())
+        )
     m = _SAID_MID.search(text)
     if m:  # "…, Turkish defence officials said, in what would be…": recorded, nothing cut
         return FoundAttribution(Attribution(source=m.group("src").strip()), sent.end)
     m = _SAID_AFTER.search(text)
     if m:
-        return FoundAttribution(Attribution(source=m.group("src").strip()), _token_at(sent, sent.start_char + m.start()))
+        return FoundAttribution(
+            Attribution(source=m.group("src").strip()), _token_at(sent, sent.start_char + m.start())
+        )
     m = _SAID_BEFORE.search(text)
     if m and len(m.group("src").split()) <= 10:
         return FoundAttribution(Attribution(source=m.group("src").strip()), sent.end)
@@ -85,9 +124,30 @@ def find_denials(sent: SpacySpan) -> list[Comment]:
     for m in _DENIAL.finditer(text):
         src = _LEAD_WORDS.sub("", m.group("src").strip())
         s, e = sent.start_char + m.start("src"), sent.start_char + m.end("stance")
-        stance = m.group("stance").rsplit(" ", 1)[0] if m.group("stance").split()[-1] in (
-            "supplying", "selling", "providing", "sending", "delivering", "buying", "receiving", "any", "that", "it") else m.group("stance")
-        out.append(Comment(source=src, stance=stance, evidence=Span(s, e, text[s - sent.start_char : e - sent.start_char])))
+        stance = (
+            m.group("stance").rsplit(" ", 1)[0]
+            if m.group("stance").split()[-1]
+            in (
+                "supplying",
+                "selling",
+                "providing",
+                "sending",
+                "delivering",
+                "buying",
+                "receiving",
+                "any",
+                "that",
+                "it",
+            )
+            else m.group("stance")
+        )
+        out.append(
+            Comment(
+                source=src,
+                stance=stance,
+                evidence=Span(s, e, text[s - sent.start_char : e - sent.start_char]),
+            )
+        )
     return out
 
 
@@ -112,5 +172,11 @@ def find_refusals(sent: SpacySpan) -> list[Comment]:
             continue
         s = sent.start_char + m.start("src") + (len(m.group("src")) - len(m.group("src").lstrip()))
         e = sent.start_char + m.end("stance")
-        out.append(Comment(source=src, stance=m.group("stance"), evidence=Span(s, e, text[s - sent.start_char : e - sent.start_char])))
+        out.append(
+            Comment(
+                source=src,
+                stance=m.group("stance"),
+                evidence=Span(s, e, text[s - sent.start_char : e - sent.start_char]),
+            )
+        )
     return out

@@ -14,33 +14,55 @@ RIGHT_REACH = 8
 LEFT_REACH = 10
 PROGRESSIVE_AUX = {"is", "are", "was", "were", "been", "'s", "'re"}
 FINITE_AUX = {"has", "have", "had", "is", "are", "was", "were"}
-MODALS = {"will", "would", "could", "might", "shall", "'ll"}  # tokens after the trigger where a cue still speaks of it ("a ceasefire ... after")
+MODALS = {
+    "will",
+    "would",
+    "could",
+    "might",
+    "shall",
+    "'ll",
+}  # tokens after the trigger where a cue still speaks of it ("a ceasefire ... after")
 MODAL_CUES = MODALS | {"may", "should"}
 
 
 class StatusTagger:
+    """The status cue table (`status_cues.jsonl`) as a phrase matcher, and the rules that read its matches."""
+
     def __init__(self, nlp: Language, ontology: Ontology):
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.cues = ontology.status_cues
         for i, cue in enumerate(self.cues):
             self.matcher.add(f"S{i}", [nlp.make_doc(p) for p in cue.phrases])
-        self._cache: tuple[Doc, list[tuple[int, int, int]]] | None = None
 
-    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        if self._cache is None or self._cache[0] is not doc:
-            # "May 12" is a month, not the modal "may".
-            spans = [SpacySpan(doc, s, e, label=m) for m, s, e in self.matcher(doc)
-                     if not (e - s == 1 and doc[s].text == "May" and not doc[s].is_sent_start)]
-            found = [(sp.start, sp.end, int(doc.vocab.strings[sp.label][1:])) for sp in filter_spans(spans)]
-            self._cache = (doc, found)
-        return self._cache[1]
+    def match(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The status cues of a document: (token start, token end, cue index), longest first."""
+        # "May 12" is a month, not the modal "may".
+        spans = [
+            SpacySpan(doc, s, e, label=m)
+            for m, s, e in self.matcher(doc)
+            if not (e - s == 1 and doc[s].text == "May" and not doc[s].is_sent_start)
+        ]
+        return [
+            (sp.start, sp.end, int(doc.vocab.strings[sp.label][1:])) for sp in filter_spans(spans)
+        ]
 
-    def decide(self, doc: Doc, t_start: int, t_end: int, clause: tuple[int, int], spec: dict) -> tuple[str, bool]:
-        """(status, whether a cue in the text decided it)."""
+    def decide(
+        self,
+        doc: Doc,
+        matches: list[tuple[int, int, int]],
+        t_start: int,
+        t_end: int,
+        clause: tuple[int, int],
+        spec: dict,
+    ) -> tuple[str, bool]:
+        """(status, whether a cue in the text decided it), from the cues `match` found in `doc`."""
         lo, hi = clause
         allowed = spec.get("statuses")
-        in_clause = [(s, e, i) for s, e, i in self._matches(doc) if lo <= s and e <= hi
-                     and (allowed is None or self.cues[i].status in allowed)]
+        in_clause = [
+            (s, e, i)
+            for s, e, i in matches
+            if lo <= s and e <= hi and (allowed is None or self.cues[i].status in allowed)
+        ]
         for s, e, i in in_clause:
             cue = self.cues[i]
             if cue.strong and cue.status == "cancelled":
@@ -55,26 +77,42 @@ class StatusTagger:
         j = t_start - 1
         while j >= lo and (doc[j].norm_.endswith("ly") or doc[j].norm_ in ("also", "still", "now")):
             j -= 1
-        if doc[t_start].norm_.endswith("ing") and j >= lo and doc[j].norm_ in PROGRESSIVE_AUX \
-                and (allowed is None or "in_progress" in allowed):
+        if (
+            doc[t_start].norm_.endswith("ing")
+            and j >= lo
+            and doc[j].norm_ in PROGRESSIVE_AUX
+            and (allowed is None or "in_progress" in allowed)
+        ):
             return "in_progress", True
         if spec.get("status_from") != "after":
             # A cue far back in a long clause speaks of something else ("troops exchanged fire
             # along the border on Sunday, the first incident since a ceasefire was agreed").
-            left = [(s, e, i) for s, e, i in in_clause if s <= t_end - 1 and s < t_end and e <= t_end + 2
-                    and t_start - e <= LEFT_REACH]
+            left = [
+                (s, e, i)
+                for s, e, i in in_clause
+                if s <= t_end - 1 and s < t_end and e <= t_end + 2 and t_start - e <= LEFT_REACH
+            ]
             if left:
                 s, _e, i = max(left, key=lambda m: (m[1], m[1] - m[0]))
                 # "will be built in Poland under licence": the future of the cue's own verb.
-                if self.cues[i].status in ("completed", "in_progress", "agreed") and \
-                        any(doc[j].norm_ in MODALS for j in range(max(lo, s - 3), s)):
+                if self.cues[i].status in ("completed", "in_progress", "agreed") and any(
+                    doc[j].norm_ in MODALS for j in range(max(lo, s - 3), s)
+                ):
                     return "proposed", True
                 return self.cues[i].status, True
         # "the delivery of this C-130 has been long awaited might be an understatement": a modal
         # after another finite verb speaks of that verb's clause, not of the trigger.
-        right = [(s, e, i) for s, e, i in in_clause if s >= t_end and s - t_end <= RIGHT_REACH
-                 and not (e - s == 1 and doc[s].norm_ in MODAL_CUES
-                          and any(doc[j].norm_ in FINITE_AUX for j in range(t_end, s)))]
+        right = [
+            (s, e, i)
+            for s, e, i in in_clause
+            if s >= t_end
+            and s - t_end <= RIGHT_REACH
+            and not (
+                e - s == 1
+                and doc[s].norm_ in MODAL_CUES
+                and any(doc[j].norm_ in FINITE_AUX for j in range(t_end, s))
+            )
+        ]
         if right:
             return self.cues[min(right)[2]].status, True
         return spec.get("default_status", "proposed"), False

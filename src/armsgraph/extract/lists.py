@@ -1,0 +1,141 @@
+"""Lists stage: a list of deals after a colon ("Major implemented cases include: Japan – F-35 ($23.11B); Morocco – …") read item by item."""
+
+from __future__ import annotations
+
+from armsgraph.extract.actors import THING_LABELS
+from armsgraph.extract.context import DocContext, Draft, SentenceContext
+from armsgraph.extract.ontology import Ontology
+from armsgraph.extract.roles import actor_count, origin_fill
+from armsgraph.nlp.gazetteer import Gazetteer
+
+
+class DealLists:
+    """Matches a sale word before a colon (a sale trigger or a `sale_list_heads` word) and the
+    items after it, then drafts one sale per item that starts with a country and a dash, and one
+    for the items without a country, bought by the country the document spoke of last. Sets the
+    sentence's cut at the colon: the clauses before it are read as usual, the items not again."""
+
+    def __init__(self, gazetteer: Gazetteer, ontology: Ontology):
+        self.gaz = gazetteer
+        self.onto = ontology
+        lex = ontology.lexicon
+        self.sale_list_heads = set(lex.get("sale_list_heads", []))
+        self.item_dashes = set(lex.get("list_item_dashes", []))
+        self.non_weapon = set(lex.get("non_weapon_categories", []))
+
+    def __call__(self, ctx: DocContext, sc: SentenceContext) -> list[Draft]:
+        found = self._match(ctx, sc)
+        if found is None:
+            return []
+        colon, drafts = found
+        sc.cut = min(sc.cut, colon)
+        sc.listed = True
+        ctx.drafts.extend(drafts)
+        sc.drafts.extend(drafts)
+        return drafts
+
+    def _match(self, ctx: DocContext, sc: SentenceContext) -> tuple[int, list[Draft]] | None:
+        toks = ctx.toks
+        if ":" not in ctx.text[sc.start_char : sc.end_char]:
+            return None
+        colon = next((i for i in range(sc.start, sc.end) if toks[i].text == ":"), None)
+        if colon is None or colon + 2 >= sc.end:
+            return None
+        head_trigs = [t for t in sc.triggers if t.end <= colon and t.rule.type == "arms_sale"]
+        anchor = (
+            head_trigs[-1].start
+            if head_trigs
+            else next(
+                (
+                    i
+                    for i in range(colon - 1, sc.start - 1, -1)
+                    if toks[i].norm_ in self.sale_list_heads
+                ),
+                None,
+            )
+        )
+        if anchor is None:
+            return None
+        ents = [e for e in ctx.ents if colon < e.start and e.end <= sc.end]
+        if not any(e.label_ in THING_LABELS for e in ents):
+            return None
+        seps = {";"} if any(toks[i].text == ";" for i in range(colon + 1, sc.end)) else {",", "and"}
+        items, start = [], colon + 1
+        for i in range(colon + 1, sc.end + 1):
+            if i == sc.end or toks[i].norm_ in seps:
+                if i > start:
+                    items.append((start, i))
+                start = i + 1
+        own: list[tuple[str, list[str], tuple[int, int]]] = []
+        shared: list[str] = []
+        for lo, hi in items:
+            things = []
+            for e in ents:
+                if lo <= e.start and e.end <= hi and e.label_ in THING_LABELS:
+                    tid = ctx.entity_for(e)
+                    entry = self.gaz.get(tid)
+                    if (
+                        entry is None or entry.category not in self.non_weapon
+                    ) and tid not in things:
+                        things.append(tid)
+            if not things:
+                continue
+            first = next((e for e in ents if lo <= e.start < hi), None)
+            if (
+                first is not None
+                and first.label_ == "COUNTRY"
+                and first.start <= lo + 1
+                and first.end < hi
+                and toks[first.end].text in self.item_dashes
+            ):
+                own.append((ctx.entity_for(first), things, (lo, hi)))
+            else:
+                shared.extend(t for t in things if t not in shared)
+        drafts = []
+        trigger_text = toks[anchor].text
+        head = (anchor, colon)
+        for buyer, things, (lo, hi) in own:
+            drafts.append(
+                Draft(
+                    type="arms_sale",
+                    roles=[("buyer", buyer)],
+                    things=things,
+                    sentence=sc.span,
+                    trigger_text=trigger_text,
+                    token=anchor,
+                    item=toks[lo].idx,
+                    list_head=head,
+                    list_item=(lo, hi),
+                )
+            )
+        if shared:
+            # No buyer in the list: the country the text spoke of last, other than the seller.
+            makers = {self.gaz.get(t).country for t in shared if self.gaz.get(t) is not None}
+            seller = ctx.speaker.split(":", 1)[1] if ctx.speaker else None
+            buyer = next(
+                (
+                    c
+                    for c in reversed(ctx.countries)
+                    if c.split(":", 1)[1] not in makers and c.split(":", 1)[1] != seller
+                ),
+                None,
+            )
+            if buyer is not None:
+                drafts.append(
+                    Draft(
+                        type="arms_sale",
+                        roles=[("buyer", buyer)],
+                        things=shared,
+                        sentence=sc.span,
+                        trigger_text=trigger_text,
+                        token=anchor,
+                        filled=True,
+                        list_head=head,
+                    )
+                )
+        spec = self.onto.types["arms_sale"]
+        for d in drafts:
+            ctx.ensure_entity(d.roles[0][1])
+            origin_fill(ctx, d, spec)
+        drafts = [d for d in drafts if actor_count(d) >= spec["min_actors"]]
+        return (colon, drafts) if drafts else None
