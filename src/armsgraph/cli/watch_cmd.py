@@ -517,7 +517,7 @@ def poll_cmd(
             stop=stop,
             on_poll=lambda r: _say(_poll_line(r), error=bool(r.error)),
         )
-    except StoreError as exc:
+    except ArmsgraphError as exc:  # the database, or an extractor that cannot load
         raise _fail(exc) from None
     finally:
         _restore(previous)
@@ -607,7 +607,7 @@ def watch_run(
             on_round=on_round,
             on_poll=lambda r: _say(_poll_line(r), error=True),
         )
-    except StoreError as exc:
+    except ArmsgraphError as exc:  # the database, or an extractor that cannot load
         raise _fail(exc) from None
     finally:
         _restore(previous)

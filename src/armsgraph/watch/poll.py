@@ -127,11 +127,16 @@ def documents_of(resp: Response, source_url: str) -> list[Document | InputError]
             resp.content_type
         ) or sniff(resp.content[:4096])
     if kind == "feed":
-        return list(iter_feed_bytes(resp.content, source_url))
-    if kind == "html":
-        return [html_document(resp.content, source_url, url=resp.url)]
-    if kind == "text":
-        return [text_document(resp.content, source_url, url=resp.url)]
+        problems: list[InputError] = []
+        docs = list(iter_feed_bytes(resp.content, source_url, on_problem=problems.append))
+        return [*docs, *problems]
+    try:
+        if kind == "html":
+            return [html_document(resp.content, source_url, url=resp.url)]
+        if kind == "text":
+            return [text_document(resp.content, source_url, url=resp.url)]
+    except InputError as problem:  # the readers of one document raise what is wrong
+        return [problem]
     return [
         InputError(
             f"neither a feed nor a page ({resp.content_type or kind})",
@@ -300,6 +305,9 @@ def poll_source(
         try:
             document_id = ingestor.add(store, doc)
         except ArmsgraphError:
+            # The store or the extractor cannot work (a database error, a broken pattern
+            # file): not this source's fault. Its lease goes; the next poll reads it again.
+            _release(store, sid)
             raise
         except Exception as err:  # noqa: BLE001 - one bad entry must not stop the poll
             result.skipped.append(
