@@ -62,9 +62,12 @@ def test_kill_9_at_a_random_point_leaves_whole_documents_and_the_rerun_equals_a_
 
 def test_two_ingests_starting_on_a_new_database_at_once_both_succeed(db_url, tmp_path, kit):
     """The first opening creates the schema under the write lock: the other process waits
-    for it like any writer (it failed after 2 s with "database is locked")."""
-    a = kit.write_jsonl(tmp_path / "a.jsonl", kit.reports(12, prefix="a", deals=None, seed=1))
-    b = kit.write_jsonl(tmp_path / "b.jsonl", kit.reports(12, prefix="b", deals=None, seed=2))
+    for it like any writer (it failed after 2 s with "database is locked"); then the two
+    write reports of the same events, each document whole (on PostgreSQL an event's count
+    of sources once came out one short)."""
+    # The same deals in both: their reports merge into the same events at the same time.
+    a = kit.write_jsonl(tmp_path / "a.jsonl", kit.reports(30, prefix="a", seed=1))
+    b = kit.write_jsonl(tmp_path / "b.jsonl", kit.reports(30, prefix="b", seed=2))
     procs = [
         subprocess.Popen(
             kit.armsgraph_cmd("ingest", str(path), "--db", db_url),
@@ -78,7 +81,7 @@ def test_two_ingests_starting_on_a_new_database_at_once_both_succeed(db_url, tmp
     results = [(*p.communicate(), p.returncode) for p in procs]
     for _out, err, code in results:
         assert code == 0, err
-    assert kit.check_whole_documents(db_url) == 24
+    assert kit.check_whole_documents(db_url) == 60  # n_sources right: no update lost
 
 
 RACE = """

@@ -66,44 +66,42 @@ def test_control_characters_in_names_urls_and_titles_reach_the_terminal_escaped(
         {"id": "evil-date", "published": f"{OSC8}", "text": "Poland ordered K2 tanks."},
     ]  # fmt: skip
     kit.write_jsonl(folder / "c.jsonl", records)
-    for env in ({}, {"FORCE_COLOR": "1", "COLUMNS": "200"}):  # a pipe, and as on a terminal
-        done = subprocess.run(
-            kit.armsgraph_cmd("ingest", str(folder), "--db", db_url),
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=ROOT,
-            env={**os.environ, **env},
-        )
-        assert done.returncode == 1, done.stderr
-        out = done.stdout + done.stderr
-        _no_raw_controls(out)
-        skipped = [line for line in out.splitlines() if line.startswith("skipped: ")]
-        # Each bad input on one line, its name's controls shown as escapes.
-        (name_line,) = [line for line in skipped if "report " in line]
-        assert "report \\x1b]8;;http:evil.example\\x07click here" in name_line
-        assert "\\x1b[2J\\nskipped: nothing to see.txt: binary file, not text" in name_line
-        (warc_line,) = [line for line in skipped if "crawl.warc" in line]
-        assert "(https://news.example/\\x1b]8;;https://evil.example/\\x07click" in warc_line
-        (date_line,) = [line for line in skipped if "c.jsonl:2" in line]
-        assert "cannot read the date" in date_line and "\\x1b]8;;" in date_line
+    done = subprocess.run(
+        kit.armsgraph_cmd("ingest", str(folder), "--db", db_url),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1, done.stderr
+    out = done.stdout + done.stderr
+    _no_raw_controls(out)
+    assert "\x1b" not in out  # piped: not even a color of our own
+    skipped = [line for line in out.splitlines() if line.startswith("skipped: ")]
+    # Each bad input on one line, its name's controls shown as escapes.
+    (name_line,) = [line for line in skipped if "report " in line]
+    assert "report \\x1b]8;;http:evil.example\\x07click here" in name_line
+    assert "\\x1b[2J\\nskipped: nothing to see.txt: binary file, not text" in name_line
+    (warc_line,) = [line for line in skipped if "crawl.warc" in line]
+    assert "(https://news.example/\\x1b]8;;https://evil.example/\\x07click" in warc_line
+    (date_line,) = [line for line in skipped if "c.jsonl:2" in line]
+    assert "cannot read the date" in date_line and "\\x1b]8;;" in date_line
     with Store(db_url) as store:
         (ev,) = store.events(limit=None)
         stored = store.document("evil-title")
     assert stored["title"] == f"{TITLE}{CLEAR}Deal{FORGED}"  # stored as given, shown inert
-    for env in ({}, {"FORCE_COLOR": "1"}):
-        shown = subprocess.run(
-            kit.armsgraph_cmd("show", ev["id"], "--db", db_url),
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=ROOT,
-            env={**os.environ, **env},
-        )
-        assert shown.returncode == 0, shown.stderr
-        _no_raw_controls(shown.stdout)
-        assert "\\x1b]0;pwned\\x07\\x1b[2JDeal\\nskipped: nothing to see" in shown.stdout
-        assert "https://x.example/\\x1b]8;;https://evil.example/\\x07click here" in shown.stdout
+    shown = subprocess.run(  # as on a terminal: Rich writes its own colors, only those
+        kit.armsgraph_cmd("show", ev["id"], "--db", db_url),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "FORCE_COLOR": "1"},
+    )
+    assert shown.returncode == 0, shown.stderr
+    _no_raw_controls(shown.stdout)
+    assert "\\x1b]0;pwned\\x07\\x1b[2JDeal\\nskipped: nothing to see" in shown.stdout
+    assert "https://x.example/\\x1b]8;;https://evil.example/\\x07click here" in shown.stdout
     table = subprocess.run(
         kit.armsgraph_cmd("extract", str(folder / "c.jsonl")),
         capture_output=True,

@@ -58,7 +58,11 @@ from armsgraph.store.schema import (
 )
 
 DEFAULT_DB = "armsgraph.db"
-_MIGRATION_LOCK = 0x61726D73  # the PostgreSQL advisory lock key migrations hold ("arms")
+# The PostgreSQL advisory lock every write transaction (and the migrations) holds: writers
+# of one database take turns, as SQLite's BEGIN IMMEDIATE makes them. Without it two
+# processes merging reports of one event at once each read the event before the other's
+# report and one update was lost (n_sources one short).
+_WRITE_LOCK = 0x61726D73  # "arms"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -321,10 +325,14 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A connection inside one write transaction: committed at the end, rolled back on error."""
+        """A connection inside one write transaction: committed at the end, rolled back on
+        error. It holds the database's write lock from its start (SQLite: BEGIN IMMEDIATE;
+        PostgreSQL: an advisory lock), so concurrent writers wait for each other."""
         with self._errors(), self.engine.connect() as conn:
             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
                 yield conn
 
     @contextmanager
@@ -370,7 +378,7 @@ class Store:
             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 if self.dialect == "postgresql":
-                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
 
