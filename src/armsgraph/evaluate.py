@@ -609,11 +609,11 @@ def run_evaluation(
     gold_ids = set(read_gold(gold_path))
     errors: list[str] = []
 
+    def unreadable(problem: InputError) -> None:
+        errors.append(problem.one_line())
+
     def predictions() -> Iterable[dict[str, Any]]:
-        for item in iter_documents(input_paths, **ingest_options):
-            if isinstance(item, InputError):
-                errors.append(item.one_line())
-                continue
+        for item in iter_documents(input_paths, on_problem=unreadable, **ingest_options):
             if item.id not in gold_ids:
                 # Extraction is the slow part; documents nobody annotated are skipped.
                 yield {"document": item.header(), "events": []}

@@ -115,17 +115,14 @@ def documents(sources: Iterable[str], options: Options, on_problem: OnProblem) -
     cannot be read goes to `on_problem`."""
     from armsgraph.ingest import iter_documents
 
-    for item in iter_documents(
+    return iter_documents(
         list(sources),
+        on_problem=on_problem,
         published=options.published,
         fetch_links=options.fetch_links,
         max_bytes=options.max_bytes,
         timeout=options.timeout,
-    ):
-        if isinstance(item, InputError):
-            on_problem(item)
-        else:
-            yield item
+    )
 
 
 # -- extracting -----------------------------------------------------------------------------
@@ -291,7 +288,9 @@ def _in_workers(
         pending: deque[Any] = deque()
         for kind, value in items:
             pending.append(
-                pool.apply_async(_extract_in_worker, (value, then)) if kind == _DOC else (kind, value)
+                pool.apply_async(_extract_in_worker, (value, then))
+                if kind == _DOC
+                else _Ready((kind, value))
             )
             while len(pending) >= window:
                 yield _next_done(pending)
@@ -299,11 +298,18 @@ def _in_workers(
             yield _next_done(pending)
 
 
+class _Ready:
+    """An item that needs no worker, waiting in line with the documents in flight."""
+
+    def __init__(self, item: tuple[str, Any]):
+        self.item = item
+
+    def get(self) -> tuple[str, Any]:
+        return self.item
+
+
 def _next_done(pending: deque[Any]) -> tuple[str, Any]:
-    head = pending.popleft()
-    if isinstance(head, tuple):
-        return head
-    kind, value = head.get()
+    kind, value = pending.popleft().get()
     if kind == "failed":
         return (_PROBLEM, InputError(value[0], where=value[1], hint=value[2]))
-    return (_RESULT, value)
+    return (kind, value)

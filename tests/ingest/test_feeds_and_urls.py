@@ -9,8 +9,12 @@ from armsgraph.ingest import iter_documents
 from armsgraph.model import Document
 
 
-def read(*sources, **opts):
-    return list(iter_documents([str(s) for s in sources], **opts))
+def read(*sources, **opts) -> list[Document | InputError]:
+    """The documents and the problems (reported through on_problem), in the order met."""
+    met: list[Document | InputError] = []
+    for doc in iter_documents([str(s) for s in sources], on_problem=met.append, **opts):
+        met.append(doc)
+    return met
 
 
 def test_rss_file_entries_become_documents(fixtures: Path) -> None:

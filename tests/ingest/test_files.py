@@ -13,24 +13,27 @@ import pytest
 from armsgraph.errors import InputError
 from armsgraph.ingest import iter_documents, source_kind
 from armsgraph.ingest.jsonl import iter_jsonl
-from armsgraph.model import Document, content_hash
+from armsgraph.model import content_hash
 
 
-def read(*sources, **opts):
-    return list(iter_documents([str(s) for s in sources], **opts))
+class Reading:
+    """What reading some sources gave: the documents, and the problems (InputErrors) as
+    reported through the one channel readers have for them."""
+
+    def __init__(self, sources, **opts):
+        found = iter_documents([str(s) for s in sources], **opts)
+        self.docs = list(found)
+        self.errors = found.problems
+        self.problems = [e.one_line() for e in found.problems]
 
 
-def docs_of(items):
-    return [d for d in items if isinstance(d, Document)]
-
-
-def errors_of(items):
-    return [e.one_line() for e in items if isinstance(e, InputError)]
+def read(*sources, **opts) -> Reading:
+    return Reading(sources, **opts)
 
 
 def test_text_file_gives_one_english_document_with_dateline(fixtures: Path) -> None:
     path = fixtures / "report.txt"
-    (doc,) = read(path)
+    (doc,) = read(path).docs
     text = path.read_text(encoding="utf-8")
     assert doc.text == text
     assert doc.id == "doc:" + content_hash(text)
@@ -45,7 +48,7 @@ def test_text_file_gives_one_english_document_with_dateline(fixtures: Path) -> N
 
 def test_published_default_is_normalized_and_applies_only_where_missing(fixtures: Path) -> None:
     items = read(fixtures / "report.txt", fixtures / "corpus.jsonl", published="Nov 20, 2024")
-    by_source = {d.source: d for d in docs_of(items)}
+    by_source = {d.source: d for d in items.docs}
     assert by_source[str(fixtures / "report.txt")].published == "2024-11-20"
     # The corpus's own dates win over the default.
     assert by_source[f"{fixtures}/corpus.jsonl:1"].published == "2024-11-25"
@@ -65,7 +68,7 @@ def test_unreadable_published_default_stops_before_anything_is_read(fixtures: Pa
 def test_jsonl_records_and_bad_lines_named_by_line(fixtures: Path) -> None:
     path = fixtures / "corpus.jsonl"
     items = read(path)
-    docs = docs_of(items)
+    docs = items.docs
     assert [d.id for d in docs[:1]] == ["dsca-egypt-abrams"]
     first = docs[0]
     assert first.url == "https://www.dsca.mil/press-media/major-arms-sales/egypt-m1a1"
@@ -79,7 +82,7 @@ def test_jsonl_records_and_bad_lines_named_by_line(fixtures: Path) -> None:
     german = next(d for d in docs if d.id == "de-1")
     assert german.language == "de"
 
-    errors = errors_of(items)
+    errors = items.problems
     raw = path.read_bytes()
     line8_start = sum(len(line) for line in raw.split(b"\n")[:7]) + 7
     bad_offset = line8_start + raw.split(b"\n")[7].index(b"\xfc")
@@ -114,7 +117,7 @@ def test_bad_files_each_give_one_error_and_the_rest_is_read(fixtures: Path) -> N
         fixtures / "report.txt",
         fixtures / "no-such-file.txt",
     )
-    assert errors_of(items) == [
+    assert items.problems == [
         (
             f"{fixtures}/binary.txt: binary file, not text (give .txt, .html, .jsonl, feed or WARC"
             " files; convert PDFs or Word files to text first)"
@@ -127,12 +130,13 @@ def test_bad_files_each_give_one_error_and_the_rest_is_read(fixtures: Path) -> N
         ),
         f"{fixtures}/no-such-file.txt: no such file or directory (check the path)",
     ]
-    assert [d.source for d in docs_of(items)] == [str(fixtures / "report.txt")]
+    assert [d.source for d in items.docs] == [str(fixtures / "report.txt")]
 
 
 def test_file_larger_than_limit_is_refused(fixtures: Path) -> None:
-    (err,) = read(fixtures / "report.txt", max_bytes=100)
-    assert isinstance(err, InputError)
+    found = read(fixtures / "report.txt", max_bytes=100)
+    (err,) = found.errors
+    assert found.docs == []
     assert "larger than the limit of 100 bytes" in err.one_line()
     assert err.where == str(fixtures / "report.txt")
 
@@ -143,8 +147,8 @@ def test_jsonl_limit_applies_per_line_not_per_corpus(tmp_path: Path) -> None:
     long = json.dumps({"id": "b", "text": "word " * 100})
     path.write_text("\n".join([short, long, short.replace('"a"', '"c"')]) + "\n")
     items = read(path, max_bytes=len(short) + 10)
-    assert [d.id for d in docs_of(items)] == ["a", "c"]
-    assert errors_of(items) == [
+    assert [d.id for d in items.docs] == ["a", "c"]
+    assert items.problems == [
         (
             f"{path}:2: line is longer than the limit of {len(short) + 10} bytes"
             " (split the document or raise the limit with --max-size)"
@@ -155,7 +159,7 @@ def test_jsonl_limit_applies_per_line_not_per_corpus(tmp_path: Path) -> None:
 def test_non_english_reports_are_named_by_language(fixtures: Path) -> None:
     german, french, english = read(
         fixtures / "german.txt", fixtures / "french.txt", fixtures / "report.txt"
-    )
+    ).docs
     assert (german.language, french.language, english.language) == ("de", "fr", "en")
     assert german.dateline == "ANKARA"
     assert french.dateline == "PARIS"
@@ -164,7 +168,7 @@ def test_non_english_reports_are_named_by_language(fixtures: Path) -> None:
 def test_short_english_full_of_foreign_names_stays_english(tmp_path: Path) -> None:
     path = tmp_path / "short.txt"
     path.write_text("Baykar TB2 Bayraktar Akinci Kizilelma deliveries to Pakistan.\n")
-    (doc,) = read(path)
+    (doc,) = read(path).docs
     assert doc.language == "en"
 
 
@@ -177,8 +181,8 @@ def test_directory_recurses_in_order_and_skips_hidden(tmp_path: Path, fixtures: 
     shutil.copy(fixtures / "report.txt", tmp_path / ".git" / "x.txt")
     (tmp_path / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     items = read(tmp_path)
-    assert errors_of(items) == []
-    assert [d.source for d in items] == [
+    assert items.problems == []
+    assert [d.source for d in items.docs] == [
         str(tmp_path / "a.html"),
         str(tmp_path / "b" / "report.txt"),
     ]
@@ -192,7 +196,7 @@ def test_directory_without_readable_files_is_an_error(tmp_path: Path, fixtures: 
     (junk / "scan.pdf").write_bytes(b"%PDF-1.4")
     (junk / ".notes.txt").write_text("hidden")
     items = read(empty, junk, fixtures / "report.txt")
-    assert errors_of(items) == [
+    assert items.problems == [
         (
             f"{empty}: directory has no readable files"
             " (it should hold .txt, .html, .jsonl, .xml/.rss/.atom or .warc files)"
@@ -202,11 +206,11 @@ def test_directory_without_readable_files_is_an_error(tmp_path: Path, fixtures: 
             " (it should hold .txt, .html, .jsonl, .xml/.rss/.atom or .warc files)"
         ),
     ]
-    assert len(docs_of(items)) == 1
+    assert len(items.docs) == 1
 
 
 def test_html_file_main_text_without_boilerplate(fixtures: Path) -> None:
-    (doc,) = read(fixtures / "article.html")
+    (doc,) = read(fixtures / "article.html").docs
     assert doc.title == "Turkiye plans drone assembly plant in Pakistan"
     assert doc.published == "2024-11-25"
     assert doc.url == "https://defencewire.example/2024/11/turkiye-pakistan-drones"
@@ -221,7 +225,7 @@ def test_html_file_main_text_without_boilerplate(fixtures: Path) -> None:
 
 
 def test_html_page_with_no_main_text_is_an_error(fixtures: Path) -> None:
-    (err,) = read(fixtures / "boilerplate_only.html")
+    (err,) = read(fixtures / "boilerplate_only.html").errors
     assert err.one_line() == (
         f"{fixtures}/boilerplate_only.html: no main text found in the page (only navigation"
         " or boilerplate) (check that it is an article page; save the article text as .txt"
@@ -245,7 +249,7 @@ def test_kind_by_extension_and_by_content(tmp_path: Path, fixtures: Path) -> Non
         assert source_kind(str(tmp_path / name)) == kind, name
     # A sniffed JSON Lines file is read as such.
     items = read(tmp_path / "lines")
-    assert docs_of(items)[0].id == "dsca-egypt-abrams"
+    assert items.docs[0].id == "dsca-egypt-abrams"
 
 
 def test_stdin_json_lines(fixtures: Path) -> None:
@@ -271,7 +275,9 @@ def test_stdin_plain_text_when_any_line_is_not_json() -> None:
 
 
 def test_stdin_empty_is_an_error() -> None:
-    (err,) = list(iter_documents(["-"], stdin=io.BytesIO(b"\n  \n")))
+    found = iter_documents(["-"], stdin=io.BytesIO(b"\n  \n"))
+    assert list(found) == []
+    (err,) = found.problems
     assert err.one_line() == (
         "<stdin>: standard input is empty (pipe a report or JSON Lines into the command)"
     )
@@ -302,8 +308,10 @@ class _EndlessCorpus(io.RawIOBase):
 
 def test_jsonl_streams_without_reading_the_whole_corpus() -> None:
     stream = _EndlessCorpus()
-    docs = list(itertools.islice(iter_jsonl(io.BufferedReader(stream), "big.jsonl"), 5))
-    assert [d.id for d in docs] == ["d1", "d2", "d3", "d4", "d5"]
+    problems: list[InputError] = []
+    lines = iter_jsonl(io.BufferedReader(stream), "big.jsonl", on_problem=problems.append)
+    docs = list(itertools.islice(lines, 5))
+    assert [d.id for d in docs] == ["d1", "d2", "d3", "d4", "d5"] and problems == []
     # An endless corpus was read only as far as the buffer in front of five lines.
     assert stream.bytes_read < 64 * 1024
 
@@ -323,7 +331,9 @@ def test_jsonl_dates_in_other_forms_and_unreadable_dates(tmp_path: Path) -> None
         {"id": 7, "text": "Egypt ordered tanks.", "published": "2024-11-25T23:30:00-05:00"},
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    a, b, c = read(path, published="2024-01-01")
+    found = read(path, published="2024-01-01")
+    a, c = found.docs
+    (b,) = found.errors
     assert a.published == "2024-11-25"
     # An unreadable date is an error naming the line: the document is not stored undated.
     assert b.one_line() == (

@@ -40,8 +40,12 @@ def pages():
     return out
 
 
-def read(path: Path):
-    return list(iter_documents([str(path)]))
+def read(path: Path) -> list[Document | InputError]:
+    """The documents and the problems (reported through on_problem), in the order met."""
+    met: list[Document | InputError] = []
+    for doc in iter_documents([str(path)], on_problem=met.append):
+        met.append(doc)
+    return met
 
 
 def test_warc_html_responses_become_documents(tmp_path: Path, make_warc) -> None:

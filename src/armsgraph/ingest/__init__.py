@@ -1,4 +1,9 @@
-"""Ingest stage: paths, directories, URLs and stdin → Documents; bad inputs yielded as errors."""
+"""Ingest stage: paths, directories, URLs and stdin → Documents; bad inputs reported as problems.
+
+`iter_documents(sources)` gives the documents of every source in order; each input that
+cannot be read is an InputError in its `.problems` (and goes to `on_problem` when given),
+and the reading goes on.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
-from typing import IO
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
 
 from armsgraph.errors import InputError
 from armsgraph.ingest.common import (
+    OnProblem,
     given_date,
     human_size,
     looks_binary,
@@ -27,7 +33,15 @@ from armsgraph.ingest.text import read_text_file, text_document
 from armsgraph.ingest.warc import read_warc
 from armsgraph.model import Document
 
-__all__ = ["EXTENSIONS", "InputError", "iter_documents", "normalize_date", "source_kind"]
+__all__ = [
+    "EXTENSIONS",
+    "Documents",
+    "InputError",
+    "OnProblem",
+    "iter_documents",
+    "normalize_date",
+    "source_kind",
+]
 
 # File name endings → reader. Longest endings first so ".warc.gz" wins over ".gz".
 EXTENSIONS: dict[str, str] = {
@@ -116,18 +130,40 @@ def source_kind(source: str) -> str:
         return "text"  # the reader reports the OS error with its hint
 
 
+class Documents(Iterator[Document]):
+    """The documents of some sources, read as they are iterated. `problems` lists the
+    inputs that could not be read so far (InputErrors naming file, line or URL and the
+    fix); `on_problem`, when given, hears of each one as it happens."""
+
+    def __init__(
+        self, read: Callable[[OnProblem], Iterator[Document]], on_problem: OnProblem | None
+    ):
+        self.problems: list[InputError] = []
+        self._on_problem = on_problem
+        self._docs = read(self._report)
+
+    def _report(self, problem: InputError) -> None:
+        self.problems.append(problem)
+        if self._on_problem is not None:
+            self._on_problem(problem)
+
+    def __next__(self) -> Document:
+        return next(self._docs)
+
+
 def iter_documents(
     sources: Iterable[str],
     *,
+    on_problem: OnProblem | None = None,
     published: str | None = None,
     fetch_links: bool = False,
     max_bytes: int = 50_000_000,
     timeout: float = DEFAULT_TIMEOUT,
     stdin: IO[bytes] | None = None,
-) -> Iterator[Document | InputError]:
-    """Documents from every source, in order, with an InputError for each bad input.
-    A `published` date that cannot be read raises InputError (naming --published)
-    before anything is read.
+) -> Documents:
+    """The documents of every source, in order; each bad input is a problem (see
+    Documents) and the reading goes on. A `published` date that cannot be read raises
+    InputError (naming --published) before anything is read.
 
     sources: file paths, directories (recursed, hidden files skipped), http(s) URLs and
     "-" for standard input. published: date for inputs that carry none (any common form,
@@ -139,22 +175,28 @@ def iter_documents(
     # A date that cannot be read stops the run before any document is read: every input
     # without a date of its own would otherwise be stored without one.
     default_date = given_date(published) if published else None
-    opts = {"published": default_date, "max_bytes": max_bytes}
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]  # one path given bare, not a list of its characters
-    for source in sources:
-        source = os.fspath(source)
-        kind = source_kind(source)
-        if kind == "stdin":
-            yield from _read_stdin(stdin or sys.stdin.buffer, **opts)
-        elif kind == "url":
-            yield from _read_url(source, fetch_links=fetch_links, timeout=timeout, **opts)
-        elif kind == "dir":
-            yield from _read_dir(source, fetch_links=fetch_links, timeout=timeout, **opts)
-        elif not os.path.exists(source):
-            yield _missing(source)
-        else:
-            yield from _read_file(source, kind, fetch_links=fetch_links, timeout=timeout, **opts)
+
+    def read(report: OnProblem) -> Iterator[Document]:
+        opts = {"published": default_date, "max_bytes": max_bytes, "on_problem": report}
+        for source in sources:
+            source = os.fspath(source)
+            kind = source_kind(source)
+            if kind == "stdin":
+                yield from _read_stdin(stdin or sys.stdin.buffer, **opts)
+            elif kind == "url":
+                yield from _read_url(source, fetch_links=fetch_links, timeout=timeout, **opts)
+            elif kind == "dir":
+                yield from _read_dir(source, fetch_links=fetch_links, timeout=timeout, **opts)
+            elif not os.path.exists(source):
+                report(_missing(source))
+            else:
+                yield from _read_file(
+                    source, kind, fetch_links=fetch_links, timeout=timeout, **opts
+                )
+
+    return Documents(read, on_problem)
 
 
 def _missing(source: str) -> InputError:
@@ -175,37 +217,50 @@ def _read_file(
     path: str,
     kind: str,
     *,
+    on_problem: OnProblem,
     published: str | None,
     max_bytes: int,
     fetch_links: bool,
     timeout: float,
-) -> Iterator[Document | InputError]:
-    if kind == "text":
-        yield read_text_file(path, published=published, max_bytes=max_bytes)
-    elif kind == "html":
-        yield read_html_file(path, published=published, max_bytes=max_bytes)
-    elif kind == "jsonl":
-        yield from read_jsonl_file(path, published=published, max_bytes=max_bytes)
+) -> Iterator[Document]:
+    many = {"on_problem": on_problem, "published": published, "max_bytes": max_bytes}
+    if kind == "jsonl":
+        yield from read_jsonl_file(path, **many)
     elif kind == "warc":
-        yield from read_warc(path, published=published, max_bytes=max_bytes)
+        yield from read_warc(path, **many)
     elif kind == "feed":
         from armsgraph.ingest.feeds import read_feed
 
-        yield from read_feed(
-            path, published=published, fetch_links=fetch_links, timeout=timeout,
-            max_bytes=max_bytes,
-        )  # fmt: skip
+        yield from read_feed(path, fetch_links=fetch_links, timeout=timeout, **many)
     else:
-        yield InputError(
-            "binary file, not text",
-            where=path,
-            hint="give .txt, .html, .jsonl, feed or WARC files; convert PDFs or Word files to text first",
-        )
+        try:
+            yield _read_one(path, kind, published=published, max_bytes=max_bytes)
+        except InputError as problem:
+            on_problem(problem)
+
+
+def _read_one(path: str, kind: str, *, published: str | None, max_bytes: int) -> Document:
+    """The one document of a text or HTML file; InputError for anything else."""
+    if kind == "text":
+        return read_text_file(path, published=published, max_bytes=max_bytes)
+    if kind == "html":
+        return read_html_file(path, published=published, max_bytes=max_bytes)
+    raise InputError(
+        "binary file, not text",
+        where=path,
+        hint="give .txt, .html, .jsonl, feed or WARC files; convert PDFs or Word files to text first",
+    )
 
 
 def _read_dir(
-    root: str, *, published: str | None, max_bytes: int, fetch_links: bool, timeout: float
-) -> Iterator[Document | InputError]:
+    root: str,
+    *,
+    on_problem: OnProblem,
+    published: str | None,
+    max_bytes: int,
+    fetch_links: bool,
+    timeout: float,
+) -> Iterator[Document]:
     readable = 0
     others = 0
     for dirpath, dirnames, filenames in os.walk(root):
@@ -221,59 +276,77 @@ def _read_dir(
                 continue
             readable += 1
             yield from _read_file(
-                path, kind, published=published, max_bytes=max_bytes,
+                path, kind, on_problem=on_problem, published=published, max_bytes=max_bytes,
                 fetch_links=fetch_links, timeout=timeout,
             )  # fmt: skip
     if readable == 0:
         skipped = f" ({others} other files skipped)" if others else ""
-        yield InputError(
-            f"directory has no readable files{skipped}",
-            where=root,
-            hint="it should hold .txt, .html, .jsonl, .xml/.rss/.atom or .warc files",
+        on_problem(
+            InputError(
+                f"directory has no readable files{skipped}",
+                where=root,
+                hint="it should hold .txt, .html, .jsonl, .xml/.rss/.atom or .warc files",
+            )
         )
 
 
 def _read_url(
-    url: str, *, published: str | None, max_bytes: int, fetch_links: bool, timeout: float
-) -> Iterator[Document | InputError]:
-    got = fetch(url, timeout=timeout, max_bytes=max_bytes)
-    if isinstance(got, InputError):
-        yield got
+    url: str,
+    *,
+    on_problem: OnProblem,
+    published: str | None,
+    max_bytes: int,
+    fetch_links: bool,
+    timeout: float,
+) -> Iterator[Document]:
+    try:
+        got = fetch(url, timeout=timeout, max_bytes=max_bytes)
+    except InputError as problem:
+        on_problem(problem)
         return
     kind = {**dict.fromkeys(_HTML_TYPES, "html"), **dict.fromkeys(_FEED_TYPES, "feed"),
             **dict.fromkeys(_JSONL_TYPES, "jsonl"), "text/plain": "text"}.get(got.content_type)  # fmt: skip
     if kind is None:
         kind = sniff(got.content[:_SNIFF])
-    if kind == "html":
-        yield html_document(got.content, url, url=got.url, published=published)
-    elif kind == "feed":
+    if kind == "feed":
         yield from iter_feed_bytes(
-            got.content, url, published=published, fetch_links=fetch_links,
-            timeout=timeout, max_bytes=max_bytes,
+            got.content, url, on_problem=on_problem, published=published,
+            fetch_links=fetch_links, timeout=timeout, max_bytes=max_bytes,
         )  # fmt: skip
     elif kind == "jsonl":
         yield from iter_jsonl(
-            io.BytesIO(got.content), url, published=published, max_bytes=max_bytes
-        )
-    elif kind == "text":
-        yield text_document(got.content, url, published=published, url=got.url)
-    elif kind == "warc":
-        yield InputError(
+            io.BytesIO(got.content), url, on_problem=on_problem, published=published,
+            max_bytes=max_bytes,
+        )  # fmt: skip
+    else:
+        try:
+            yield _fetched_document(got, url, kind, published)
+        except InputError as problem:
+            on_problem(problem)
+
+
+def _fetched_document(got: Any, url: str, kind: str, published: str | None) -> Document:
+    """The one document of a fetched page or text; InputError for other content."""
+    if kind == "html":
+        return html_document(got.content, url, url=got.url, published=published)
+    if kind == "text":
+        return text_document(got.content, url, published=published, url=got.url)
+    if kind == "warc":
+        raise InputError(
             "WARC archives are read from files, not URLs",
             where=url,
             hint="download the archive and give its path",
         )
-    else:
-        yield InputError(
-            f"unsupported content type {got.content_type or 'unknown'}",
-            where=url,
-            hint="give an HTML page, a feed, plain text or JSON Lines",
-        )
+    raise InputError(
+        f"unsupported content type {got.content_type or 'unknown'}",
+        where=url,
+        hint="give an HTML page, a feed, plain text or JSON Lines",
+    )
 
 
 def _read_stdin(
-    stream: IO[bytes], *, published: str | None, max_bytes: int
-) -> Iterator[Document | InputError]:
+    stream: IO[bytes], *, on_problem: OnProblem, published: str | None, max_bytes: int
+) -> Iterator[Document]:
     # Whether standard input is JSON Lines is known only at its end, so it is spooled
     # to a temporary file (memory up to 8 MB) while each line is checked.
     all_objects = True
@@ -291,22 +364,31 @@ def _read_stdin(
                     all_objects = False
         spool.seek(0)
         if nonempty and all_objects:
-            yield from iter_jsonl(spool, _STDIN, published=published, max_bytes=max_bytes)
+            yield from iter_jsonl(
+                spool, _STDIN, on_problem=on_problem, published=published, max_bytes=max_bytes
+            )
             return
         if size > max_bytes:
-            yield InputError(
-                f"standard input is {human_size(size)}, larger than the limit of "
-                f"{human_size(max_bytes)}",
-                where=_STDIN,
-                hint="give a file, JSON Lines, or raise the limit with --max-size",
+            on_problem(
+                InputError(
+                    f"standard input is {human_size(size)}, larger than the limit of "
+                    f"{human_size(max_bytes)}",
+                    where=_STDIN,
+                    hint="give a file, JSON Lines, or raise the limit with --max-size",
+                )
             )
             return
         data = spool.read()
     if not data.strip():
-        yield InputError(
-            "standard input is empty",
-            where=_STDIN,
-            hint="pipe a report or JSON Lines into the command",
+        on_problem(
+            InputError(
+                "standard input is empty",
+                where=_STDIN,
+                hint="pipe a report or JSON Lines into the command",
+            )
         )
         return
-    yield text_document(data, _STDIN, published=published)
+    try:
+        yield text_document(data, _STDIN, published=published)
+    except InputError as problem:
+        on_problem(problem)

@@ -1,10 +1,16 @@
-"""Shared helpers for readers: safe byte reading, UTF-8 decoding, dates, finishing a Document."""
+"""Shared helpers for readers: safe byte reading, UTF-8 decoding, dates, finishing a Document.
+
+How readers report what they cannot read: a reader of one document raises InputError; a
+reader of many (a corpus, an archive, a feed) yields Documents and hands each problem to
+its `on_problem` callback, and goes on.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 from armsgraph.errors import InputError
@@ -17,6 +23,8 @@ from armsgraph.model import Document
 _SNIFF_BYTES = 8192
 _CONTROL_SHARE = 0.10
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+OnProblem = Callable[[InputError], None]  # where a reader of many documents reports a bad one
 
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ]|\s)")
 
@@ -39,16 +47,16 @@ def looks_binary(head: bytes) -> bool:
     return controls / len(head) > _CONTROL_SHARE
 
 
-def decode_utf8(data: bytes, where: str, *, offset_base: int = 0) -> str | InputError:
+def decode_utf8(data: bytes, where: str, *, offset_base: int = 0) -> str:
     """Decode UTF-8 (a leading BOM is dropped); an InputError names the bad byte's offset."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return InputError(
+        raise InputError(
             f"invalid UTF-8 at byte offset {offset_base + exc.start}",
             where=where,
             hint="convert the file to UTF-8, e.g. `iconv -f latin1 -t utf-8`",
-        )
+        ) from None
     # Normalize line ends once here so every offset the later stages compute refers to
     # the same text whatever system wrote the file.
     if "\r" in text:
@@ -56,33 +64,35 @@ def decode_utf8(data: bytes, where: str, *, offset_base: int = 0) -> str | Input
     return text
 
 
-def read_file_bytes(path: str, max_bytes: int) -> bytes | InputError:
-    """Read a whole file after checking its size; errors name the file and the fix."""
+def read_file_bytes(path: str, max_bytes: int) -> bytes:
+    """Read a whole file after checking its size; an InputError names the file and the fix."""
     try:
         size = os.path.getsize(path)
     except OSError as exc:
-        return InputError(f"cannot read: {exc.strerror}", where=path, hint="check the path")
+        raise InputError(f"cannot read: {exc.strerror}", where=path, hint="check the path") from None
     if size > max_bytes:
-        return InputError(
+        raise InputError(
             f"file is {human_size(size)}, larger than the limit of {human_size(max_bytes)}",
             where=path,
             hint="split it into smaller files or JSON Lines, or raise the limit with --max-size",
         )
     if size == 0:
-        return InputError("empty file", where=path, hint="remove it or add the report text")
+        raise InputError("empty file", where=path, hint="remove it or add the report text")
     try:
         with open(path, "rb") as fh:
             return fh.read()
     except OSError as exc:
-        return InputError(f"cannot read: {exc.strerror}", where=path, hint="check permissions")
+        raise InputError(
+            f"cannot read: {exc.strerror}", where=path, hint="check permissions"
+        ) from None
 
 
-def check_text_bytes(data: bytes, where: str) -> str | InputError:
-    """Bytes of a text input → str, or an InputError for empty, binary or non-UTF-8 data."""
+def check_text_bytes(data: bytes, where: str) -> str:
+    """Bytes of a text input → str; an InputError for empty, binary or non-UTF-8 data."""
     if not data.strip():
-        return InputError("empty file", where=where, hint="remove it or add the report text")
+        raise InputError("empty file", where=where, hint="remove it or add the report text")
     if looks_binary(data[:_SNIFF_BYTES]):
-        return InputError(
+        raise InputError(
             "binary file, not text",
             where=where,
             hint="give .txt, .html, .jsonl, feed or WARC files; convert PDFs or Word files to text first",

@@ -9,7 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from armsgraph.errors import InputError
-from armsgraph.ingest.common import finish, looks_binary, normalize_date, read_file_bytes
+from armsgraph.ingest.common import (
+    OnProblem,
+    finish,
+    looks_binary,
+    normalize_date,
+    read_file_bytes,
+)
 from armsgraph.ingest.fetch import DEFAULT_TIMEOUT, fetch, is_url
 from armsgraph.ingest.html import html_document
 from armsgraph.model import Document
@@ -83,94 +89,114 @@ def iter_feed_bytes(
     data: bytes,
     source: str,
     *,
+    on_problem: OnProblem,
     published: str | None = None,
     fetch_links: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = 50_000_000,
-) -> Iterator[Document | InputError]:
-    """Documents from the bytes of a feed; errors per entry, or one for a feed that is not one."""
+) -> Iterator[Document]:
+    """Documents from the bytes of a feed; to `on_problem`, each entry that cannot be read,
+    or one problem for a feed that is not one."""
+    try:
+        parsed = _parse_feed(data, source)
+    except InputError as problem:
+        on_problem(problem)
+        return
+    feed_title = parsed.feed.get("title")
+    for n, entry in enumerate(parsed.entries, start=1):
+        meta: dict[str, Any] = {"feed": source}
+        if feed_title:
+            meta["feed_title"] = feed_title
+        if entry.get("id"):
+            meta["guid"] = entry["id"]
+        try:
+            if fetch_links and entry.get("link") and is_url(entry["link"]):
+                yield _linked_page(entry, meta, published, timeout, max_bytes)
+            else:
+                yield _entry_document(entry, f"{source} entry {n}", source, meta, published)
+        except InputError as problem:
+            on_problem(problem)
+
+
+def _parse_feed(data: bytes, source: str) -> Any:
+    """The feedparser result of a feed with entries; InputError for anything else."""
     if not data.strip():
-        yield InputError("empty feed", where=source, hint="check the file or URL")
-        return
+        raise InputError("empty feed", where=source, hint="check the file or URL")
     if looks_binary(data[:8192]):
-        yield InputError("binary file, not a feed", where=source, hint="give an RSS or Atom file")
-        return
+        raise InputError("binary file, not a feed", where=source, hint="give an RSS or Atom file")
     import feedparser
 
     parsed = feedparser.parse(data)
     if not parsed.get("version"):
         reason = parsed.get("bozo_exception")
         detail = f" ({type(reason).__name__}: {reason})" if reason else ""
-        yield InputError(
+        raise InputError(
             f"not an RSS or Atom feed{detail}",
             where=source,
             hint="check that the file or URL is a feed (XML with <rss> or <feed>)",
         )
-        return
     if not parsed.entries:
-        yield InputError("the feed has no entries", where=source, hint="check the feed URL")
-        return
-    feed_title = parsed.feed.get("title")
-    for n, entry in enumerate(parsed.entries, start=1):
-        where = f"{source} entry {n}"
-        link = entry.get("link") or None
-        title = entry.get("title") or None
-        date = _entry_date(entry)
-        meta: dict[str, Any] = {"feed": source}
-        if feed_title:
-            meta["feed_title"] = feed_title
-        if entry.get("id"):
-            meta["guid"] = entry["id"]
-        if fetch_links and link and is_url(link):
-            got = fetch(link, timeout=timeout, max_bytes=max_bytes)
-            if isinstance(got, InputError):
-                yield got
-                continue
-            doc = html_document(got.content, link, url=got.url, published=date or published)
-            if isinstance(doc, InputError):
-                yield doc
-                continue
-            doc.title = doc.title or title
-            doc.meta.update(meta)
-            yield doc
-            continue
-        text = _entry_text(entry)
-        if not text:
-            yield InputError(
-                "the entry has no content or summary",
-                where=where,
-                hint="read the linked pages instead (fetch_links, --fetch-links)",
-            )
-            continue
-        doc = Document(
-            text=text, url=link, title=title, published=date, source=link or source, meta=meta
+        raise InputError("the feed has no entries", where=source, hint="check the feed URL")
+    return parsed
+
+
+def _linked_page(
+    entry: Any, meta: dict[str, Any], published: str | None, timeout: float, max_bytes: int
+) -> Document:
+    """The page an entry links to, as the entry's document."""
+    link = entry["link"]
+    got = fetch(link, timeout=timeout, max_bytes=max_bytes)
+    doc = html_document(got.content, link, url=got.url, published=_entry_date(entry) or published)
+    doc.title = doc.title or entry.get("title") or None
+    doc.meta.update(meta)
+    return doc
+
+
+def _entry_document(
+    entry: Any, where: str, source: str, meta: dict[str, Any], published: str | None
+) -> Document:
+    """An entry's own content (or summary) as its document."""
+    text = _entry_text(entry)
+    if not text:
+        raise InputError(
+            "the entry has no content or summary",
+            where=where,
+            hint="read the linked pages instead (fetch_links, --fetch-links)",
         )
-        yield finish(doc, published=published)
+    link = entry.get("link") or None
+    doc = Document(
+        text=text,
+        url=link,
+        title=entry.get("title") or None,
+        published=_entry_date(entry),
+        source=link or source,
+        meta=meta,
+    )
+    return finish(doc, published=published)
 
 
 def read_feed(
     source: str,
     *,
+    on_problem: OnProblem,
     published: str | None = None,
     fetch_links: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = 50_000_000,
-) -> Iterator[Document | InputError]:
-    """Documents from a feed file or an http(s) feed URL."""
-    if is_url(source):
-        got = fetch(source, timeout=timeout, max_bytes=max_bytes)
-        if isinstance(got, InputError):
-            yield got
-            return
-        data: bytes | InputError = got.content
-    else:
-        data = read_file_bytes(source, max_bytes)
-    if isinstance(data, InputError):
-        yield data
+) -> Iterator[Document]:
+    """Documents from a feed file or an http(s) feed URL; problems to `on_problem`."""
+    try:
+        if is_url(source):
+            data = fetch(source, timeout=timeout, max_bytes=max_bytes).content
+        else:
+            data = read_file_bytes(source, max_bytes)
+    except InputError as problem:
+        on_problem(problem)
         return
     yield from iter_feed_bytes(
         data,
         source,
+        on_problem=on_problem,
         published=published,
         fetch_links=fetch_links,
         timeout=timeout,

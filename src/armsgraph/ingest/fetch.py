@@ -26,8 +26,9 @@ def is_url(source: str) -> bool:
 
 def fetch(
     url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = 50_000_000
-) -> Fetched | InputError:
-    """GET a URL; the body is read in chunks and refused past max_bytes."""
+) -> Fetched:
+    """GET a URL; the body is read in chunks and refused past max_bytes. InputError when
+    the server cannot be reached, answers an error, or sends too much."""
     import httpx
 
     try:
@@ -38,37 +39,39 @@ def fetch(
             client.stream("GET", url) as resp,
         ):
             if resp.status_code >= 400:
-                return InputError(
+                raise InputError(
                     f"the server answered {resp.status_code} {resp.reason_phrase}",
                     where=url,
                     hint=_status_hint(resp.status_code),
                 )
             declared = resp.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                return _too_big(url, int(declared), max_bytes)
+                raise _too_big(url, int(declared), max_bytes)
             chunks: list[bytes] = []
             size = 0
             for chunk in resp.iter_bytes():
                 size += len(chunk)
                 if size > max_bytes:
-                    return _too_big(url, size, max_bytes)
+                    raise _too_big(url, size, max_bytes)
                 chunks.append(chunk)
             ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
             return Fetched(str(resp.url), resp.status_code, ctype, b"".join(chunks))
     except httpx.TimeoutException:
-        return InputError(
+        raise InputError(
             f"timed out after {timeout:g} s",
             where=url,
             hint="the server is slow or unreachable; try again later or allow a longer timeout",
-        )
+        ) from None
     except httpx.TooManyRedirects:
-        return InputError("too many redirects", where=url, hint="check the URL in a browser")
+        raise InputError(
+            "too many redirects", where=url, hint="check the URL in a browser"
+        ) from None
     except httpx.HTTPError as exc:
-        return InputError(
+        raise InputError(
             f"could not fetch ({type(exc).__name__}: {exc})",
             where=url,
             hint="check the URL and the network connection",
-        )
+        ) from None
 
 
 def _status_hint(status: int) -> str:

@@ -19,12 +19,12 @@ def html_document(
     *,
     url: str | None = None,
     published: str | None = None,
-) -> Document | InputError:
-    """An HTML page → a Document of its main text, or an InputError when it has none."""
+) -> Document:
+    """An HTML page → a Document of its main text; InputError when it has none."""
     if not data or not data.strip():
-        return InputError("empty page", where=source, hint="check the file or URL")
+        raise InputError("empty page", where=source, hint="check the file or URL")
     if isinstance(data, bytes) and looks_binary(data[:8192]):
-        return InputError(
+        raise InputError(
             "binary content, not HTML",
             where=source,
             hint="give an HTML page; convert PDFs or images to text first",
@@ -38,27 +38,29 @@ def html_document(
             tree = _deep_tree(data)
             if tree is not None:
                 if _depth(tree) >= _HUGE_DEPTH:
-                    return InputError(
+                    raise InputError(
                         f"the page's markup is nested more than {_HUGE_DEPTH:,} levels deep",
                         where=source,
                         hint="the page is malformed or hostile; save the article text as .txt if it is a real report",
                     )
                 result = _extract(tree, url)
                 text = (result.text or "").strip() if result is not None else ""
+    except InputError:
+        raise
     except RecursionError:
-        return InputError(
+        raise InputError(
             "the page's markup is nested too deeply to read",
             where=source,
             hint="the page is malformed or hostile; save the article text as .txt if it is a real report",
-        )
+        ) from None
     except Exception as exc:  # noqa: BLE001 - trafilatura/lxml raise many kinds on bad markup
-        return InputError(
+        raise InputError(
             f"could not parse HTML ({type(exc).__name__}: {exc})",
             where=source,
             hint="check that the file is an HTML page",
-        )
+        ) from None
     if len(text.split()) < MIN_WORDS:
-        return InputError(
+        raise InputError(
             "no main text found in the page (only navigation or boilerplate)",
             where=source,
             hint="check that it is an article page; save the article text as .txt if needed",
@@ -127,9 +129,6 @@ def _depth(tree: Any) -> int:
 
 def read_html_file(
     path: str, *, published: str | None = None, max_bytes: int = 50_000_000
-) -> Document | InputError:
-    """An HTML file → a Document (source = the path)."""
-    data = read_file_bytes(path, max_bytes)
-    if isinstance(data, InputError):
-        return data
-    return html_document(data, path, published=published)
+) -> Document:
+    """An HTML file → a Document (source = the path); InputError when it cannot be read."""
+    return html_document(read_file_bytes(path, max_bytes), path, published=published)

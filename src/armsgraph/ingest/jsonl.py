@@ -9,6 +9,7 @@ from typing import IO, Any
 from armsgraph.errors import InputError
 from armsgraph.ingest.common import (
     DATE_HINT,
+    OnProblem,
     decode_utf8,
     finish,
     human_size,
@@ -24,10 +25,10 @@ _CHUNK = 1 << 20
 
 def record_document(
     record: Any, where: str, *, published: str | None = None
-) -> Document | InputError:
-    """One parsed JSON Lines record → a Document, or an InputError naming what is missing."""
+) -> Document:
+    """One parsed JSON Lines record → a Document; InputError naming what is wrong."""
     if not isinstance(record, dict):
-        return InputError(
+        raise InputError(
             f"line is a JSON {type(record).__name__}, not an object",
             where=where,
             hint='write one object per line: {"text": "...", "id": "..."}',
@@ -35,14 +36,14 @@ def record_document(
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         what = 'no "text" field' if "text" not in record else '"text" is empty or not a string'
-        return InputError(
+        raise InputError(
             what,
             where=where,
             hint='each line needs the report in "text": {"text": "...", "id": "..."}',
         )
     doc_id = record.get("id")
     if doc_id is not None and (not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool)):
-        return InputError(
+        raise InputError(
             f'"id" must be a string, not {_json_type(doc_id)}',
             where=where,
             hint="give each document a string id or leave it out for a content hash",
@@ -52,7 +53,7 @@ def record_document(
         value = record.get(key)
         if value is not None and not isinstance(value, str):
             # Stored as str(value), a list would become "['t']": refuse the line instead.
-            return InputError(
+            raise InputError(
                 f'"{key}" must be a string, not {_json_type(value)}',
                 where=where,
                 hint=f'write "{key}" as a string or leave it out',
@@ -61,7 +62,7 @@ def record_document(
     if fields["published"] is not None:
         date = normalize_date(fields["published"])
         if date is None:
-            return InputError(
+            raise InputError(
                 f'cannot read the date in "published" ({fields["published"]!r})',
                 where=where,
                 hint=f"{DATE_HINT}, or leave it out",
@@ -120,59 +121,67 @@ def iter_jsonl(
     fh: IO[bytes],
     source: str,
     *,
+    on_problem: OnProblem,
     published: str | None = None,
     max_bytes: int = 50_000_000,
-) -> Iterator[Document | InputError]:
-    """Documents (or per-line InputErrors) from a binary JSON Lines stream; source = path:LINE.
-
-    max_bytes bounds each line (each document), not the corpus, which is streamed.
-    """
+) -> Iterator[Document]:
+    """Documents from a binary JSON Lines stream (source = path:LINE); each line that is not
+    a document goes to `on_problem`. max_bytes bounds each line (each document), not the
+    corpus, which is streamed."""
     seen_any = False
     for lineno, offset, raw in _lines(fh, max_bytes):
         where = f"{source}:{lineno}"
         if raw is None:
             seen_any = True
-            yield InputError(
-                f"line is longer than the limit of {human_size(max_bytes)}",
-                where=where,
-                hint="split the document or raise the limit with --max-size",
+            on_problem(
+                InputError(
+                    f"line is longer than the limit of {human_size(max_bytes)}",
+                    where=where,
+                    hint="split the document or raise the limit with --max-size",
+                )
             )
             continue
         if not raw.strip():
             continue
         seen_any = True
-        line = decode_utf8(raw, where, offset_base=offset)
-        if isinstance(line, InputError):
-            yield line
-            continue
         try:
-            record = json.loads(line.rstrip("\n"))
-        except json.JSONDecodeError as exc:
-            yield InputError(
-                f"not valid JSON ({exc.msg} at column {exc.colno})",
-                where=where,
-                hint="fix or remove the line; each line must be one JSON object",
-            )
-            continue
-        yield record_document(record, where, published=published)
+            yield record_document(_parse(raw, where, offset), where, published=published)
+        except InputError as problem:
+            on_problem(problem)
     if not seen_any:
-        yield InputError("empty file", where=source, hint="remove it or add JSON lines")
+        on_problem(InputError("empty file", where=source, hint="remove it or add JSON lines"))
+
+
+def _parse(raw: bytes, where: str, offset: int) -> Any:
+    line = decode_utf8(raw, where, offset_base=offset)
+    try:
+        return json.loads(line.rstrip("\n"))
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"not valid JSON ({exc.msg} at column {exc.colno})",
+            where=where,
+            hint="fix or remove the line; each line must be one JSON object",
+        ) from None
 
 
 def read_jsonl_file(
-    path: str, *, published: str | None = None, max_bytes: int = 50_000_000
-) -> Iterator[Document | InputError]:
-    """Documents from a JSON Lines file, read line by line."""
+    path: str, *, on_problem: OnProblem, published: str | None = None, max_bytes: int = 50_000_000
+) -> Iterator[Document]:
+    """Documents from a JSON Lines file, read line by line; problems to `on_problem`."""
     try:
         with open(path, "rb") as fh:
             # One error for a binary file, not one per garbage "line".
             if looks_binary(fh.peek(8192)[:8192]):
-                yield InputError(
-                    "binary file, not JSON Lines",
-                    where=path,
-                    hint="give a UTF-8 text file with one JSON object per line",
+                on_problem(
+                    InputError(
+                        "binary file, not JSON Lines",
+                        where=path,
+                        hint="give a UTF-8 text file with one JSON object per line",
+                    )
                 )
                 return
-            yield from iter_jsonl(fh, path, published=published, max_bytes=max_bytes)
+            yield from iter_jsonl(
+                fh, path, on_problem=on_problem, published=published, max_bytes=max_bytes
+            )
     except OSError as exc:
-        yield InputError(f"cannot read: {exc.strerror}", where=path, hint="check the path")
+        on_problem(InputError(f"cannot read: {exc.strerror}", where=path, hint="check the path"))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from armsgraph.errors import InputError
-from armsgraph.ingest.common import human_size, normalize_date
+from armsgraph.ingest.common import OnProblem, human_size, normalize_date
 from armsgraph.ingest.html import html_document
 from armsgraph.model import Document
 
@@ -19,28 +19,35 @@ def _media_type(value: str | None) -> str:
 
 
 def read_warc(
-    path: str, *, published: str | None = None, max_bytes: int = 50_000_000
-) -> Iterator[Document | InputError]:
+    path: str,
+    *,
+    on_problem: OnProblem,
+    published: str | None = None,
+    max_bytes: int = 50_000_000,
+) -> Iterator[Document]:
     """Documents from the HTML response records of a WARC file, streamed record by record.
 
-    max_bytes bounds each record, not the archive. A truncated record yields an
-    InputError; reading stops at a record whose header cannot be parsed, since nothing
+    max_bytes bounds each record, not the archive. A truncated record is a problem for
+    `on_problem`; reading stops at a record whose header cannot be parsed, since nothing
     after it can be located reliably.
     """
     try:
         if os.path.getsize(path) == 0:
-            yield InputError("empty file", where=path, hint="remove it or give a WARC file")
+            on_problem(InputError("empty file", where=path, hint="remove it or give a WARC file"))
             return
         with open(path, "rb") as fh:
-            yield from read_warc_stream(fh, path, published=published, max_bytes=max_bytes)
+            yield from read_warc_stream(
+                fh, path, on_problem=on_problem, published=published, max_bytes=max_bytes
+            )
     except OSError as exc:
-        yield InputError(f"cannot read: {exc.strerror}", where=path, hint="check the path")
+        on_problem(InputError(f"cannot read: {exc.strerror}", where=path, hint="check the path"))
 
 
 def read_warc_stream(
-    fh: IO[bytes], path: str, *, published: str | None, max_bytes: int
-) -> Iterator[Document | InputError]:
-    """Documents of a WARC stream (any binary file object: a local file, an HDFS or S3 stream)."""
+    fh: IO[bytes], path: str, *, on_problem: OnProblem, published: str | None, max_bytes: int
+) -> Iterator[Document]:
+    """Documents of a WARC stream (any binary file object: a local file, an HDFS or S3
+    stream); each record that cannot be read goes to `on_problem`."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
     from warcio.limitreader import LimitReader
@@ -57,10 +64,12 @@ def read_warc_stream(
         except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError) as exc:
             # warcio reports a garbled header as ArchiveLoadFailed, a cut gzip member
             # as EOFError/zlib error, and a header cut mid-line as AttributeError.
-            yield InputError(
-                f"truncated or corrupt WARC record ({type(exc).__name__}: {exc})",
-                where=where,
-                hint="the archive is cut off or damaged; the records before it were read",
+            on_problem(
+                InputError(
+                    f"truncated or corrupt WARC record ({type(exc).__name__}: {exc})",
+                    where=where,
+                    hint="the archive is cut off or damaged; the records before it were read",
+                )
             )
             return
         n += 1
@@ -82,10 +91,12 @@ def read_warc_stream(
         where = f"{path} record {n} ({uri})" if uri else f"{path} record {n}"
         length = record.length or 0
         if length > max_bytes:
-            yield InputError(
-                f"record is {human_size(length)}, larger than the limit of {human_size(max_bytes)}",
-                where=where,
-                hint="raise the limit with --max-size if this page is expected",
+            on_problem(
+                InputError(
+                    f"record is {human_size(length)}, larger than the limit of {human_size(max_bytes)}",
+                    where=where,
+                    hint="raise the limit with --max-size if this page is expected",
+                )
             )
             continue
         try:
@@ -93,25 +104,30 @@ def read_warc_stream(
             while record.raw_stream.read(1 << 16):
                 pass
         except Exception as exc:  # noqa: BLE001 - a cut record fails in several ways
-            yield InputError(
-                f"truncated or corrupt WARC record ({type(exc).__name__}: {exc})",
-                where=where,
-                hint="the archive is cut off or damaged; the records before it were read",
+            on_problem(
+                InputError(
+                    f"truncated or corrupt WARC record ({type(exc).__name__}: {exc})",
+                    where=where,
+                    hint="the archive is cut off or damaged; the records before it were read",
+                )
             )
             return
         raw = record.raw_stream
         if not isinstance(raw, LimitReader) or raw.limit > 0:
             missing = f", {raw.limit} bytes missing" if isinstance(raw, LimitReader) else ""
-            yield InputError(
-                f"truncated WARC record{missing}",
-                where=where,
-                hint="the archive is cut off; the records before it were read",
+            on_problem(
+                InputError(
+                    f"truncated WARC record{missing}",
+                    where=where,
+                    hint="the archive is cut off; the records before it were read",
+                )
             )
             continue
         warc_date = normalize_date(record.rec_headers.get_header("WARC-Date"))
-        doc = html_document(payload, where, url=uri, published=None)
-        if isinstance(doc, InputError):
-            yield doc
+        try:
+            doc = html_document(payload, where, url=uri, published=None)
+        except InputError as problem:
+            on_problem(problem)
             continue
         # The page's own date wins; the capture date bounds the publication date and
         # stands in for it, before the caller's default.
@@ -123,8 +139,10 @@ def read_warc_stream(
         doc.meta["warc"] = path
         yield doc
     if not found_html:
-        yield InputError(
-            "no HTML response records in the archive",
-            where=path,
-            hint="check that the WARC holds crawled web pages",
+        on_problem(
+            InputError(
+                "no HTML response records in the archive",
+                where=path,
+                hint="check that the WARC holds crawled web pages",
+            )
         )

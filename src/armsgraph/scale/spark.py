@@ -144,6 +144,12 @@ def _error(err: InputError) -> tuple[str, str, str, str | None]:
     return ("error", err.where or "", err.message, err.hint)
 
 
+def _drain(problems: list[InputError]) -> list[InputError]:
+    out = problems[:]
+    problems.clear()
+    return out
+
+
 def _skip_name(path: str) -> bool:
     name = path.rstrip("/").rsplit("/", 1)[-1]
     return name.startswith((".", "_"))  # hidden files and Spark/Hadoop markers (_SUCCESS)
@@ -171,18 +177,19 @@ def read_file_records(
     stream: io.IOBase = io.BytesIO(data)
     if kind == "jsonl" and data[:2] == b"\x1f\x8b":
         stream = gzip.GzipFile(fileobj=stream)
-    items = (
-        read_warc_stream(stream, source, published=published, max_bytes=max_bytes)
-        if kind == "warc"
-        else iter_jsonl(stream, source, published=published, max_bytes=max_bytes)
+    problems: list[InputError] = []
+    reader = read_warc_stream if kind == "warc" else iter_jsonl
+    docs = reader(
+        stream, source, on_problem=problems.append, published=published, max_bytes=max_bytes
     )
     try:
-        for n, item in enumerate(items):
-            if isinstance(item, InputError):
-                yield _error(item)
-            else:
-                yield ("doc", (index, source, n), item)
+        # Problems come out where they were met, between the documents around them.
+        for n, doc in enumerate(docs):
+            yield from (_error(p) for p in _drain(problems))
+            yield ("doc", (index, source, n), doc)
+        yield from (_error(p) for p in _drain(problems))
     except (OSError, EOFError) as exc:  # a cut gzip stream of JSON Lines
+        yield from (_error(p) for p in _drain(problems))
         yield _error(
             InputError(
                 f"truncated or corrupt compressed file ({exc})",
@@ -203,11 +210,10 @@ def read_parquet_rows(
         file = _source_name(record.pop("_file") or "")
         n = record.pop("_row")
         where = f"{file} row {record['id']}" if record.get("id") else f"{file} row #{n}"
-        item = record_document(record, where, published=published)
-        if isinstance(item, InputError):
-            yield _error(item)
-        else:
-            yield ("doc", (index, file, n), item)
+        try:
+            yield ("doc", (index, file, n), record_document(record, where, published=published))
+        except InputError as problem:
+            yield _error(problem)
 
 
 # -- executor side: de-duplication ---------------------------------------------------------
@@ -256,8 +262,8 @@ def extract_partition(options: Options) -> Callable[[Iterable[tuple]], Iterator[
 
 
 def _error_records(failed: list[InputError]) -> Iterator[dict[str, Any]]:
-    while failed:
-        yield {"kind": "error", "error": _error(failed.pop(0))[1:]}
+    for problem in _drain(failed):
+        yield {"kind": "error", "error": _error(problem)[1:]}
 
 
 def document_record(order: tuple, h: str, extraction: Extraction) -> dict[str, Any]:

@@ -431,9 +431,10 @@ class _Uploader:
                 raise HTTPException(400, "the URL must start with http:// or https://")
             doc = next(pipeline.documents([url], options, problems.append), None)
         else:
-            doc = text_document(text.encode("utf-8"), "upload", published=req.published)
-            if isinstance(doc, InputError):
-                problems.append(doc)
+            try:
+                doc = text_document(text.encode("utf-8"), "upload", published=req.published)
+            except InputError as problem:
+                problems.append(problem)
         if problems:  # what the first input at the URL could not be read as
             raise HTTPException(400, problems[0].one_line())
         if doc is None:
