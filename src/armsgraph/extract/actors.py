@@ -12,64 +12,6 @@ from armsgraph.nlp.gazetteer import Gazetteer
 
 ACTOR_LABELS = {"COUNTRY", "ORG"}
 THING_LABELS = {"SYSTEM", "PROGRAM"}
-PREPOSITIONS = {
-    "to",
-    "for",
-    "in",
-    "with",
-    "from",
-    "by",
-    "between",
-    "of",
-    "at",
-    "on",
-    "against",
-    "through",
-    # Slots no role takes: "under AUKUS", "via the EDA program", "near Doha".
-    "under",
-    "via",
-    "over",
-    "near",
-    "after",
-    "before",
-    "during",
-    "despite",
-}
-# Words between a preposition and the name it governs: "in southwest Syria", "to the new Iraqi".
-SKIPPED_BEFORE_NAME = {
-    "the",
-    "a",
-    "an",
-    "southwest",
-    "southeast",
-    "northwest",
-    "northeast",
-    "southern",
-    "northern",
-    "eastern",
-    "western",
-    "central",
-    "southwestern",
-    "southeastern",
-    "northwestern",
-    "northeastern",
-    "north",
-    "south",
-    "east",
-    "west",
-    "occupied",
-    "neighbouring",
-    "neighboring",
-}
-PREPOSITION_ALIASES = {
-    "into": "to",
-    "towards": "to",
-    "toward": "to",
-    "alongside": "with",
-    "amid": "in",
-    "within": "in",
-}
-DEMONYM_ENDINGS = ("ish", "ese", "ian", "ean", "ani", "i", "ic", "ch", "an")
 
 
 class Actors:
@@ -79,11 +21,8 @@ class Actors:
 
     def __init__(self, gazetteer: Gazetteer, ontology: Ontology):
         self.gaz = gazetteer
-        lex = ontology.lexicon
-        self.pronouns = set(lex["subject_pronouns"])
-        self.first_person = set(lex.get("first_person", []))
-        self.non_weapon = set(lex.get("non_weapon_categories", []))
-        self.origin_words = set(lex.get("origin_words", []))
+        self.lex = ontology.lexicon
+        self.words = ontology.words
 
     def __call__(self, ctx: DocContext, clause: tuple[int, int]) -> Reading:
         actors, things = self._actors(ctx, *clause)
@@ -92,15 +31,15 @@ class Actors:
 
     def _slot_before(self, ctx: DocContext, start: int, lo: int, actors: list[Actor]) -> str:
         """The slot given by the words before token `start`: a preposition, a coordinated name's, or bare."""
-        toks = ctx.toks
+        toks, words = ctx.toks, self.words
         i = start - 1
-        while i >= lo and toks[i].norm_ in SKIPPED_BEFORE_NAME:
+        while i >= lo and toks[i].norm_ in words.skipped_before_name:
             i -= 1
-        if i >= lo and toks[i].norm_ in PREPOSITIONS:
+        if i >= lo and toks[i].norm_ in words.prepositions:
             return toks[i].norm_
-        if i >= lo and toks[i].norm_ in PREPOSITION_ALIASES:
-            return PREPOSITION_ALIASES[toks[i].norm_]
-        if i >= lo and toks[i].norm_ in ("and", ",", "&", "or") and actors:
+        if i >= lo and toks[i].norm_ in words.preposition_aliases:
+            return words.preposition_aliases[toks[i].norm_]
+        if i >= lo and toks[i].norm_ in words.coordinators and actors:
             prev = actors[-1]
             if prev.end >= i - 1 and prev.end <= i + 1:
                 return prev.slot
@@ -110,7 +49,7 @@ class Actors:
         self, ctx: DocContext, lo: int, hi: int
     ) -> tuple[list[Actor], list[tuple[int, int, str]]]:
         """Actors and things (systems/programs) mentioned in tokens [lo, hi)."""
-        doc, toks, lex_spans = ctx.doc, ctx.toks, ctx.spans
+        doc, toks, lex_spans, words = ctx.doc, ctx.toks, ctx.spans, self.words
         actors: list[Actor] = []
         things: list[tuple[int, int, str]] = []
         first = bisect.bisect_left(ctx.ent_starts, lo)
@@ -122,7 +61,7 @@ class Actors:
             if ent.label_ in THING_LABELS:
                 tid = ctx.entity_for(ent)
                 entry = self.gaz.get(tid)
-                if entry is not None and entry.category in self.non_weapon:
+                if entry is not None and entry.category in self.lex.non_weapon_categories:
                     continue  # a sales or funding channel ("FMS", "FMF") is no weapon and no program
                 after = ent.end
                 if (
@@ -137,7 +76,7 @@ class Actors:
                         None,
                     )
                     after = close + 1 if close is not None else after
-                if after < len(doc) and toks[after].norm_ in ("program", "programme", "project"):
+                if after < len(doc) and toks[after].norm_ in words.program_nouns:
                     ctx.program_like.add(tid)  # "the F-35 program" names a program
                 if entry is not None and (entry.type == "program" or tid in ctx.program_like):
                     ctx.last_program = tid
@@ -158,7 +97,11 @@ class Actors:
                 start = gov
             slot = self._slot_before(ctx, start, lo, actors)
             country_hint = None
-            if ent.label_ == "COUNTRY" and nxt is not None and nxt.norm_ in ("'s", "'"):
+            if (
+                ent.label_ == "COUNTRY"
+                and nxt is not None
+                and nxt.norm_ in words.possessive_markers
+            ):
                 after = end + 1
                 inst_end = lex_spans["institutions"].get(after)
                 nxt_ent = next((e for e in ents[k + 1 :] if e.start == after), None)
@@ -196,8 +139,8 @@ class Actors:
             if (
                 ent.label_ == "COUNTRY"
                 and end + 1 < hi
-                and toks[end].text in ("-", "–")
-                and toks[end + 1].norm_ in self.origin_words
+                and toks[end].text in words.compound_dashes
+                and toks[end + 1].norm_ in self.lex.origin_words
             ):
                 # "U.S.-made A-29": the country that makes the system supplies it.
                 actors.append(Actor(start, end + 2, [ctx.entity_for(ent)], "origin"))
@@ -244,9 +187,9 @@ class Actors:
         # "suspend Turkey from the program": the program named last.
         if ctx.last_program and not any(t[2] == ctx.last_program for t in things):
             for i in range(lo + 1, hi):
-                if toks[i].norm_ in ("program", "programme") and toks[i - 1].norm_ in (
-                    "the",
-                    "this",
+                if (
+                    toks[i].norm_ in words.program_anaphors
+                    and toks[i - 1].norm_ in words.program_anaphor_determiners
                 ):
                     things.append((i, i + 1, ctx.last_program))
                     ctx.ensure_entity(ctx.last_program)
@@ -269,15 +212,15 @@ class Actors:
             low = toks[i].norm_
             if (
                 (ctx.speakers or ctx.speaker)
-                and low in self.first_person
-                and toks[i].text != "US"
+                and low in self.lex.first_person
+                and toks[i].text not in words.not_first_person
                 and not any(a.start <= i < a.end for a in actors)
             ):
                 slot = self._slot_before(ctx, i, lo, actors)
                 if (
-                    low in ("our", "ours")
+                    low in words.group_possessives
                     and i + 1 < hi
-                    and toks[i + 1].norm_ in ("two", "countries", "nations")
+                    and toks[i + 1].norm_ in words.group_nouns
                 ):
                     continue  # "our two countries" is a group anaphor
                 actors.append(
@@ -285,14 +228,14 @@ class Actors:
                         i,
                         i + 1,
                         ctx.speakers or [ctx.speaker],
-                        "poss" if low == "our" and slot == "bare" else slot,
+                        "poss" if low in words.first_person_possessive and slot == "bare" else slot,
                         kind="speaker",
                     )
                 )
                 continue
-            if low in self.pronouns and not any(a.start <= i < a.end for a in actors):
+            if low in self.lex.subject_pronouns and not any(a.start <= i < a.end for a in actors):
                 slot = self._slot_before(ctx, i, lo, actors)
-                kind = "possessive_pronoun" if low in ("its", "their") else "pronoun"
+                kind = "possessive_pronoun" if low in words.possessive_pronouns else "pronoun"
                 actors.append(
                     Actor(i, i + 1, [], slot if kind == "pronoun" else "pronoun_poss", kind=kind)
                 )
@@ -320,7 +263,10 @@ class Actors:
                 prev is not None
                 and prev.slot == "mediator"
                 and a.kind == "name"
-                and all(toks[j].norm_ in ("and", ",", "the") for j in range(prev.end, a.start))
+                and all(
+                    toks[j].norm_ in self.words.mediator_coordinators
+                    for j in range(prev.end, a.start)
+                )
             ):
                 a.slot = "mediator"  # "brokered by the United States and France"
             prev = a
@@ -335,9 +281,9 @@ class Actors:
             return True
         word = ent.text.lower()
         # "Pakistan received", "Iran supplies": a verb after the name makes the name its subject.
-        verb_like = nxt.norm_.endswith(("ed", "ing")) or nxt.i in ctx.trigger_starts
+        verb_like = nxt.norm_.endswith(self.words.verb_endings) or nxt.i in ctx.trigger_starts
         return (
-            word.endswith(DEMONYM_ENDINGS)
+            word.endswith(self.words.demonym_endings)
             and nxt.is_alpha
             and nxt.is_lower
             and not nxt.is_stop

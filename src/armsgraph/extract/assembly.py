@@ -29,10 +29,8 @@ class Assembly:
         self.gaz = gazetteer
         self.onto = ontology
         lex = ontology.lexicon
-        self.conflict_family = set(lex.get("conflict_family", []))
-        self.family_of = {
-            c: fam for fam, cats in lex.get("category_families", {}).items() for c in cats
-        }
+        self.conflict_family = lex.conflict_family
+        self.family_of = {c: fam for fam, cats in lex.category_families.items() for c in cats}
 
     def __call__(self, ctx: DocContext) -> Extraction:
         self._claims(ctx)

@@ -20,7 +20,8 @@ class Attributes:
     def __init__(self, nlp: Language, ontology: Ontology):
         self.onto = ontology
         self.status = StatusTagger(nlp, ontology)
-        self.conflict_family = set(ontology.lexicon.get("conflict_family", []))
+        self.conflict_family = ontology.lexicon.conflict_family
+        self.ongoing_markers = ontology.words.ongoing_markers
 
     def __call__(self, ctx: DocContext, sc: SentenceContext, draft: Draft) -> None:
         if draft.implied_by is not None:
@@ -152,5 +153,7 @@ class Attributes:
         if draft.time is None or not draft.time.end or not published:
             return
         sentence = ctx.text[draft.sentence[0] : draft.sentence[1]].lower()
-        if draft.time.end[:7] < published[:7] and "since" not in sentence:
+        if draft.time.end[:7] < published[:7] and not any(
+            w in sentence for w in self.ongoing_markers
+        ):
             draft.status = "completed"

@@ -20,7 +20,6 @@ CUE_TABLES = (
     "group_anaphors",
     "institutions",
     "government_of",
-    "refusals",
     "hedges",
     "observer_verbs",
     "mediation",
@@ -36,12 +35,13 @@ class Candidates:
         self.nlp = nlp
         self.onto = ontology
         lex = ontology.lexicon
+        self.words = ontology.words
         self.trigger_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for i, rule in enumerate(ontology.triggers):
             plain = [p for p in rule.phrases if "*" not in p.split()]
             if plain:
                 self.trigger_matcher.add(f"T{i}", [nlp.make_doc(p) for p in plain])
-        self.trigger_matcher.add("EXCLUDE", [nlp.make_doc(p) for p in lex.get("exclusions", [])])
+        self.trigger_matcher.add("EXCLUDE", [nlp.make_doc(p) for p in lex.exclusions])
         # Phrases with "*" allow up to MAX_GAP words in the gap ("transfer * technology"): both ends
         # are found by a phrase matcher and paired here; a token Matcher with optional wildcards
         # costs more than everything else put together.
@@ -60,15 +60,15 @@ class Candidates:
                 self.gapped.append((i, lk if left else "", rk if right else ""))
         self.cue_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for key in CUE_TABLES:
-            self.cue_matcher.add(key, [nlp.make_doc(p) for p in lex.get(key, [])])
+            self.cue_matcher.add(key, [nlp.make_doc(p) for p in getattr(lex, key)])
         breaks = sorted(
-            (tuple(nlp.make_doc(b).to_array("NORM").tolist()) for b in lex["clause_breaks"]),
+            (tuple(nlp.make_doc(b).to_array("NORM").tolist()) for b in lex.clause_breaks),
             key=len,
             reverse=True,
         )
         self.break_norms = [[nlp.vocab.strings[n] for n in b] for b in breaks]
         self.break_firsts = {b[0] for b in self.break_norms}
-        self.conflict_family = set(lex.get("conflict_family", []))
+        self.conflict_family = lex.conflict_family
 
     def __call__(self, ctx: DocContext) -> None:
         ctx.spans = self._cue_spans(ctx)
@@ -143,7 +143,7 @@ class Candidates:
                 continue
             if ctx.toks[sp.start].ent_type_ in ("SYSTEM", "ORG", "PERSON"):
                 continue  # "Fighting" in "F-16 Fighting Falcon" is a name, not a clash
-            if sp.end - sp.start == 1 and _in_title(ctx, sp.start):
+            if sp.end - sp.start == 1 and self._in_title(ctx, sp.start):
                 continue  # "Under Secretary of Defense for Acquisition": a job title, not a purchase
             rules = [self.onto.triggers[i] for i in sorted(set(rules_at[(sp.start, sp.end)]))]
             out.append(Trigger(rules, sp.start, sp.end))
@@ -171,6 +171,7 @@ class Candidates:
         cuts = [0]
         i = 0
         firsts = self.break_firsts
+        conjunctions = self.words.list_conjunctions
         while i < len(norms):
             if norms[i] not in firsts:
                 i += 1
@@ -179,14 +180,14 @@ class Candidates:
                 if norms[i : i + len(b)] == b:
                     after = sent.start + i + len(b)
                     if (
-                        b[-1] in ("and", "or")
+                        b[-1] in conjunctions
                         and i > 0
                         and after < sent.end
                         and toks[after].ent_type_ in ("COUNTRY", "ORG")
                         and toks[sent.start + i - 1].ent_type_ in ("COUNTRY", "ORG")
                     ):
                         break  # "the U.S., the Netherlands, and Canada" is one list, not two clauses
-                    if b[0] == "," and b[-1] in ("and", "or") and "," in norms[max(0, i - 4) : i]:
+                    if b[0] == "," and b[-1] in conjunctions and "," in norms[max(0, i - 4) : i]:
                         break  # "production, sustainment, and follow-on development": a list
                     if i > 0:
                         cuts.append(i)
@@ -196,28 +197,27 @@ class Candidates:
         cuts.append(len(norms))
         return [(sent.start + a, sent.start + b) for a, b in itertools.pairwise(cuts) if b > a]
 
-
-def _in_title(ctx: DocContext, i: int) -> bool:
-    """A capitalised word joined by "for"/"of"/"and" to a capitalised word before it, inside a
-    sentence: part of a name or title ("Office of Sales", "Secretary for Acquisition")."""
-    toks = ctx.toks
-    tok = toks[i]
-    if not tok.is_title or tok.is_sent_start:
-        return False
-    j = i - 1
-    while j > i - 4 and j >= 0 and toks[j].is_title and not toks[j].is_sent_start:
-        j -= 1  # "Minister for Defense Procurement": the capitalised words before it belong too
-    if j < 1:
-        return False
-    link, head = toks[j], toks[j - 1]
-    if link.norm_ in ("for", "of", "and", "&") and head.is_title and not head.is_sent_start:
-        return True
-    # "the Egyptian Tank Plant outside of Cairo": capitalised after a capitalised word, in
-    # prose (a headline in title case keeps its verbs: "Turkey To Assemble Drones").
-    if j == i - 1 or not toks[i - 1].is_title:
-        return False
-    near = toks[max(0, i - 6) : i + 6]
-    return any(t.is_lower and t.is_alpha and not t.is_stop for t in near)
+    def _in_title(self, ctx: DocContext, i: int) -> bool:
+        """A capitalised word joined by "for"/"of"/"and" to a capitalised word before it, inside a
+        sentence: part of a name or title ("Office of Sales", "Secretary for Acquisition")."""
+        toks = ctx.toks
+        tok = toks[i]
+        if not tok.is_title or tok.is_sent_start:
+            return False
+        j = i - 1
+        while j > i - 4 and j >= 0 and toks[j].is_title and not toks[j].is_sent_start:
+            j -= 1  # "Minister for Defense Procurement": the capitalised words before it belong too
+        if j < 1:
+            return False
+        link, head = toks[j], toks[j - 1]
+        if link.norm_ in self.words.title_links and head.is_title and not head.is_sent_start:
+            return True
+        # "the Egyptian Tank Plant outside of Cairo": capitalised after a capitalised word, in
+        # prose (a headline in title case keeps its verbs: "Turkey To Assemble Drones").
+        if j == i - 1 or not toks[i - 1].is_title:
+            return False
+        near = toks[max(0, i - 6) : i + 6]
+        return any(t.is_lower and t.is_alpha and not t.is_stop for t in near)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

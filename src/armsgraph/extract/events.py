@@ -44,9 +44,9 @@ class EventExtractor:
         self.nlp = nlp
         self.gaz = gazetteer
         self.onto = ontology or load_ontology()
-        self.linking = Linker(nlp, gazetteer)
+        self.linking = Linker(nlp, gazetteer, self.onto)
         self.candidates = Candidates(nlp, self.onto)
-        self.attribution = Claims()
+        self.attribution = Claims(self.onto)
         self.lists = DealLists(gazetteer, self.onto)
         self.actors = Actors(gazetteer, self.onto)
         self.roles = Roles(gazetteer, self.onto)

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from armsgraph.extract.context import DocContext
+from armsgraph.extract.ontology import Ontology
 from armsgraph.nlp.gazetteer import Gazetteer
-
-# "As leaders of A, B and C, ..., we resolve", "We, the Leaders of A and B, ...": the countries
-# named between "leaders of" and the "we" (or the end of the sentence).
-_JOINT_LEADERS = re.compile(
-    r"\b(?:As|We,)\s+(?:the\s+)?[Ll]eaders of\s+([^.;:]{3,300}?)(?:,?\s+we\b|[.;:])"
-)
-_EMBASSY = re.compile(
-    r"\bEmbassy(?: and Consulates?)?(?: in| to)?\s+(?P<place>[A-Z][\w.' -]{1,40})"
-)
 
 
 class Linker:
     """Sets on the context the dateline's end and country, the speaker (the publisher's or the
     dateline's government), the host of a publishing embassy and the countries of a joint statement."""
 
-    def __init__(self, nlp: Language, gazetteer: Gazetteer):
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, ontology: Ontology):
         self.nlp = nlp
         self.gaz = gazetteer
+        self.words = ontology.words
         # Publishers' names, read once each: a corpus has few (a cache, not per-document state).
         self._names_cache: dict[str, list[tuple[str, str]]] = {}
 
@@ -80,7 +71,7 @@ class Linker:
     def _joint_speakers(self, ctx: DocContext) -> list[str]:
         """The countries a joint statement speaks for ("As leaders of Australia, the United
         Kingdom, and the United States, ... we resolve"): "we" is all of them."""
-        m = _JOINT_LEADERS.search(ctx.text[:600])
+        m = self.words.joint_leaders.search(ctx.text[:600])
         if m is None:
             return []
         found = [
@@ -97,7 +88,7 @@ class Linker:
         """The country an embassy that published the report is in ("U.S. Embassy in Ethiopia",
         "U.S. Embassy Beirut"), when it is not the speaker's own."""
         publisher = str((ctx.document.meta or {}).get("publisher") or "")
-        m = _EMBASSY.search(publisher)
+        m = self.words.embassy.search(publisher)
         if m is None or ctx.speaker is None:
             return None
         for eid, label in self._names_in(m.group("place")):

@@ -19,9 +19,10 @@ class DealLists:
         self.gaz = gazetteer
         self.onto = ontology
         lex = ontology.lexicon
-        self.sale_list_heads = set(lex.get("sale_list_heads", []))
-        self.item_dashes = set(lex.get("list_item_dashes", []))
-        self.non_weapon = set(lex.get("non_weapon_categories", []))
+        self.sale_list_heads = lex.sale_list_heads
+        self.item_dashes = lex.list_item_dashes
+        self.non_weapon = lex.non_weapon_categories
+        self.words = ontology.words
 
     def __call__(self, ctx: DocContext, sc: SentenceContext) -> list[Draft]:
         found = self._match(ctx, sc)
@@ -59,7 +60,12 @@ class DealLists:
         ents = [e for e in ctx.ents if colon < e.start and e.end <= sc.end]
         if not any(e.label_ in THING_LABELS for e in ents):
             return None
-        seps = {";"} if any(toks[i].text == ";" for i in range(colon + 1, sc.end)) else {",", "and"}
+        strong = self.words.list_separators_strong
+        seps = (
+            strong
+            if any(toks[i].text in strong for i in range(colon + 1, sc.end))
+            else self.words.list_separators
+        )
         items, start = [], colon + 1
         for i in range(colon + 1, sc.end + 1):
             if i == sc.end or toks[i].norm_ in seps:

@@ -9,11 +9,6 @@ from armsgraph.extract.context import Actor, DocContext, Draft, Reading, Sentenc
 from armsgraph.extract.ontology import Ontology, TriggerRule
 from armsgraph.nlp.gazetteer import Gazetteer
 
-BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
-# Words that make a mention a further tranche of a deal rather than the deal again.
-TRANCHE_WORDS = {"additional", "another", "further"}
-IRREGULAR_PARTICIPLES = {"sold", "bought", "built", "made", "struck", "given", "taken", "won"}
-
 
 class Roles:
     """Turns the triggers of one clause into drafts: weak and absorbed triggers give way, each
@@ -25,17 +20,14 @@ class Roles:
     def __init__(self, gazetteer: Gazetteer, ontology: Ontology):
         self.gaz = gazetteer
         self.onto = ontology
-        lex = ontology.lexicon
-        self.determiners = set(lex["determiners"])
-        self.event_anaphors = set(lex["event_anaphors"])
-        self.family = set(lex.get("conflict_family", []))
-        self.statistic_verbs = lex.get("statistic_verbs", [])
-        self.absorbs = lex.get("absorbs", {})
+        self.lex = lex = ontology.lexicon
+        self.words = words = ontology.words
+        self.family = lex.conflict_family
+        self.plural_marks = "".join(words.plural_marks)
         self.aggregate_re = re.compile(
             r"(\S*) (?:"
             + "|".join(
-                re.escape(p)
-                for p in sorted(lex.get("aggregate_recipients", []), key=len, reverse=True)
+                re.escape(p) for p in sorted(lex.aggregate_recipients, key=len, reverse=True)
             )
             + r")(?= )"
         )
@@ -142,7 +134,7 @@ class Roles:
         out = []
         for t in triggers:
             if any(
-                o.start < t.start and t.rule.type in self.absorbs.get(o.rule.type, ())
+                o.start < t.start and t.rule.type in self.lex.absorbs.get(o.rule.type, ())
                 for o in triggers
             ):
                 continue
@@ -153,12 +145,14 @@ class Roles:
     def _passive(self, ctx: DocContext, trig: Trigger) -> bool:
         toks = ctx.toks
         word = toks[trig.start].norm_
-        if not (word.endswith("ed") or word in IRREGULAR_PARTICIPLES):
+        if not (
+            word.endswith(self.words.participle_endings) or word in self.words.irregular_participles
+        ):
             return False
         j = trig.start - 1
-        while j >= 0 and toks[j].norm_.endswith("ly"):
+        while j >= 0 and toks[j].norm_.endswith(self.words.adverb_endings):
             j -= 1
-        return j >= 0 and toks[j].norm_ in BE_FORMS
+        return j >= 0 and toks[j].norm_ in self.words.be_forms
 
     def _draft(
         self,
@@ -251,11 +245,12 @@ class Roles:
             clause=clause,
         )
         lo, hi = clause
+        words = self.words
         draft.additional = any(
-            toks[j].norm_ in TRANCHE_WORDS
+            toks[j].norm_ in words.tranche_words
             or (
-                toks[j].norm_ == "more"
-                and (j + 1 >= hi or toks[j + 1].norm_ not in ("than", "and", "closely"))
+                toks[j].norm_ in words.tranche_more
+                and (j + 1 >= hi or toks[j + 1].norm_ not in words.not_tranche_after_more)
             )
             for j in range(trig.start, hi)
         )
@@ -345,7 +340,7 @@ class Roles:
             if need == "statistic":
                 lo, _hi = clause
                 rest = " " + ctx.text[toks[lo].idx : sc.end_char].lower() + " "
-                if not any(f" {v} " in rest for v in self.statistic_verbs):
+                if not any(f" {v} " in rest for v in self.lex.statistic_verbs):
                     return False
             if need == "aggregate_recipients":
                 # "delivered more than $1 billion in assets to partner nations": many, unnamed.
@@ -354,7 +349,7 @@ class Roles:
                 rest = " " + " ".join(words) + " "
                 # "to both countries", "our two nations" are two known ones, not many.
                 many = any(
-                    m.group(1) not in ("both", "two", "these", "those", "our", "their")
+                    m.group(1) not in self.words.known_group_words
                     for m in self.aggregate_re.finditer(rest)
                 )
                 if not many or any(r in ("buyer", "recipient") for r, _ in roles):
@@ -379,20 +374,20 @@ class Roles:
             return True
         for j in range(max(lo, trig.start - 4), trig.start):
             # "this sale", "the deal": but not "learned that Turkey accepted", where a name stands between.
-            if toks[j].norm_ in self.determiners and not any(
+            if toks[j].norm_ in self.lex.determiners and not any(
                 j < a.start < trig.start for a in actors
             ):
                 return True
         first = lo
         while first < hi and (
-            toks[first].is_punct or toks[first].norm_ in ("moreover", "additionally", "meanwhile")
+            toks[first].is_punct or toks[first].norm_ in self.words.discourse_openers
         ):
             first += 1
-        if first < hi and toks[first].norm_ in self.determiners:
+        if first < hi and toks[first].norm_ in self.lex.determiners:
             for j in range(first + 1, min(first + 5, hi)):
                 if (
-                    toks[j].norm_ in self.event_anaphors
-                    or toks[j].norm_.rstrip("s") in self.event_anaphors
+                    toks[j].norm_ in self.lex.event_anaphors
+                    or toks[j].norm_.rstrip(self.plural_marks) in self.lex.event_anaphors
                 ):
                     return True
         return False

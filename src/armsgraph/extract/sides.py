@@ -13,7 +13,7 @@ class ConflictSides:
     events are assembled."""
 
     def __init__(self, ontology: Ontology):
-        self.family = set(ontology.lexicon.get("conflict_family", []))
+        self.family = ontology.lexicon.conflict_family
 
     def __call__(self, ctx: DocContext, sc: SentenceContext) -> None:
         fam = [d for d in sc.drafts if d.type in self.family]

@@ -12,17 +12,6 @@ from armsgraph.extract.ontology import Ontology
 
 RIGHT_REACH = 8
 LEFT_REACH = 10
-PROGRESSIVE_AUX = {"is", "are", "was", "were", "been", "'s", "'re"}
-FINITE_AUX = {"has", "have", "had", "is", "are", "was", "were"}
-MODALS = {
-    "will",
-    "would",
-    "could",
-    "might",
-    "shall",
-    "'ll",
-}  # tokens after the trigger where a cue still speaks of it ("a ceasefire ... after")
-MODAL_CUES = MODALS | {"may", "should"}
 
 
 class StatusTagger:
@@ -31,6 +20,7 @@ class StatusTagger:
     def __init__(self, nlp: Language, ontology: Ontology):
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.cues = ontology.status_cues
+        self.words = ontology.words
         for i, cue in enumerate(self.cues):
             self.matcher.add(f"S{i}", [nlp.make_doc(p) for p in cue.phrases])
 
@@ -40,7 +30,11 @@ class StatusTagger:
         spans = [
             SpacySpan(doc, s, e, label=m)
             for m, s, e in self.matcher(doc)
-            if not (e - s == 1 and doc[s].text == "May" and not doc[s].is_sent_start)
+            if not (
+                e - s == 1
+                and doc[s].text in self.words.month_like_cues
+                and not doc[s].is_sent_start
+            )
         ]
         return [
             (sp.start, sp.end, int(doc.vocab.strings[sp.label][1:])) for sp in filter_spans(spans)
@@ -57,6 +51,7 @@ class StatusTagger:
     ) -> tuple[str, bool]:
         """(status, whether a cue in the text decided it), from the cues `match` found in `doc`."""
         lo, hi = clause
+        words = self.words
         allowed = spec.get("statuses")
         in_clause = [
             (s, e, i)
@@ -71,16 +66,19 @@ class StatusTagger:
         if near:
             return self.cues[near[0][2]].status, True
         # "will be delivered", "would assemble": the future speaks louder than the verb's own tense.
-        if any(doc[j].norm_ in MODALS for j in range(max(lo, t_start - 3), t_start)):
+        if any(doc[j].norm_ in words.modals for j in range(max(lo, t_start - 3), t_start)):
             return "proposed", True
         # "is upgrading", "are currently jointly producing": the progressive means under way.
         j = t_start - 1
-        while j >= lo and (doc[j].norm_.endswith("ly") or doc[j].norm_ in ("also", "still", "now")):
+        while j >= lo and (
+            doc[j].norm_.endswith(words.adverb_endings)
+            or doc[j].norm_ in words.status_skipped_adverbs
+        ):
             j -= 1
         if (
-            doc[t_start].norm_.endswith("ing")
+            doc[t_start].norm_.endswith(words.gerund_endings)
             and j >= lo
-            and doc[j].norm_ in PROGRESSIVE_AUX
+            and doc[j].norm_ in words.progressive_auxiliaries
             and (allowed is None or "in_progress" in allowed)
         ):
             return "in_progress", True
@@ -96,7 +94,7 @@ class StatusTagger:
                 s, _e, i = max(left, key=lambda m: (m[1], m[1] - m[0]))
                 # "will be built in Poland under licence": the future of the cue's own verb.
                 if self.cues[i].status in ("completed", "in_progress", "agreed") and any(
-                    doc[j].norm_ in MODALS for j in range(max(lo, s - 3), s)
+                    doc[j].norm_ in words.modals for j in range(max(lo, s - 3), s)
                 ):
                     return "proposed", True
                 return self.cues[i].status, True
@@ -109,8 +107,8 @@ class StatusTagger:
             and s - t_end <= RIGHT_REACH
             and not (
                 e - s == 1
-                and doc[s].norm_ in MODAL_CUES
-                and any(doc[j].norm_ in FINITE_AUX for j in range(t_end, s))
+                and doc[s].norm_ in words.modal_cues
+                and any(doc[j].norm_ in words.finite_auxiliaries for j in range(t_end, s))
             )
         ]
         if right:
