@@ -208,11 +208,13 @@ class Actors:
                     if c
                 ]
                 actors.append(Actor(s, e, ctx.last_countries(2, here), slot, kind="group"))
+        speaks = bool(ctx.speakers or ctx.speaker)
+        first_person, pronouns = self.lex.first_person, self.lex.subject_pronouns
         for i in range(lo, hi):
             low = toks[i].norm_
             if (
-                (ctx.speakers or ctx.speaker)
-                and low in self.lex.first_person
+                speaks
+                and low in first_person
                 and toks[i].text not in words.not_first_person
                 and not any(a.start <= i < a.end for a in actors)
             ):
@@ -233,7 +235,7 @@ class Actors:
                     )
                 )
                 continue
-            if low in self.lex.subject_pronouns and not any(a.start <= i < a.end for a in actors):
+            if low in pronouns and not any(a.start <= i < a.end for a in actors):
                 slot = self._slot_before(ctx, i, lo, actors)
                 kind = "possessive_pronoun" if low in words.possessive_pronouns else "pronoun"
                 actors.append(
