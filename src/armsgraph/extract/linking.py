@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from armsgraph.extract.context import DocContext
 from armsgraph.extract.ontology import Ontology
@@ -26,6 +27,7 @@ class Linker:
         span = document.meta.get("dateline_span") if document.meta else None
         dateline_end = int(span[1]) if span else dateline_end_of(ctx.doc)
         ctx.dateline_end = dateline_end
+        self._link_in_context(ctx)
         ctx.speaker = self._speaker(ctx)
         ctx.host = self._embassy_host(ctx)
         ctx.speakers = self._joint_speakers(ctx)
@@ -37,6 +39,141 @@ class Linker:
             document.dateline = (
                 ctx.text[:dateline_end].rstrip(" :—–-").split(",")[0].split("(")[0].strip() or None
             )
+
+    # ----------------------------------------------------------------- names in context
+    def _link_in_context(self, ctx: DocContext) -> None:
+        """Names read by the document: an alias of several entities ("IAF") is the one whose
+        country the document speaks of (its names, its dateline, its publisher); a name the
+        document gives another ("Israeli Air Force (IAF)", "Hanwha Aerospace, formerly known as
+        Samsung Techwin") stands for that entity wherever it is written in the document."""
+        alternatives = ctx.doc.user_data.get("alternatives") or {}
+        aliases = self._document_aliases(ctx)
+        if not alternatives and not aliases:
+            return
+        ents = {(e.start, e.end): e for e in ctx.ents}
+        changed = False
+        if alternatives:
+            evidence = self._evidence(ctx, alternatives)
+            for key, ids in alternatives.items():
+                ent = ents.get(key)
+                if ent is None or ent.id_ != ids[0]:
+                    continue  # a longer name covers it
+                best = max(ids, key=lambda i: (self._score(i, evidence), -ids.index(i)))
+                if best != ent.id_:
+                    ents[key] = SpacySpan(
+                        ctx.doc, ent.start, ent.end, label=ent.label_, span_id=best
+                    )
+                    changed = True
+        toks = ctx.toks
+        for words, target in aliases:
+            n = len(words)
+            for i in range(len(toks) - n + 1):
+                if toks[i].text != words[0] or tuple(t.text for t in toks[i : i + n]) != words:
+                    continue
+                key = (i, i + n)
+                here = ents.get(key)
+                if key == (target.start, target.end) or (
+                    here is not None and here.id_ == target.id_
+                ):
+                    continue
+                if here is not None or not any(s < i + n and i < e for s, e in ents):
+                    ents[key] = SpacySpan(
+                        ctx.doc, i, i + n, label=target.label_, span_id=target.id_
+                    )
+                    changed = True
+        if not changed:
+            return
+        ctx.doc.set_ents(sorted(ents.values(), key=lambda e: e.start), default="outside")
+        ctx.ents = list(ctx.doc.ents)
+        ctx.ent_starts = [e.start for e in ctx.ents]
+
+    def _evidence(self, ctx: DocContext, alternatives: dict) -> dict:
+        """What the document says of where it stands: the countries of the names no alias leaves
+        in doubt, counted; the dateline's and the publisher's country; the entities named."""
+        countries: dict[str, int] = {}
+        named: set[str] = set()
+        for e in ctx.ents:
+            if (e.start, e.end) in alternatives or e.label_ not in ("COUNTRY", "ORG", "PERSON"):
+                continue
+            named.add(e.id_)
+            country = self._country(e.id_)
+            if country:
+                countries[country] = countries.get(country, 0) + 1
+        places = set()
+        for e in ctx.ents:
+            if e.end_char <= ctx.dateline_end and e.label_ == "COUNTRY":
+                places.add(self._country(e.id_))
+        publisher = (ctx.document.meta or {}).get("publisher")
+        for eid, _label in self._names_in(str(publisher)) if publisher else []:
+            entry = self.gaz.get(eid)
+            if entry is not None and entry.category != "media" and self._country(eid):
+                places.add(self._country(eid))
+                break
+        return {"countries": countries, "places": places - {None}, "named": named}
+
+    def _country(self, eid: str) -> str | None:
+        entry = self.gaz.get(eid)
+        if entry is None:
+            return None
+        return entry.country or (eid.split(":", 1)[1] if entry.type == "country" else None)
+
+    def _score(self, eid: str, evidence: dict) -> int:
+        """How much the document speaks for reading an alias as `eid`: named in full counts most,
+        then the dateline's or publisher's country, then each name of its country."""
+        country = self._country(eid)
+        score = 100 if eid in evidence["named"] else 0
+        if country:
+            score += 10 * (country in evidence["places"]) + evidence["countries"].get(country, 0)
+        return score
+
+    def _document_aliases(self, ctx: DocContext) -> list[tuple[tuple[str, ...], SpacySpan]]:
+        """Names the document gives an entity: an acronym in parentheses after its name that
+        its initials spell ("Israeli Air Force (IAF)"), and the name after "formerly known as",
+        "also called" (`alias_cues`)."""
+        toks, words = ctx.toks, self.words
+        out: list[tuple[tuple[str, ...], SpacySpan]] = []
+        n = len(toks)
+        for e in ctx.ents:
+            j = e.end
+            if _generic(e.id_):
+                continue  # "unmanned aerial vehicles (UAVs)": a kind of weapon has no name of its own
+            if j + 2 < n and toks[j].text == "(" and toks[j + 2].text == ")":
+                acronym = toks[j + 1].text
+                if (
+                    acronym.isalpha()
+                    and acronym.isupper()
+                    and 2 <= len(acronym) <= 8
+                    and _spells(acronym, e)
+                ):
+                    out.append(((acronym,), e))
+        text = ctx.text
+        if any(cue in text for cue in words.alias_cues):
+            ends = {e.end: e for e in ctx.ents}
+            starts = {e.start: e for e in ctx.ents}
+            cues = [tuple(c.split()) for c in words.alias_cues]
+            for i, tok in enumerate(toks):
+                for cue in cues:
+                    if tok.norm_ != cue[0] or tuple(t.norm_ for t in toks[i : i + len(cue)]) != cue:
+                        continue
+                    name = ends.get(i) or (
+                        ends.get(i - 1) if i and toks[i - 1].text in words.alias_joiners else None
+                    )
+                    k = i + len(cue)
+                    while k < n and toks[k].norm_ in words.alias_skipped:
+                        k += 1
+                    if name is None or k >= n or _generic(name.id_):
+                        continue
+                    other = starts.get(k)
+                    if other is not None and _unknown(name.id_) and not _unknown(other.id_):
+                        if not _generic(other.id_):  # the name the gazetteer knows stands for both
+                            out.append((tuple(t.text for t in toks[name.start : name.end]), other))
+                        continue
+                    end = other.end if other is not None else k
+                    while other is None and end < n and toks[end].text[:1].isupper():
+                        end += 1
+                    if end > k:
+                        out.append((tuple(t.text for t in toks[k:end]), name))
+        return out
 
     def _names_in(self, text: str) -> list[tuple[str, str]]:
         """(id, label) of the names in a short text such as a publisher."""
@@ -95,6 +232,25 @@ class Linker:
             if label == "COUNTRY" and eid != ctx.speaker:
                 return eid
         return None
+
+
+def _generic(eid: str) -> bool:
+    return eid.startswith("category:")
+
+
+def _unknown(eid: str) -> bool:
+    """A name the gazetteer does not know (found by its title or suffix)."""
+    return ":x-" in eid
+
+
+def _spells(acronym: str, name: SpacySpan) -> bool:
+    """True when the acronym's letters are the initials of the name's words, in order, from the
+    first ("AFSAC": Air Force Security Assistance and Cooperation Directorate)."""
+    initials = [t.text[0].upper() for t in name if t.text[:1].isalpha()]
+    if not initials or initials[0] != acronym[0]:
+        return False
+    it = iter(initials)
+    return all(letter in it for letter in acronym)
 
 
 def dateline_end_of(doc: Doc) -> int:

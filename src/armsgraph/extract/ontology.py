@@ -182,6 +182,9 @@ class Words:
     source_lead_words: tuple[str, ...]
     source_lead: re.Pattern[str]
     # linking
+    alias_cues: tuple[str, ...]
+    alias_joiners: frozenset[str]
+    alias_skipped: frozenset[str]
     joint_leaders: re.Pattern[str]
     embassy: re.Pattern[str]
 

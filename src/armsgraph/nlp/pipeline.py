@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -59,7 +60,7 @@ def _plural(alias: str) -> str | None:
 
 @Language.factory(
     "armsgraph_gazetteer",
-    assigns=["doc.ents", "token.ent_type", "token.ent_id"],
+    assigns=["doc.ents", "token.ent_type", "token.ent_id", "doc.user_data"],
     requires=["doc.sents"],
     default_config={"gazetteer_files": []},
 )
@@ -70,11 +71,16 @@ def make_gazetteer_tagger(nlp: Language, name: str, gazetteer_files: list[str]) 
 class GazetteerTagger:
     """Marks every gazetteer alias in the text as an entity (longest match wins).
 
-    Two phrase matchers: folded norms for names, exact spelling for short acronyms.
+    Two phrase matchers: folded norms for names, exact spelling for short acronyms. An alias
+    that names several entities ("IAF": the Indian or the Israeli Air Force) is read as the
+    one listed first in the gazetteer, and the others are kept in
+    `doc.user_data["alternatives"]` ((start, end) → ids, the chosen one first) for the
+    extractor's linking stage to decide by the document.
     """
 
     def __init__(self, nlp: Language, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
+        self.rank = {eid: i for i, eid in enumerate(gazetteer.entries)}  # gazetteer order
         self.folded = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         folded: dict[str, list[Doc]] = {}
@@ -87,7 +93,9 @@ class GazetteerTagger:
             for alias in names:
                 is_exact = _is_acronym(alias) or is_case_sensitive(alias)
                 # Names that are also English words ("Turkey", "Chad") match as written or in capitals.
-                variants = {alias, alias.upper()} if is_exact and not _is_acronym(alias) else {alias}
+                variants = (
+                    {alias, alias.upper()} if is_exact and not _is_acronym(alias) else {alias}
+                )
                 if _is_acronym(alias) and alias.isalpha() and len(alias) >= 4:
                     # Names set in capitals by convention are written "Kaan", "Anka", "Nato" too.
                     variants.add(alias.title())
@@ -114,12 +122,35 @@ class GazetteerTagger:
                 eid = vocab_strings[match_id]
                 entry = self.gazetteer.entries[eid]
                 spans.append(Span(doc, start, end, label=LABELS[entry.type], span_id=eid))
-        # Longest match wins; among equal spans the more specific type (not a category) wins.
-        spans.sort(key=lambda s: (s.start, -(s.end - s.start), s.id_.startswith("category:")))
+        # Longest match wins; among equal spans the more specific type (not a category) wins,
+        # then the entity listed first in the gazetteer.
+        rank = self.rank
+        spans.sort(
+            key=lambda s: (s.start, -(s.end - s.start), s.id_.startswith("category:"), rank[s.id_])
+        )
+        alternatives = _alternatives(spans)
+        if alternatives:
+            doc.user_data["alternatives"] = alternatives
         spans = filter_spans(spans)
         spans.extend(find_unknown_names(doc, spans))
         doc.ents = filter_spans(spans)
         return doc
+
+
+def _alternatives(spans: list[Span]) -> dict[tuple[int, int], tuple[str, ...]]:
+    """(start, end) → the entity ids of spans matched at the same place, in order (kinds of
+    weapon, "category:" ids, are no alternative to a named entity)."""
+    out: dict[tuple[int, int], tuple[str, ...]] = {}
+    for a, b in itertools.pairwise(spans):
+        if (
+            a.start == b.start
+            and a.end == b.end
+            and not b.id_.startswith("category:")
+            and a.id_ != b.id_
+        ):
+            key = (a.start, a.end)
+            out[key] = (*out.get(key, (a.id_,)), b.id_)
+    return out
 
 
 def build_pipeline(model: str | None = None, gazetteer_files: tuple[str, ...] = ()) -> Language:
