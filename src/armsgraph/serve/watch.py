@@ -1,6 +1,7 @@
 """The web app's watch pages: sources and watchlists (/watch), a watchlist (/watch/NAME), its Atom feed.
 
-An APIRouter over the store, included by create_app. Editing watchlists (create, change
+`router(store, write_token)` gives the APIRouter that create_app includes. Each view is a
+method of `WatchViews`, wired in one list (`ROUTES`). Editing watchlists (create, change
 filters, delete) needs the write token, as uploads do; notification channels (webhook,
 e-mail, files) are set with the CLI only, so that the token does not let a browser point
 the server at any address or file.
@@ -32,12 +33,11 @@ from armsgraph.watch.watchlists import (
 )
 
 FEED_SIZE = 50  # notices in a watchlist's Atom feed and on its page
-FILTER_FORM = Annotated[str, Form(max_length=400)]
+FilterField = Annotated[str, Form(max_length=400)]
+TokenField = Annotated[str, Form(max_length=500)]
 
 
-def router(store: Store, write_token: str | None = None) -> APIRouter:
-    """The watch pages over `store`; edits need `write_token` (none: read-only)."""
-    r = APIRouter()
+def _environment(writable: bool) -> Environment:
     env = Environment(
         loader=PackageLoader("armsgraph.serve", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -49,148 +49,159 @@ def router(store: Store, write_token: str | None = None) -> APIRouter:
         EVENT_TYPES=EVENT_TYPES,
         STATUSES=STATUSES,
         FILTER_KEYS=FILTER_KEYS,
-        writable=write_token is not None,
+        writable=writable,
         words=words,
         label=lambda s: (s or "").replace("_", " "),
     )
+    return env
 
-    def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
-        html = env.get_template(name).render(request=request, path=request.url.path, **ctx)
+
+def _filters(**values: str) -> dict[str, str]:
+    return {k: values[k] for k in FILTER_KEYS}
+
+
+class WatchViews:
+    """The watch pages over one store; edits need the write token (None: read-only)."""
+
+    def __init__(self, store: Store, write_token: str | None = None):
+        self.store = store
+        self.token = write_token
+        self.env = _environment(write_token is not None)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def render(
+        self, request: Request, name: str, status_code: int = 200, **ctx: Any
+    ) -> HTMLResponse:
+        html = self.env.get_template(name).render(request=request, path=request.url.path, **ctx)
         return HTMLResponse(html, status_code=status_code)
 
-    def check_token(given: str) -> None:
-        if write_token is None:
+    def check_token(self, given: str) -> None:
+        if self.token is None:
             raise HTTPException(
                 403,
                 "this server is read-only: start it with --write-token or "
                 "ARMSGRAPH_WRITE_TOKEN to edit watchlists",
             )
         if not given or not secrets.compare_digest(
-            given.encode("utf-8"), write_token.encode("utf-8")
+            given.encode("utf-8"), self.token.encode("utf-8")
         ):
             raise HTTPException(403, "wrong or missing write token")
 
-    def overview(request: Request, status_code: int = 200, **ctx: Any) -> HTMLResponse:
-        return render(
+    def watchlist(self, name: str) -> dict[str, Any]:
+        wl = get_watchlist(self.store, name)
+        if wl is None:
+            raise HTTPException(404, f"no watchlist {name}")
+        return wl
+
+    def overview(self, request: Request, status_code: int = 200, error: str | None = None,
+                 form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+        return self.render(
             request,
             "watch.html",
             status_code,
-            sources=list_sources(store),
-            watchlists=list_watchlists(store),
-            error=ctx.pop("error", None),
-            form=ctx.pop("form", {}),
+            sources=list_sources(self.store),
+            watchlists=list_watchlists(self.store),
+            error=error,
+            form=form or {},
         )
 
-    @r.get("/watch", response_class=HTMLResponse, include_in_schema=False)
-    def watch_page(request: Request) -> HTMLResponse:
-        return overview(request)
-
-    @r.post("/watch", response_class=HTMLResponse, include_in_schema=False)
-    def create(
-        request: Request,
-        token: Annotated[str, Form(max_length=500)] = "",
-        name: Annotated[str, Form(max_length=100)] = "",
-        actor: FILTER_FORM = "",
-        type: FILTER_FORM = "",
-        status: FILTER_FORM = "",
-        system: FILTER_FORM = "",
-        since: FILTER_FORM = "",
-        until: FILTER_FORM = "",
-        text: FILTER_FORM = "",
-    ) -> Response:
-        check_token(token)
-        filters = {
-            "actor": actor, "type": type, "status": status, "system": system,
-            "since": since, "until": until, "text": text,
-        }  # fmt: skip
-        try:
-            wl = save_watchlist(store, name, filters)
-        except ArmsgraphError as err:
-            return overview(request, 422, error=err.one_line(), form={"name": name, **filters})
-        return RedirectResponse(f"/watch/{quote(wl['name'])}?saved=1", 303)
-
-    @r.get("/watch/{name}.atom", include_in_schema=False)
-    def feed(request: Request, name: str) -> Response:
-        wl = get_watchlist(store, name)
-        if wl is None:
-            raise HTTPException(404, f"no watchlist {name}")
-        base = str(request.base_url).rstrip("/")
-        xml = atom_feed(wl, notices(store, name, limit=FEED_SIZE), base)
-        return Response(xml, media_type="application/atom+xml; charset=utf-8")
-
-    @r.get("/watch/{name}", response_class=HTMLResponse, include_in_schema=False)
-    def watchlist_page(request: Request, name: str, saved: int = 0) -> HTMLResponse:
-        wl = get_watchlist(store, name)
-        if wl is None:
-            raise HTTPException(404, f"no watchlist {name}")
-        return render(
+    def watchlist_view(self, request: Request, wl: dict[str, Any], status_code: int = 200,
+                       form: dict[str, str] | None = None, error: str | None = None,
+                       saved: bool = False) -> HTMLResponse:  # fmt: skip
+        return self.render(
             request,
             "watchlist.html",
+            status_code,
             wl=wl,
-            notices=notices(store, name, limit=FEED_SIZE),
-            form=wl["filters"],
-            error=None,
-            saved=bool(saved),
+            notices=notices(self.store, wl["name"], limit=FEED_SIZE),
+            form=wl["filters"] if form is None else form,
+            error=error,
+            saved=saved,
         )
 
-    @r.post("/watch/{name}", response_class=HTMLResponse, include_in_schema=False)
-    def edit(
-        request: Request,
-        name: str,
-        token: Annotated[str, Form(max_length=500)] = "",
-        actor: FILTER_FORM = "",
-        type: FILTER_FORM = "",
-        status: FILTER_FORM = "",
-        system: FILTER_FORM = "",
-        since: FILTER_FORM = "",
-        until: FILTER_FORM = "",
-        text: FILTER_FORM = "",
-    ) -> Response:
-        check_token(token)
-        wl = get_watchlist(store, name)
-        if wl is None:
-            raise HTTPException(404, f"no watchlist {name}")
-        filters = {
-            "actor": actor, "type": type, "status": status, "system": system,
-            "since": since, "until": until, "text": text,
-        }  # fmt: skip
+    # -- views -----------------------------------------------------------------------------
+
+    def watch_page(self, request: Request) -> HTMLResponse:
+        return self.overview(request)
+
+    def create(self, request: Request, token: TokenField = "",
+               name: Annotated[str, Form(max_length=100)] = "", actor: FilterField = "",
+               type: FilterField = "", status: FilterField = "", system: FilterField = "",
+               since: FilterField = "", until: FilterField = "", text: FilterField = "") -> Response:  # fmt: skip
+        self.check_token(token)
+        filters = _filters(actor=actor, type=type, status=status, system=system, since=since,
+                           until=until, text=text)  # fmt: skip
         try:
-            save_watchlist(store, name, filters, replace=True, keep_notify=True)
+            wl = save_watchlist(self.store, name, filters)
         except ArmsgraphError as err:
-            return render(
-                request,
-                "watchlist.html",
-                422,
-                wl=wl,
-                notices=notices(store, name, limit=FEED_SIZE),
-                form=filters,
-                error=err.one_line(),
-                saved=False,
-            )
+            return self.overview(request, 422, error=err.one_line(), form={"name": name, **filters})
+        return RedirectResponse(f"/watch/{quote(wl['name'])}?saved=1", 303)
+
+    def feed(self, request: Request, name: str) -> Response:
+        wl = self.watchlist(name)
+        base = str(request.base_url).rstrip("/")
+        xml = atom_feed(wl, notices(self.store, name, limit=FEED_SIZE), base)
+        return Response(xml, media_type="application/atom+xml; charset=utf-8")
+
+    def watchlist_page(self, request: Request, name: str, saved: int = 0) -> HTMLResponse:
+        return self.watchlist_view(request, self.watchlist(name), saved=bool(saved))
+
+    def edit(self, request: Request, name: str, token: TokenField = "", actor: FilterField = "",
+             type: FilterField = "", status: FilterField = "", system: FilterField = "",
+             since: FilterField = "", until: FilterField = "", text: FilterField = "") -> Response:  # fmt: skip
+        self.check_token(token)
+        wl = self.watchlist(name)
+        filters = _filters(actor=actor, type=type, status=status, system=system, since=since,
+                           until=until, text=text)  # fmt: skip
+        try:
+            save_watchlist(self.store, name, filters, replace=True, keep_notify=True)
+        except ArmsgraphError as err:
+            return self.watchlist_view(request, wl, 422, form=filters, error=err.one_line())
         return RedirectResponse(f"/watch/{quote(name)}?saved=1", 303)
 
-    @r.post("/watch/{name}/delete", include_in_schema=False)
-    def delete(name: str, token: Annotated[str, Form(max_length=500)] = "") -> Response:
-        check_token(token)
+    def delete(self, name: str, token: TokenField = "") -> Response:
+        self.check_token(token)
         try:
-            remove_watchlist(store, name)
+            remove_watchlist(self.store, name)
         except ArmsgraphError as err:
             raise HTTPException(404, err.one_line()) from err
         return RedirectResponse("/watch", 303)
 
-    @r.get("/api/watch", tags=["watch"])
-    def api_watch() -> dict[str, Any]:
+    def api_watch(self) -> dict[str, Any]:
         """The sources followed (last poll, last error, new entries) and the watchlists
         (filters, channels, last match, deliveries done, waiting and failed)."""
         sources = [
-            {k: v for k, v in s.items() if not k.startswith("lease")} for s in list_sources(store)
+            {k: v for k, v in s.items() if not k.startswith("lease")}
+            for s in list_sources(self.store)
         ]
         lists = []
-        for wl in list_watchlists(store):
-            notify = wl["notify"]
+        for wl in list_watchlists(self.store):
             # Where notices go is shown by kind only: addresses and paths stay private.
-            wl["notify"] = sorted(k for k, v in notify.items() if v)
+            wl["notify"] = sorted(k for k, v in wl["notify"].items() if v)
             lists.append(wl)
         return {"sources": sources, "watchlists": lists}
 
+
+# (method, path, view, response class); the feed before the page, whose name it would match.
+ROUTES: list[tuple[str, str, str, type[Response] | None]] = [
+    ("GET", "/watch", "watch_page", HTMLResponse),
+    ("POST", "/watch", "create", HTMLResponse),
+    ("GET", "/watch/{name}.atom", "feed", None),
+    ("GET", "/watch/{name}", "watchlist_page", HTMLResponse),
+    ("POST", "/watch/{name}", "edit", HTMLResponse),
+    ("POST", "/watch/{name}/delete", "delete", None),
+]
+
+
+def router(store: Store, write_token: str | None = None) -> APIRouter:
+    """The watch pages over `store`, and GET /api/watch; edits need `write_token`."""
+    views = WatchViews(store, write_token)
+    r = APIRouter()
+    for method, path, name, response_class in ROUTES:
+        extra = {"response_class": response_class} if response_class else {}
+        r.add_api_route(
+            path, getattr(views, name), methods=[method], include_in_schema=False, **extra
+        )
+    r.add_api_route("/api/watch", views.api_watch, methods=["GET"], tags=["watch"])
     return r
