@@ -21,9 +21,10 @@ import time
 from pathlib import Path
 
 from armsgraph.model import EVENT_TYPES, STATUSES
-from armsgraph.store import queries
+from armsgraph.store import graph, queries
 from armsgraph.store.queries import EventFilters
-from armsgraph.store.store import Store, write_all_graphs
+from armsgraph.store.graph import write_all_graphs
+from armsgraph.store.store import Store
 
 COUNTRIES = [
     "USA",
@@ -258,7 +259,7 @@ def main() -> None:
                     conn, EventFilters(type="arms_sale", since="2024-06-01")
                 ),
                 "actor page country:PAK": lambda: queries.actor(conn, "country:PAK"),
-                "network --actor QAT (1,000 events)": lambda: queries.network(
+                "network --actor QAT (1,000 events)": lambda: graph.network(
                     conn, EventFilters(actor="country:QAT", limit=1000)
                 ),
             }

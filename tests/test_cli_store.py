@@ -134,7 +134,9 @@ def test_workers_give_the_same_database_as_one_process(tmp_path):
     one, two = str(tmp_path / "one.db"), str(tmp_path / "two.db")
     assert run("ingest", str(corpus), "--db", one).exit_code == 0
     assert run("ingest", str(corpus), "--db", two, "--workers", "2").exit_code == 0
-    dump = lambda db: run("events", "--db", db, "--format", "json", "--limit", "0").output
+    def dump(db):
+        return run("events", "--db", db, "--format", "json", "--limit", "0").output
+
     with Store(one) as a, Store(two) as b:
         assert a.stats() == b.stats()
     assert dump(one) == dump(two)

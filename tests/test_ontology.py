@@ -14,7 +14,7 @@ from armsgraph.errors import PatternError
 from armsgraph.export.csv import COLUMNS, flat_row
 from armsgraph.export.sipri import sipri_row
 from armsgraph.model import EVENT_TYPES
-from armsgraph.store.queries import edges_of
+from armsgraph.store.graph import edges_of
 
 
 def _files() -> tuple[dict, dict]:

@@ -117,46 +117,65 @@ def check_event(event: dict[str, Any], text: str, where: str) -> list[str]:
     if any(not isinstance(c, str) or len(c) != 3 or not c.isupper() for c in countries):
         out.append(f"{where}: countries must be ISO alpha-3 codes in capitals: {countries}")
     evidence = _values(event.get("evidence"))
+    out += _check_evidence(event, evidence, types, text, where)
+    participants = event.get("participants")
+    if not isinstance(participants, list):
+        out.append(f'{where}: "participants" must be a list')
+        participants = []
+    seen_countries: set[str] = set()
+    for part in participants:
+        out += _check_participant(part, evidence, where, seen_countries)
+    missing = sorted(seen_countries - set(countries))
+    if missing:
+        out.append(f"{where}: participant countries {missing} are not in countries {countries}")
+    return out
+
+
+def _check_evidence(
+    event: dict[str, Any], evidence: list[Any], types: list[Any], text: str, where: str
+) -> list[str]:
+    """The evidence quotes stand in the report, and the trigger in the evidence."""
+    out: list[str] = []
     if not evidence:
         out.append(f'{where}: event ({"/".join(map(str, types))}) has no "evidence"')
     for quote in evidence:
         if not isinstance(quote, str) or quote not in text:
             out.append(f"{where}: evidence not in the report's text: {str(quote)[:80]!r}")
-    first = evidence[0] if evidence and isinstance(evidence[0], str) else ""
     joined = "\n".join(q for q in evidence if isinstance(q, str))
     trigger = event.get("trigger")
     if not isinstance(trigger, str) or not trigger.strip():
         out.append(f'{where}: event ({"/".join(map(str, types))}) has no "trigger"')
     elif trigger not in joined:
         out.append(f"{where}: trigger {trigger!r} is not in the event's evidence")
-    participants = event.get("participants")
-    if not isinstance(participants, list):
-        out.append(f'{where}: "participants" must be a list')
-        participants = []
-    seen_countries = set()
-    for part in participants:
-        if not isinstance(part, dict):
-            out.append(f"{where}: a participant must be an object")
-            continue
-        mention, role = part.get("mention"), part.get("role")
-        if role not in ROLES:
-            out.append(f"{where}: role {role!r} of {mention!r} is not one of {', '.join(ROLES)}")
-        if not isinstance(mention, str) or mention not in joined:
-            out.append(f"{where}: participant {mention!r} is not in the event's evidence")
+    return out
+
+
+def _check_participant(
+    part: Any, evidence: list[Any], where: str, seen_countries: set[str]
+) -> list[str]:
+    """A participant's role, its mention in the evidence, and its country (added to
+    `seen_countries`)."""
+    if not isinstance(part, dict):
+        return [f"{where}: a participant must be an object"]
+    out: list[str] = []
+    first = evidence[0] if evidence and isinstance(evidence[0], str) else ""
+    joined = "\n".join(q for q in evidence if isinstance(q, str))
+    mention, role = part.get("mention"), part.get("role")
+    if role not in ROLES:
+        out.append(f"{where}: role {role!r} of {mention!r} is not one of {', '.join(ROLES)}")
+    if not isinstance(mention, str) or mention not in joined:
+        out.append(f"{where}: participant {mention!r} is not in the event's evidence")
+    else:
+        occurrence = part.get("occurrence", 1)
+        home = first if mention in first else joined
+        if not isinstance(occurrence, int) or not 1 <= occurrence <= home.count(mention):
+            out.append(f"{where}: {mention!r} has no occurrence {occurrence} in its evidence")
+    country = part.get("country")
+    if country is not None:
+        if not isinstance(country, str) or len(country) != 3 or not country.isupper():
+            out.append(f"{where}: country {country!r} of {mention!r} is not an alpha-3 code")
         else:
-            occurrence = part.get("occurrence", 1)
-            home = first if mention in first else joined
-            if not isinstance(occurrence, int) or not 1 <= occurrence <= home.count(mention):
-                out.append(f"{where}: {mention!r} has no occurrence {occurrence} in its evidence")
-        country = part.get("country")
-        if country is not None:
-            if not isinstance(country, str) or len(country) != 3 or not country.isupper():
-                out.append(f"{where}: country {country!r} of {mention!r} is not an alpha-3 code")
-            else:
-                seen_countries.add(country)
-    missing = sorted(seen_countries - set(countries))
-    if missing:
-        out.append(f"{where}: participant countries {missing} are not in countries {countries}")
+            seen_countries.add(country)
     return out
 
 

@@ -10,8 +10,10 @@ from collections import defaultdict
 from alembic import command
 from alembic.config import Config
 
-from armsgraph.store.queries import OBJECT_ROLES, edges_of
-from armsgraph.store.store import MIGRATIONS, Store
+from armsgraph.ontology import is_actor
+from armsgraph.store.db import MIGRATIONS
+from armsgraph.store.graph import edges_of
+from armsgraph.store.store import Store
 
 ACTORS = ["Turkey", "Baykar", "United States", "Egypt", "Poland", "Pakistan", "China"]
 
@@ -23,7 +25,7 @@ def drawn_from_participants(store: Store, **filters) -> dict:
         (e["id"], p["role"], p["name"], p["entity_id"], i, j)
         for i, e in enumerate(evs)
         for j, p in enumerate(e["participants"])
-        if p["role"] not in OBJECT_ROLES and p["type"] not in ("weapon_system", "program")
+        if is_actor(p["role"], p["type"])
     )
     nodes: dict[str, dict] = {}
     events_of: dict[str, set] = defaultdict(set)

@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 
 from armsgraph.errors import StoreError
 from armsgraph.model import Fact, Span
-from armsgraph.store.store import Store, database_url, prepare
+from armsgraph.store import Store, database_url, prepare
 
 
 def snapshot(store: Store) -> dict:
@@ -294,7 +294,9 @@ def test_event_filters(db_url, story, report, sale_spec):
                 published="2024-08-01",
             )
         )
-        names = lambda evs: sorted(e["systems"] + ":" + e["type"] for e in evs)
+        def names(evs):
+            return sorted(e["systems"] + ":" + e["type"] for e in evs)
+
         assert names(store.events(actor="egypt")) == [
             "Bayraktar TB2:local_production",
             "F-16:arms_sale",

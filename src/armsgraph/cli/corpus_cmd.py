@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from armsgraph.cli.app import app
+from armsgraph.cli.output import fail
 from armsgraph.errors import ArmsgraphError
 
 corpus_app = typer.Typer(
@@ -70,8 +71,7 @@ def sources(
     try:
         loaded = corpus_module.load(corpus)
     except ArmsgraphError as exc:
-        err.print(f"error: {exc.one_line()}", markup=False)
-        raise typer.Exit(2) from None
+        fail(exc)
     target = output or (Path(corpus) if corpus else corpus_module.default_root()) / "SOURCES.md"
     target.write_text(corpus_module.sources_markdown(loaded), encoding="utf-8")
     err.print(f"wrote {target} ({len(loaded.reports)} reports)")

@@ -12,47 +12,31 @@ from rich.console import Console
 from rich.table import Table
 
 from armsgraph.cli.app import app
-from armsgraph.cli.terminal import plain, safe
+from armsgraph.cli.options import (
+    DecideOption,
+    GazetteerOption,
+    MaxSizeOption,
+    ModelOption,
+    PublishedOption,
+    format_option,
+    gazetteer_files,
+    max_size_bytes,
+    published_date,
+)
+from armsgraph.cli.output import Format, err_console, fail, say
+from armsgraph.cli.terminal import plain
 from armsgraph.errors import ArmsgraphError, InputError
-
-err = Console(stderr=True, highlight=False)
-
-GazetteerOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--gazetteer", "-g", help="Extra gazetteer file (CSV or YAML); repeatable.", exists=True
-    ),
-]
-ModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--model",
-        help="An installed spaCy model to use (e.g. en_core_web_sm); default: rules only.",
-    ),
-]
-
-
-DecideOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--decide",
-        help="Who makes the event, role and status decisions: rules, model or both (default: the modes chosen on dev when the models were trained).",
-    ),
-]
 
 
 def make_extractor(model: str | None, gazetteer: list[Path] | None, decide: str | None = None):
     """The pipeline's extractor for these options, or exit 2 saying what is wrong."""
     from armsgraph.pipeline import Options, extractor
 
-    options = Options(
-        model=model, gazetteer_files=tuple(str(p) for p in gazetteer or ()), decide=decide
-    )
+    options = Options(model=model, gazetteer_files=gazetteer_files(gazetteer), decide=decide)
     try:
         return extractor(options)
     except ArmsgraphError as exc:
-        err.print(f"error: {safe(exc.one_line())}", markup=False)
-        raise typer.Exit(2) from None
+        fail(exc)
 
 
 def _event_rows(extraction) -> list[tuple[str, ...]]:
@@ -89,56 +73,46 @@ def extract(
     inputs: Annotated[
         list[str], typer.Argument(help="Files, directories, URLs, or - for standard input.")
     ],
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format", "-f", help="table (readable) or json (one object per document per line)."
+    fmt: Annotated[
+        Format,
+        format_option(
+            Format.table,
+            Format.json,
+            help="table (readable) or json (one object per document per line).",
         ),
-    ] = "table",
+    ] = Format.table,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output."),
     ] = None,
-    published: Annotated[
-        str | None, typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none.")
-    ] = None,
-    model: ModelOpt = None,
-    gazetteer: GazetteerOpt = None,
-    decide: DecideOpt = None,
-    max_size: Annotated[
-        str,
-        typer.Option(
-            "--max-size",
-            help="Largest document read: a file, a JSON Lines line, a WARC record (e.g. 50MB, 1GB).",
-        ),
-    ] = "50MB",
+    published: PublishedOption = None,
+    model: ModelOption = None,
+    gazetteer: GazetteerOption = None,
+    decide: DecideOption = None,
+    max_size: MaxSizeOption = "50MB",
 ) -> None:
     """Extract source-cited events from reports.
 
     Example: armsgraph extract report.txt --published 2025-11-25 --format json
     """
-    from armsgraph.cli.store_cmd import max_size_bytes, published_date
     from armsgraph.pipeline import Options, run
 
-    if format not in ("table", "json"):
-        err.print(f"error: unknown --format {safe(format)!r} (use table or json)", markup=False)
-        raise typer.Exit(2)
     options = Options(
         published=published_date(published),
         max_bytes=max_size_bytes(max_size),
         model=model,
-        gazetteer_files=tuple(str(p) for p in gazetteer or ()),
+        gazetteer_files=gazetteer_files(gazetteer),
         decide=decide,
     )
     make_extractor(model, gazetteer, decide)  # a bad --gazetteer, --model or --decide: exit 2 now
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 (closed below)
-    console = Console(file=out, width=160) if format == "table" else None
+    console = Console(file=out, width=160) if fmt is Format.table else None
     skipped = other_language = docs = events = 0
 
     def problem(item: InputError) -> None:
         nonlocal skipped
         skipped += 1
-        err.print(f"skipped: {safe(item.one_line())}", markup=False, soft_wrap=True)
+        say(f"skipped: {item.one_line()}")
 
     try:
         # Batches of reports go through spaCy at a time; results come in input order.
@@ -147,13 +121,9 @@ def extract(
             docs += 1
             if ex.skipped:
                 other_language += 1
-                err.print(
-                    f"not extracted: {safe(item.source or item.id)}: {safe(ex.skipped)}",
-                    markup=False,
-                    soft_wrap=True,
-                )
+                say(f"not extracted: {item.source or item.id}: {ex.skipped}")
             events += len(ex.events)
-            if format == "json":
+            if fmt is Format.json:
                 out.write(json.dumps(ex.to_json(), ensure_ascii=False) + "\n")
             else:
                 table = Table(
@@ -175,7 +145,7 @@ def extract(
     finally:
         if output:
             out.close()
-    err.print(
+    err_console.print(
         f"{docs} document(s), {events} event(s); {skipped} input(s) skipped; {other_language} not in English"
     )
     raise typer.Exit(1 if skipped else 0)
@@ -229,9 +199,9 @@ def evaluate(
         bool, typer.Option("--verbose", "-v", help="List every miss and extra.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    model: ModelOpt = None,
-    gazetteer: GazetteerOpt = None,
-    decide: DecideOpt = None,
+    model: ModelOption = None,
+    gazetteer: GazetteerOption = None,
+    decide: DecideOption = None,
 ) -> None:
     """Score extraction against gold events: lenient, strict and role-aware precision, recall, F1.
 
@@ -244,18 +214,11 @@ def evaluate(
     from armsgraph import evaluate as ev
 
     if split is not None and split not in SPLIT_NAMES:
-        err.print(f"error: --split {split!r} is not one of: {', '.join(SPLIT_NAMES)}", markup=False)
-        raise typer.Exit(2)
+        fail(f"--split {split!r} is not one of: {', '.join(SPLIT_NAMES)}")
     if split is None and gold is None:
-        err.print(
-            "error: give --split train|dev|test, or --gold FILE with INPUTS (or --annotation FILE)"
-        )
-        raise typer.Exit(2)
+        fail("give --split train|dev|test, or --gold FILE with INPUTS (or --annotation FILE)")
     if split is None and annotation is None and not inputs:
-        err.print(
-            "error: give the INPUTS to score against --gold (documents, or --predictions files)"
-        )
-        raise typer.Exit(2)
+        fail("give the INPUTS to score against --gold (documents, or --predictions files)")
     try:
         if split is not None:
             extractor = make_extractor(model, gazetteer, decide)
@@ -270,8 +233,7 @@ def evaluate(
             extractor = make_extractor(model, gazetteer, decide)
             report = ev.run_evaluation(gold, inputs, extractor.extract)
     except ArmsgraphError as exc:
-        err.print(f"error: {safe(exc.one_line())}", markup=False)
-        raise typer.Exit(2) from None
+        fail(exc)
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
     else:

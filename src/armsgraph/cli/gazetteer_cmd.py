@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from armsgraph.cli.app import app
+from armsgraph.cli.output import fail
 from armsgraph.cli.terminal import plain, safe
 from armsgraph.errors import GazetteerError
 from armsgraph.nlp.gazetteer import ENV_VAR, Gazetteer, load_gazetteer
@@ -33,8 +34,7 @@ def _load(files: list[Path] | None, err: Console) -> Gazetteer:
     try:
         gaz = load_gazetteer(tuple(str(f) for f in files or ()))
     except GazetteerError as exc:  # a broken shipped file: nothing to look up in
-        err.print(f"error: {safe(exc.one_line())}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from exc
+        fail(exc)
     for problem in gaz.problems:
         err.print(
             f"skipped: {safe(problem.one_line())}",

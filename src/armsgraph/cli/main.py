@@ -12,7 +12,9 @@ COMMAND_MODULES = (
     "armsgraph.cli.corpus_cmd",  # corpus check/sources
     "armsgraph.cli.train_cmd",  # train
     "armsgraph.cli.gazetteer_cmd",  # gazetteer lookup/stats
-    "armsgraph.cli.store_cmd",  # ingest, events, actors, show, export, rebuild, demo
+    "armsgraph.cli.ingest_cmd",  # ingest
+    "armsgraph.cli.read_cmd",  # events, actors, show, export
+    "armsgraph.cli.store_cmd",  # rebuild, demo
     "armsgraph.cli.serve_cmd",  # serve
     "armsgraph.cli.spark_cmd",  # spark
     "armsgraph.cli.watch_cmd",  # sources add/list/remove, watch add/list/notices/remove/retry/run, poll

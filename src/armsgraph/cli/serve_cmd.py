@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from armsgraph.cli.app import app
+from armsgraph.cli.output import fail, say
 
 
 @app.command()
@@ -51,35 +52,29 @@ def serve(
 
     Example: armsgraph serve --db armsgraph.db --port 8000, then open http://127.0.0.1:8000
     """
-    from armsgraph.cli.terminal import safe
     from armsgraph.errors import ArmsgraphError
     from armsgraph.serve.app import bind_address, create_app, is_loopback
 
     if not is_loopback(host) and not allow_remote:
-        typer.echo(
-            f"error: --host {host} is not a loopback address: other machines could reach the app. "
-            "Add --allow-remote to do that on purpose, or use --host 127.0.0.1.",
-            err=True,
+        fail(
+            f"--host {host} is not a loopback address: other machines could reach the app. "
+            "Add --allow-remote to do that on purpose, or use --host 127.0.0.1."
         )
-        raise typer.Exit(2)
     if write_token is not None and len(write_token) < 8:
-        typer.echo(
-            "error: --write-token is too short; use at least 8 characters (e.g. from `openssl rand -hex 16`).",
-            err=True,
+        fail(
+            "--write-token is too short; use at least 8 characters (e.g. from `openssl rand -hex 16`)."
         )
-        raise typer.Exit(2)
     try:
         web = create_app(
             db, write_token=write_token, host=host, allowed_hosts=tuple(allowed_host or ())
         )
     except ArmsgraphError as err:
-        typer.echo(f"error: {safe(err.one_line())}", err=True)
-        raise typer.Exit(1) from err
+        fail(err, 1)
 
     import uvicorn
 
     mode = "uploads allowed with the write token" if write_token else "read-only"
-    typer.echo(f"armsgraph: serving {web.state.store.name} ({mode})", err=True)
+    say(f"armsgraph: serving {web.state.store.name} ({mode})")
     # "[::1]" as in a URL binds as ::1.
     uvicorn.run(
         web,

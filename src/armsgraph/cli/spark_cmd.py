@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from armsgraph.cli.app import app
+from armsgraph.cli.options import (
+    GazetteerOption,
+    MaxSizeOption,
+    ModelOption,
+    PublishedOption,
+    gazetteer_files,
+    max_size_bytes,
+    published_date,
+)
+from armsgraph.cli.output import fail
 from armsgraph.cli.terminal import safe
 from armsgraph.errors import ArmsgraphError
 
@@ -47,23 +56,10 @@ def spark_cmd(
     partitions: Annotated[
         int | None, typer.Option(help="Partitions for extraction (default: 2 per core).")
     ] = None,
-    published: Annotated[
-        str | None, typer.Option(help="Publication date for inputs that carry none.")
-    ] = None,
-    gazetteer: Annotated[
-        list[Path] | None,
-        typer.Option("--gazetteer", "-g", help="Extra gazetteer file; repeat for several."),
-    ] = None,
-    model: Annotated[
-        str | None, typer.Option(help="An installed spaCy model to use besides the rules.")
-    ] = None,
-    max_size: Annotated[
-        str,
-        typer.Option(
-            "--max-size",
-            help="Largest document read: a JSON Lines line, a WARC record (e.g. 50MB, 1GB).",
-        ),
-    ] = "50MB",
+    published: PublishedOption = None,
+    gazetteer: GazetteerOption = None,
+    model: ModelOption = None,
+    max_size: MaxSizeOption = "50MB",
 ) -> None:
     r"""Extract events from a large corpus with PySpark and write Parquet tables
     (documents, entities, events, participants, evidence, facts, errors) partitioned by
@@ -71,14 +67,13 @@ def spark_cmd(
 
     Example: armsgraph spark crawl/*.warc.gz news.jsonl --output out/ --master local[2]
     """
-    from armsgraph.cli.store_cmd import max_size_bytes, published_date
     from armsgraph.pipeline import Options
     from armsgraph.scale import spark as job
 
     options = Options(
         published=published_date(published),
         max_bytes=max_size_bytes(max_size),
-        gazetteer_files=tuple(str(g) for g in gazetteer or ()),
+        gazetteer_files=gazetteer_files(gazetteer),
         model=model,
     )
     try:
@@ -98,6 +93,5 @@ def spark_cmd(
         finally:
             session.stop()
     except ArmsgraphError as exc:
-        typer.echo(f"error: {safe(exc.one_line())}", err=True)
-        raise typer.Exit(2) from exc
+        fail(exc)
     job.report(result, out=lambda line: typer.echo(safe(line)))

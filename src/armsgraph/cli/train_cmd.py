@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from armsgraph.cli.app import app
+from armsgraph.cli.output import fail
 from armsgraph.errors import ArmsgraphError
 
 err = Console(stderr=True, highlight=False)
@@ -38,5 +39,4 @@ def train(
             table = training.ablation(decisions, split, root=corpus)
             print(json.dumps({split: table}, indent=1))
     except ArmsgraphError as exc:
-        err.print(f"error: {exc.one_line()}", markup=False)
-        raise typer.Exit(2) from None
+        fail(exc)

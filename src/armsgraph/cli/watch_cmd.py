@@ -14,20 +14,20 @@ import typer
 from rich.console import Console
 
 from armsgraph.cli.app import app
-from armsgraph.cli.store_cmd import (
+from armsgraph.cli.options import (
     ActorOption,
     DbOption,
     FormatOption,
-    OutFormat,
     SinceOption,
     StatusOption,
     SystemOption,
     TextOption,
     TypeOption,
     UntilOption,
-    emit,
     open_store,
 )
+from armsgraph.cli.output import Format as OutFormat
+from armsgraph.cli.output import emit
 from armsgraph.cli.terminal import safe
 from armsgraph.errors import ArmsgraphError, StoreError
 

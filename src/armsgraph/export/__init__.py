@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from armsgraph.errors import ArmsgraphError
 
-FORMATS = ("csv", "jsonl", "graphml", "parquet", "sipri")
+# Each format's writer, "module:function" (imported when used: pyarrow is optional).
+WRITERS = {
+    "csv": "armsgraph.export.csv:write_csv",
+    "jsonl": "armsgraph.export.jsonl:write_jsonl",
+    "graphml": "armsgraph.export.graphml:write_graphml",
+    "parquet": "armsgraph.export.parquet:write_parquet",
+    "sipri": "armsgraph.export.sipri:write_sipri",
+}
+FORMATS = tuple(WRITERS)
 PAGE = 2000
 
 
@@ -45,23 +54,6 @@ def write(store: Any, fmt: str, path: str | Path, filters: Any = None) -> int:
         raise ArmsgraphError(
             f"unknown export format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}"
         )
-    events = iter_events(store, filters)
-    if fmt == "csv":
-        from armsgraph.export.csv import write_csv
-
-        return write_csv(events, path)
-    if fmt == "jsonl":
-        from armsgraph.export.jsonl import write_jsonl
-
-        return write_jsonl(events, path)
-    if fmt == "graphml":
-        from armsgraph.export.graphml import write_graphml
-
-        return write_graphml(events, path)
-    if fmt == "parquet":
-        from armsgraph.export.parquet import write_parquet
-
-        return write_parquet(events, path)
-    from armsgraph.export.sipri import write_sipri
-
-    return write_sipri(events, path)
+    module, name = WRITERS[fmt].split(":")
+    writer = getattr(importlib.import_module(module), name)
+    return writer(iter_events(store, filters), path)

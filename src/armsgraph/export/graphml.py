@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from armsgraph.ontology import is_actor
-from armsgraph.store.queries import edges_of
+from armsgraph.store.graph import edges_of
 
 NS = "http://graphml.graphdrawing.org/xmlns"
 NODE_KEYS = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from armsgraph.errors import InputError
 from armsgraph.ingest.common import OnProblem, human_size, normalize_date
@@ -50,13 +50,11 @@ def read_warc_stream(
     stream); each record that cannot be read goes to `on_problem`."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
-    from warcio.limitreader import LimitReader
 
     found_html = False
     records = ArchiveIterator(fh)
     n = 0
     while True:
-        where = f"{path} record {n + 1}"
         try:
             record = next(records)
         except StopIteration:
@@ -64,80 +62,26 @@ def read_warc_stream(
         except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError) as exc:
             # warcio reports a garbled header as ArchiveLoadFailed, a cut gzip member
             # as EOFError/zlib error, and a header cut mid-line as AttributeError.
-            on_problem(
-                InputError(
-                    f"truncated or corrupt WARC record ({type(exc).__name__}: {exc})",
-                    where=where,
-                    hint="the archive is cut off or damaged; the records before it were read",
-                )
-            )
+            on_problem(_corrupt(exc, f"{path} record {n + 1}"))
             return
         n += 1
-        if record.rec_type not in ("response", "resource"):
-            continue
-        uri = record.rec_headers.get_header("WARC-Target-URI")
-        if record.rec_type == "response":
-            if record.http_headers is None:
-                continue
-            status = record.http_headers.get_statuscode()
-            if not status or not status.startswith("2"):
-                continue  # redirects and error pages are not articles
-            ctype = _media_type(record.http_headers.get_header("Content-Type"))
-        else:
-            ctype = _media_type(record.rec_headers.get_header("Content-Type"))
-        if ctype not in _HTML_TYPES:
+        if not _is_html_page(record):
             continue
         found_html = True
+        uri = record.rec_headers.get_header("WARC-Target-URI")
         where = f"{path} record {n} ({uri})" if uri else f"{path} record {n}"
-        length = record.length or 0
-        if length > max_bytes:
-            on_problem(
-                InputError(
-                    f"record is {human_size(length)}, larger than the limit of {human_size(max_bytes)}",
-                    where=where,
-                    hint="raise the limit with --max-size if this page is expected",
-                )
-            )
-            continue
         try:
-            payload = record.content_stream().read()
-            while record.raw_stream.read(1 << 16):
-                pass
-        except Exception as exc:  # noqa: BLE001 - a cut record fails in several ways
-            on_problem(
-                InputError(
-                    f"truncated or corrupt WARC record ({type(exc).__name__}: {exc})",
-                    where=where,
-                    hint="the archive is cut off or damaged; the records before it were read",
-                )
-            )
+            payload = _payload(record, where, max_bytes)
+        except _Cut as cut:  # nothing after a cut record can be located
+            on_problem(cut.problem)
             return
-        raw = record.raw_stream
-        if not isinstance(raw, LimitReader) or raw.limit > 0:
-            missing = f", {raw.limit} bytes missing" if isinstance(raw, LimitReader) else ""
-            on_problem(
-                InputError(
-                    f"truncated WARC record{missing}",
-                    where=where,
-                    hint="the archive is cut off; the records before it were read",
-                )
-            )
-            continue
-        warc_date = normalize_date(record.rec_headers.get_header("WARC-Date"))
-        try:
-            doc = html_document(payload, where, url=uri, published=None)
         except InputError as problem:
             on_problem(problem)
             continue
-        # The page's own date wins; the capture date bounds the publication date and
-        # stands in for it, before the caller's default.
-        if not doc.published:
-            doc.published = warc_date or published
-        if warc_date:
-            doc.meta["captured"] = warc_date
-        doc.source = uri or path
-        doc.meta["warc"] = path
-        yield doc
+        try:
+            yield _page(record, payload, where, uri, path, published)
+        except InputError as problem:
+            on_problem(problem)
     if not found_html:
         on_problem(
             InputError(
@@ -146,3 +90,81 @@ def read_warc_stream(
                 hint="check that the WARC holds crawled web pages",
             )
         )
+
+
+def _is_html_page(record: Any) -> bool:
+    """Whether a record is an HTML page that answered 2xx (a response or a resource)."""
+    if record.rec_type not in ("response", "resource"):
+        return False
+    if record.rec_type == "response":
+        if record.http_headers is None:
+            return False
+        status = record.http_headers.get_statuscode()
+        if not status or not status.startswith("2"):
+            return False  # redirects and error pages are not articles
+        ctype = _media_type(record.http_headers.get_header("Content-Type"))
+    else:
+        ctype = _media_type(record.rec_headers.get_header("Content-Type"))
+    return ctype in _HTML_TYPES
+
+
+class _Cut(Exception):
+    """A record cut off or damaged past reading: the archive ends there."""
+
+    def __init__(self, problem: InputError):
+        super().__init__(problem.one_line())
+        self.problem = problem
+
+
+def _corrupt(exc: BaseException, where: str) -> InputError:
+    return InputError(
+        f"truncated or corrupt WARC record ({type(exc).__name__}: {exc})",
+        where=where,
+        hint="the archive is cut off or damaged; the records before it were read",
+    )
+
+
+def _payload(record: Any, where: str, max_bytes: int) -> bytes:
+    """The whole payload of a record; InputError when it is too large or truncated, _Cut
+    when it cannot be read at all."""
+    from warcio.limitreader import LimitReader
+
+    length = record.length or 0
+    if length > max_bytes:
+        raise InputError(
+            f"record is {human_size(length)}, larger than the limit of {human_size(max_bytes)}",
+            where=where,
+            hint="raise the limit with --max-size if this page is expected",
+        )
+    try:
+        payload = record.content_stream().read()
+        while record.raw_stream.read(1 << 16):
+            pass
+    except Exception as exc:  # noqa: BLE001 - a cut record fails in several ways
+        raise _Cut(_corrupt(exc, where)) from None
+    raw = record.raw_stream
+    if not isinstance(raw, LimitReader) or raw.limit > 0:
+        missing = f", {raw.limit} bytes missing" if isinstance(raw, LimitReader) else ""
+        raise InputError(
+            f"truncated WARC record{missing}",
+            where=where,
+            hint="the archive is cut off; the records before it were read",
+        )
+    return payload
+
+
+def _page(
+    record: Any, payload: bytes, where: str, uri: str | None, path: str, published: str | None
+) -> Document:
+    """The page of a record as a Document; InputError when it has no main text."""
+    warc_date = normalize_date(record.rec_headers.get_header("WARC-Date"))
+    doc = html_document(payload, where, url=uri, published=None)
+    # The page's own date wins; the capture date bounds the publication date and stands
+    # in for it, before the caller's default.
+    if not doc.published:
+        doc.published = warc_date or published
+    if warc_date:
+        doc.meta["captured"] = warc_date
+    doc.source = uri or path
+    doc.meta["warc"] = path
+    return doc

@@ -7,16 +7,10 @@ pipeline into it; reads are the functions of `armsgraph.store.queries`. `prepare
 of the same tables (the Spark job).
 """
 
+from armsgraph.store.db import database_url
 from armsgraph.store.ingest import IngestInterrupted, IngestSummary, ingest
-from armsgraph.store.store import (
-    AddResult,
-    Prepared,
-    Store,
-    database_url,
-    document_from_row,
-    document_row,
-    prepare,
-)
+from armsgraph.store.rows import Prepared, document_from_row, document_row, prepare
+from armsgraph.store.store import AddResult, Store
 
 __all__ = [
     "AddResult",

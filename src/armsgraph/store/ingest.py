@@ -19,7 +19,8 @@ from typing import Any
 from armsgraph.errors import InputError
 from armsgraph.model import Document
 from armsgraph.pipeline import DEFAULT_MAX_BYTES, Options, run
-from armsgraph.store.store import Prepared, Store, prepare
+from armsgraph.store.rows import Prepared, prepare
+from armsgraph.store.store import Store
 
 __all__ = ["DEFAULT_MAX_BYTES", "IngestInterrupted", "IngestSummary", "ingest"]
 

@@ -10,9 +10,8 @@ recomputed from the indexed columns of all their reports.
 
 Event ids are stable: a new event gets a hash of its smallest report reference, and keeps
 it whatever reports join it later; when a report joins two events, the survivor keeps the
-oldest id and the other id becomes an alias (table event_ids). `remove_reports` takes a
-document's reports out of the events (a stored document whose date is corrected) and
-`settle_ids` points ids whose event is gone to the event that now holds its reports.
+oldest id and the other id becomes an alias (table event_ids); store/ids.py keeps ids
+right when a document's reports leave their events.
 """
 
 from __future__ import annotations
@@ -20,179 +19,45 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
     Connection,
-    and_,
-    bindparam,
     delete,
-    func,
-    literal,
-    or_,
     select,
-    tuple_,
-    union_all,
     update,
 )
 
 from armsgraph.model import content_hash
 from armsgraph.ontology import is_actor
 from armsgraph.resolve import merge
+from armsgraph.store.db import insert_rows
+from armsgraph.store.merge_sql import (
+    ANY_YEAR,
+    BY_AGE,
+    CANDIDATES,
+    DETAIL_COLUMNS,
+    EVENT_COLUMNS,
+    EVENT_ROWS,
+    ID_TARGET,
+    IS_LIVE,
+    LATEST_OF,
+    NEXT_SEQ,
+    PARTICIPANTS_OF,
+    REVIVE,
+    SYSTEM_NAMES,
+    TIES,
+    TOUCH,
+    UPDATE_EVENT,
+    detail_values,
+    order_key,
+)
 from armsgraph.store.schema import (
-    REPRESENTATIVE,
-    aliases,
-    entities,
     event_ids,
     event_participants,
     event_sources,
     events,
-    gives,
 )
-
-_ANY_YEAR = (-1_000_000, 1_000_000)
-_DETAIL_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("time", merge.TIME),
-    ("quantity", merge.QUANTITY),
-    ("value", merge.VALUE),
-)
-_EVENT_COLUMNS = [c.name for c in events.columns]
-_es, _ep = event_sources, event_participants
-# Statements are built once, with bound parameters: building one costs more than running it.
-_UPDATE_EVENT = (
-    update(events)
-    .where(events.c.id == bindparam("b_id"))
-    .values({c: bindparam(c) for c in _EVENT_COLUMNS if c != "id"})
-)
-_TOUCH = update(_ep).where(_ep.c.event_id == bindparam("eid")).values(last_seen=bindparam("ls"))
-_CANDIDATES = (
-    select(_es.c.event_id, _es.c.objects, _es.c.year_min, _es.c.year_max)
-    .where(
-        _es.c.merge_key == bindparam("key"),
-        or_(
-            _es.c.year_min.is_(None),
-            and_(_es.c.year_min <= bindparam("hi"), _es.c.year_max >= bindparam("lo")),
-        ),
-        REPRESENTATIVE,  # the WHERE of the partial index ix_event_sources_merge_rep
-    )
-    .distinct()
-)
-_LATEST = (
-    select(_es.c.sort_key)
-    .where(_es.c.event_id == bindparam("eid"))
-    .order_by(_es.c.sort_key.desc())
-    .limit(1)
-)
-
-
-def _latest_giving(bit: int) -> Any:
-    # gives(bit) is the WHERE of a partial index on (event_id, sort_key): one index probe.
-    return (
-        select(_es.c.sort_key)
-        .where(_es.c.event_id == bindparam("eid"), gives(bit))
-        .order_by(_es.c.sort_key.desc())
-        .limit(1)
-    )
-
-
-_LATEST_OF = {"all": _LATEST, **{key: _latest_giving(bit) for key, bit in _DETAIL_COLUMNS}}
-_EVENT_ROWS = select(events).where(events.c.id.in_(bindparam("ids", expanding=True)))
-_PARTICIPANTS_OF = select(_ep.c.event_id, _ep.c.role, _ep.c.entity_id).where(
-    _ep.c.event_id.in_(bindparam("ids", expanding=True))
-)
-_TIES = select(_es.c.document_id, _es.c.local_event_id).where(
-    _es.c.event_id == bindparam("eid"), _es.c.sort_key == bindparam("top")
-)
-# Names (part 0) and aliases (part 1) of systems and programs, for events.systems.
-_SYSTEM_NAMES = union_all(
-    select(literal(0).label("part"), entities.c.id, entities.c.name).where(
-        entities.c.id.in_(bindparam("ids", expanding=True))
-    ),
-    select(literal(1).label("part"), aliases.c.entity_id, aliases.c.alias).where(
-        aliases.c.entity_id.in_(bindparam("ids2", expanding=True))
-    ),
-)
-# The registry of event ids (schema.event_ids).
-_ID_TARGET = select(event_ids.c.event_id).where(event_ids.c.id == bindparam("id"))
-_IS_LIVE = select(events.c.id).where(events.c.id == bindparam("id"))
-_BY_AGE = (
-    select(event_ids.c.id)
-    .where(event_ids.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(event_ids.c.seq, event_ids.c.id)
-)
-_NEXT_SEQ = select(func.coalesce(func.max(event_ids.c.seq), 0) + 1)
-_REVIVE = (
-    update(event_ids).where(event_ids.c.id == bindparam("b_id")).values(event_id=bindparam("b_id"))
-)
-
-
-_INSERTS: dict[tuple[str, str, tuple[str, ...], bool], tuple[str, Any]] = {}
-
-
-def insert_rows(
-    conn: Connection, table: Any, rows: list[dict[str, Any]], *, skip_existing: bool = False
-) -> None:
-    """INSERT many rows (with `skip_existing`, ON CONFLICT DO NOTHING) through the driver's
-    executemany: SQLAlchemy's per-row parameter processing cost more than SQLite's insert."""
-    if not rows:
-        return
-    keys = tuple(rows[0])
-    cache_key = (conn.dialect.name, table.name, keys, skip_existing)
-    cached = _INSERTS.get(cache_key)
-    if cached is None:
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(table)
-        if skip_existing:
-            stmt = stmt.on_conflict_do_nothing()
-        compiled = stmt.compile(dialect=conn.dialect, column_keys=list(keys))
-        # A positional paramstyle (SQLite's "?") takes tuples in the statement's order.
-        getter = itemgetter(*compiled.positiontup) if compiled.positional else None
-        if getter is not None and len(compiled.positiontup) == 1:
-            one = getter
-            getter = lambda row: (one(row),)
-        cached = _INSERTS[cache_key] = (str(compiled), getter)
-    sql, getter = cached
-    conn.exec_driver_sql(sql, rows if getter is None else [getter(r) for r in rows])
-
-
-def order_key(published: str | None, status: str | None) -> str:
-    """merge.Report.order without its ids, as text that sorts the same way everywhere: the
-    hex of the date (digits and a-f sort alike in every collation), "00" (below any hex of
-    a character, so a date sorts before the longer datetime it begins), the status rank."""
-    return (published or "").encode().hex() + "00" + str(merge.status_rank(status) + 1)
-
-
-def merge_columns(event: dict[str, Any], published: str | None) -> dict[str, Any]:
-    """The merge columns of event_sources for one reported event (resolved JSON)."""
-    years = merge.years(event)
-    return {
-        "merge_key": merge.merge_key(event),
-        "year_min": years[0] if years else None,
-        "year_max": years[1] if years else None,
-        "objects": "\t".join(sorted(merge.object_ids(event))) or None,
-        "confidence": float(event.get("confidence", 0.5)),
-        "details": merge.details(event),
-        "sort_key": order_key(published, event.get("status") or "proposed"),
-    }
-
-
-def _detail_values(key: str, detail: dict[str, Any] | None) -> dict[str, Any]:
-    """The events columns merge.summarize fills from a time, quantity or value object."""
-    d = detail or {}
-    if key == "time":
-        return {"time_text": d.get("text"), "time_start": d.get("start"), "time_end": d.get("end")}
-    if key == "quantity":
-        amount = d.get("amount") if d.get("amount") is not None else d.get("low")
-        return {"quantity": amount, "quantity_text": d.get("text")}
-    return {
-        "value_amount": d.get("amount"),
-        "value_currency": d.get("currency"),
-        "value_text": d.get("text"),
-    }
 
 
 class Merger:
@@ -251,10 +116,10 @@ class Merger:
         # The rows of the events one report extends, read at once.
         single = [next(iter(j)) for _, j in comps.values() if len(j) == 1]
         self._rows = {
-            r.id: r._asdict() for r in self.conn.execute(_EVENT_ROWS, {"ids": single}).all()
+            r.id: r._asdict() for r in self.conn.execute(EVENT_ROWS, {"ids": single}).all()
         }
         self._parts: dict[str, set[tuple[str, str]]] = {e: set() for e in single}
-        for r in self.conn.execute(_PARTICIPANTS_OF, {"ids": single}).all():
+        for r in self.conn.execute(PARTICIPANTS_OF, {"ids": single}).all():
             self._parts[r.event_id].add((r.role, r.entity_id))
         added = merged = 0
         for sources, joined in comps.values():  # in order of the document's first report
@@ -286,20 +151,20 @@ class Merger:
         that hash with a counter (the hash is an alias of another live event)."""
         refs = sorted(s.ref for s in sources)
         former = sorted({self._preferred[r] for r in refs if r in self._preferred})
-        candidates = list(self.conn.execute(_BY_AGE, {"ids": former}).scalars()) if former else []
+        candidates = list(self.conn.execute(BY_AGE, {"ids": former}).scalars()) if former else []
         candidates.append(merge.event_id(sources))
         n = 0
         while True:
             for cand in candidates:
                 if cand in self._taken:
                     continue
-                target = self.conn.execute(_ID_TARGET, {"id": cand}).scalar()
+                target = self.conn.execute(ID_TARGET, {"id": cand}).scalar()
                 if target is None:
                     self._issued.append((cand, refs[0]))
-                elif self.conn.execute(_IS_LIVE, {"id": cand}).first() is not None:
+                elif self.conn.execute(IS_LIVE, {"id": cand}).first() is not None:
                     continue  # a live event's id
                 else:  # issued once, its event gone (rebuild, a re-read document): back in use
-                    self.conn.execute(_REVIVE, {"b_id": cand})
+                    self.conn.execute(REVIVE, {"b_id": cand})
                 self._taken.add(cand)
                 return cand
             n += 1
@@ -310,7 +175,7 @@ class Merger:
         by their smallest reference."""
         if not self._issued:
             return
-        seq = self.conn.execute(_NEXT_SEQ).scalar_one()
+        seq = self.conn.execute(NEXT_SEQ).scalar_one()
         rows = [
             {"id": eid, "event_id": eid, "seq": seq}
             for eid, _ref in sorted(self._issued, key=lambda t: t[1])
@@ -323,7 +188,7 @@ class Merger:
 
     def _oldest(self, ids: Sequence[str]) -> str:
         """Of stored events' ids, the one issued first."""
-        found = list(self.conn.execute(_BY_AGE, {"ids": list(ids)}).scalars())
+        found = list(self.conn.execute(BY_AGE, {"ids": list(ids)}).scalars())
         return found[0] if found else min(ids)
 
     def _flush(self) -> None:
@@ -333,14 +198,14 @@ class Merger:
         insert_rows(conn, events, [row for row, _ in self._inserts])
         if self._updates:
             conn.execute(
-                _UPDATE_EVENT,
+                UPDATE_EVENT,
                 [
-                    {"b_id": row["id"], **{c: row[c] for c in _EVENT_COLUMNS if c != "id"}}
+                    {"b_id": row["id"], **{c: row[c] for c in EVENT_COLUMNS if c != "id"}}
                     for row, _ in self._updates
                 ],
             )
         if self._touches:
-            conn.execute(_TOUCH, self._touches)
+            conn.execute(TOUCH, self._touches)
         insert_rows(conn, event_participants, self._participants)
         insert_rows(conn, event_sources, self._sources)
         self._inserts, self._updates, self._touches = [], [], []
@@ -354,7 +219,7 @@ class Merger:
         names: dict[str, list[tuple[int, str]]] = defaultdict(list)
         if wanted:
             for part, entity_id, name in self.conn.execute(
-                _SYSTEM_NAMES, {"ids": wanted, "ids2": wanted}
+                SYSTEM_NAMES, {"ids": wanted, "ids2": wanted}
             ).all():
                 names[entity_id].append((part, name))
         for row, objects in rows:
@@ -370,13 +235,13 @@ class Merger:
         for key, idxs in by_key.items():
             spans = [new[i].years for i in idxs]
             if any(y is None for y in spans):
-                lo, hi = _ANY_YEAR
+                lo, hi = ANY_YEAR
             else:
                 lo = min(y[0] for y in spans if y) - merge.MAX_YEAR_GAP
                 hi = max(y[1] for y in spans if y) + merge.MAX_YEAR_GAP
             # DISTINCT over the covering index: a much-reported deal has many reports but
             # few distinct (systems, years), so few rows reach Python.
-            rows = self.conn.execute(_CANDIDATES, {"key": key, "lo": lo, "hi": hi}).all()
+            rows = self.conn.execute(CANDIDATES, {"key": key, "lo": lo, "hi": hi}).all()
             for r in rows:
                 self._combos.add((r.event_id, r.objects, r.year_min, r.year_max))
                 objects = frozenset(r.objects.split("\t")) if r.objects else frozenset()
@@ -414,7 +279,7 @@ class Merger:
             if new.order[:2] > stored_latest:
                 return True  # later than the latest stored report of all
             if which not in tops:
-                tops[which] = conn.execute(_LATEST_OF[which], {"eid": event_id}).scalar()
+                tops[which] = conn.execute(LATEST_OF[which], {"eid": event_id}).scalar()
             top = tops[which]
             if top is None:
                 return True
@@ -422,7 +287,7 @@ class Merger:
             if mine != top:
                 return mine > top
             # Same date and status: the ids decide, as in merge.Report.order.
-            ties = conn.execute(_TIES, {"eid": event_id, "top": top}).all()
+            ties = conn.execute(TIES, {"eid": event_id, "top": top}).all()
             return (new.document_id, new.local_event_id) > max(
                 (t.document_id, t.local_event_id) for t in ties
             )
@@ -430,12 +295,12 @@ class Merger:
         newest = max(reports, key=lambda r: r.order)
         if wins(newest, "all"):
             row["status"] = newest.status
-        for key, bit in _DETAIL_COLUMNS:
+        for key, bit in DETAIL_COLUMNS:
             givers = [r for r in reports if r.details & bit]
             if givers:
                 best = max(givers, key=lambda r: r.order)
                 if wins(best, key):
-                    row.update(_detail_values(key, by_ref[best.ref].event.get(key)))
+                    row.update(detail_values(key, by_ref[best.ref].event.get(key)))
         dates = [d for d in [row["first_seen"], row["last_seen"]] if d]
         dates += [r.published for r in reports if r.published]
         row["first_seen"] = min(dates) if dates else None
@@ -560,105 +425,6 @@ class Merger:
                     "rep": rep,
                 }
             )
-
-
-Key = tuple[str, str]  # a report: (document id, its local event id)
-
-
-def former_ids(conn: Connection, where: Any = None) -> dict[Key, str]:
-    """The event id of each stored report (of the reports `where` selects)."""
-    es = event_sources
-    q = select(es.c.document_id, es.c.local_event_id, es.c.event_id)
-    if where is not None:
-        q = q.where(where)
-    return {(r.document_id, r.local_event_id): r.event_id for r in conn.execute(q)}
-
-
-def preferred_ids(former: Mapping[Key, str]) -> dict[str, str]:
-    """`former` keyed by report reference, as Merger takes it."""
-    return {f"{d}#{local}": eid for (d, local), eid in former.items()}
-
-
-def remove_reports(conn: Connection, document_id: str) -> dict[Key, str]:
-    """Take the reports of one document out of the stored events: the events it reported
-    are removed and their other reports written again as the events they now form
-    (merge.clusters), each keeping its former id where it can. Returns the former event
-    id of every report of those events (for `settle_ids`)."""
-    es = event_sources
-    mine = select(es.c.event_id).where(es.c.document_id == document_id)
-    rows = conn.execute(
-        select(
-            es.c.event_id, es.c.document_id, es.c.local_event_id, es.c.published, es.c.local_json
-        )
-        .where(es.c.event_id.in_(mine))
-        .order_by(es.c.document_id, es.c.local_event_id)
-    ).all()
-    if not rows:
-        return {}
-    former = {(r.document_id, r.local_event_id): r.event_id for r in rows}
-    left = [
-        merge.Source(r.document_id, r.local_event_id, r.published, json.loads(r.local_json))
-        for r in rows
-        if r.document_id != document_id
-    ]
-    # Participants, sources and graph rows go with their event (ON DELETE CASCADE).
-    conn.execute(delete(events).where(events.c.id.in_(sorted(set(former.values())))))
-
-    # A split event's id goes to the part holding the report it was issued for, else to
-    # the largest part; the other parts take back ids they had, or new ones.
-    def owns(group: list[merge.Source]) -> bool:
-        return any(merge.event_id([s]) == former[(s.document_id, s.local_event_id)] for s in group)
-
-    groups = sorted(merge.clusters(left), key=lambda c: (not owns(c), -len(c), merge.event_id(c)))
-    ids = Merger(conn, preferred_ids(former)).recreate(groups)
-    if ids:
-        from armsgraph.store.store import write_graph
-
-        write_graph(conn, ids)
-    return former
-
-
-def settle_ids(conn: Connection, former: Mapping[Key, str]) -> None:
-    """Point every id of `former` (report -> the id its event had) whose event is gone,
-    and the aliases standing for it, to the live event that now holds most of its
-    reports (ties: the oldest)."""
-    by_old: dict[str, list[Key]] = defaultdict(list)
-    for key, old in former.items():
-        by_old[old].append(key)
-    olds = sorted(by_old)
-    live: set[str] = set()
-    for i in range(0, len(olds), 500):
-        chunk = olds[i : i + 500]
-        live.update(conn.execute(select(events.c.id).where(events.c.id.in_(chunk))).scalars())
-    lost = [old for old in olds if old not in live]
-    if not lost:
-        return
-    es = event_sources
-    now: dict[Key, str] = {}
-    keys = sorted({key for old in lost for key in by_old[old]})
-    for i in range(0, len(keys), 500):
-        now.update(
-            former_ids(conn, tuple_(es.c.document_id, es.c.local_event_id).in_(keys[i : i + 500]))
-        )
-    moves = []
-    for old in lost:
-        counts: dict[str, int] = defaultdict(int)
-        for key in by_old[old]:
-            if key in now:
-                counts[now[key]] += 1
-        if not counts:
-            continue  # its reports left with their document: the id stays unresolved
-        best = max(counts.values())
-        tied = sorted(e for e, n in counts.items() if n == best)
-        ranked = list(conn.execute(_BY_AGE, {"ids": tied}).scalars())
-        moves.append({"b_old": old, "b_new": ranked[0] if ranked else tied[0]})
-    if moves:
-        conn.execute(
-            update(event_ids)
-            .where(event_ids.c.event_id == bindparam("b_old"))
-            .values(event_id=bindparam("b_new")),
-            moves,
-        )
 
 
 def _objects(participants: Sequence[tuple[str, str]]) -> list[str]:

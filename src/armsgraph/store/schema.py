@@ -224,7 +224,7 @@ for _name, _bit in (("time", 1), ("quantity", 2), ("value", 4)):
     )
 
 # What the network view draws of each event, written with the event (its actors and the
-# pairs they link, store/queries.graph_json), so that drawing 1,000 events reads 1,000
+# pairs they link, store/graph.graph_json), so that drawing 1,000 events reads 1,000
 # rows of this table instead of their participants and entities (migration 0005).
 event_graph = Table(
     "event_graph",

@@ -35,7 +35,7 @@ def _columns() -> list[sa.Column]:
 
 
 def upgrade() -> None:
-    from armsgraph.store.merging import merge_columns
+    from armsgraph.store.merge_sql import merge_columns
 
     for column in _columns():
         op.add_column("event_sources", column)

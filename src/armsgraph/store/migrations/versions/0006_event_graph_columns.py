@@ -17,7 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from armsgraph.store.store import write_all_graphs
+    from armsgraph.store.graph import write_all_graphs
 
     op.add_column("event_graph", sa.Column("type", sa.String(length=32), nullable=True))
     op.add_column("event_graph", sa.Column("status", sa.String(length=16), nullable=True))

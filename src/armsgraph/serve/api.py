@@ -1,0 +1,118 @@
+"""The JSON API: events, an event, actors, an actor, a document, the network and the map, as JSON.
+
+Every endpoint reads through store/queries (and store/graph for the network) and is
+described in /openapi.json; the write, /api/ingest, is in serve/upload.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from armsgraph.serve.present import (
+    MAP_LIMIT,
+    MAX_PAGE_SIZE,
+    NETWORK_LIMIT,
+    NOT_FOUND,
+    FiltersDep,
+    StoreDep,
+    country_counts,
+    numeric_codes,
+    one,
+)
+from armsgraph.store import graph, queries
+
+router = APIRouter()
+
+
+@router.get("/api/stats", tags=["store"])
+def api_stats(store: StoreDep) -> dict[str, int]:
+    """Row counts of the store: documents, entities, events, sources, facts."""
+    with store.connect() as conn:
+        return queries.stats(conn)
+
+@router.get("/api/events", tags=["events"])
+def api_events(
+    store: StoreDep,
+    f: FiltersDep,
+    order: Literal["recent", "oldest", "sources", "confidence"] = "recent",
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    """Events matching the filters, with participants; `total` counts all matches."""
+    ef = f.event_filters(order=order, limit=limit, offset=offset)
+    with store.connect() as conn:
+        return {"total": queries.count_events(conn, ef), "events": queries.events(conn, ef)}
+
+@router.get("/api/events/{event_id:path}", tags=["events"], responses=NOT_FOUND)
+def api_event(store: StoreDep, event_id: str) -> dict[str, Any]:
+    """One event with every source, its evidence spans and its status history."""
+    return one(store, queries.event, event_id, "event")
+
+@router.get("/api/actors", tags=["actors"])
+def api_actors(
+    store: StoreDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    type: Annotated[str | None, Query(max_length=200)] = None,
+    country: Annotated[str | None, Query(max_length=3)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> list[dict[str, Any]]:
+    """Entities taking part in events, most active first."""
+    with store.connect() as conn:
+        return queries.actors(
+            conn,
+            q=q or None,
+            type=type or None,
+            country=country or None,
+            limit=limit,
+            offset=offset,
+        )
+
+@router.get("/api/actors/{entity_id:path}", tags=["actors"], responses=NOT_FOUND)
+def api_actor(store: StoreDep, entity_id: str) -> dict[str, Any]:
+    """One entity with its events, facts and partners."""
+    return one(store, queries.actor, entity_id, "actor")
+
+@router.get("/api/documents/{document_id:path}", tags=["documents"], responses=NOT_FOUND)
+def api_document(store: StoreDep, document_id: str) -> dict[str, Any]:
+    """One stored document with its text, mentions and event evidence."""
+    return one(store, queries.document, document_id, "document")
+
+@router.get("/api/network", tags=["graph"])
+def api_network(
+    store: StoreDep,
+    f: FiltersDep,
+    limit: Annotated[int, Query(ge=1, le=NETWORK_LIMIT)] = NETWORK_LIMIT,
+) -> dict[str, Any]:
+    """Actors as nodes and events as edges (latest `limit` matching events); each edge
+    carries its event's number of sources."""
+    ef = f.event_filters(limit=limit)
+    with store.connect() as conn:
+        net = graph.network(conn, ef)
+        n_sources = {e["id"]: e["n_sources"] for e in queries.events(conn, ef)}
+    for edge in net["edges"]:
+        edge["n_sources"] = n_sources.get(edge["event_id"], 1)
+    return net
+
+@router.get("/api/map", tags=["graph"])
+def api_map(store: StoreDep, f: FiltersDep) -> dict[str, Any]:
+    """Matching events per country (ISO alpha-3, with the ISO numeric code the
+    boundary file uses); `truncated` when more events matched than were counted."""
+    ef = f.event_filters(limit=MAP_LIMIT)
+    with store.connect() as conn:
+        total = queries.count_events(conn, ef)
+        counts = country_counts(queries.events(conn, ef))
+        names = {a["id"]: a["name"] for a in queries.actors(conn, type="country", limit=None)}
+    countries = [
+        {
+            "id": f"country:{code}",
+            "iso3": code,
+            "numeric": numeric_codes().get(code),
+            "name": names.get(f"country:{code}", code),
+            "n_events": n,
+        }
+        for code, n in counts.most_common()
+    ]
+    return {"total": total, "truncated": total > MAP_LIMIT, "countries": countries}

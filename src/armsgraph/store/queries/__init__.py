@@ -1,0 +1,45 @@
+"""The read API over the store: events, one event, actors, one actor, documents, the network.
+
+Every function takes an open SQLAlchemy `Connection` (from `Store.connect()`) and returns
+plain dicts and lists ready for JSON, templates or a table, so the CLI, the web app and
+the Python API all read the database the same way. Dates are ISO 8601 text.
+
+    with store.connect() as conn:
+        page = events(conn, EventFilters(actor="Egypt", type="arms_sale", limit=20))
+        one = event(conn, page[0]["id"])
+"""
+
+from armsgraph.store.queries.actors import PARTNER_WINDOW, actor, actors
+from armsgraph.store.queries.documents import document, document_texts, documents_list, stats
+from armsgraph.store.queries.events import (
+    count_events,
+    current_event_id,
+    event,
+    events,
+    sources_of,
+)
+from armsgraph.store.queries.filters import (
+    MAX_RECENT_WINDOW,
+    ORDERS,
+    EventFilters,
+    resolve_actor,
+)
+
+__all__ = [
+    "MAX_RECENT_WINDOW",
+    "ORDERS",
+    "PARTNER_WINDOW",
+    "EventFilters",
+    "actor",
+    "actors",
+    "count_events",
+    "current_event_id",
+    "document",
+    "document_texts",
+    "documents_list",
+    "event",
+    "events",
+    "resolve_actor",
+    "sources_of",
+    "stats",
+]

@@ -1,0 +1,140 @@
+"""Reads of actors: the entities in events, most active first, and one actor's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from armsgraph.ontology import OBJECT_ROLES
+from armsgraph.store.queries.events import with_participants
+from armsgraph.store.queries.filters import (
+    MAX_RECENT_WINDOW,
+    ORDERS,
+    contains,
+    count_distinct_events,
+    in_values,
+    recent_event_ids,
+    split_values,
+)
+from armsgraph.store.schema import aliases, entities, event_participants, facts
+from armsgraph.store.schema import events as events_t
+
+PARTNER_WINDOW = 1000
+
+
+
+def actors(
+    conn: Connection,
+    *,
+    q: str | None = None,
+    type: str | None = None,
+    country: str | None = None,
+    limit: int | None = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Entities that take part in events, most active first: id, type, name, country, n_events.
+
+    `q` keeps names containing it; `type` an entity type; `country` an ISO alpha-3 code.
+    Systems and programs are included (type weapon_system/program) unless `type` says otherwise.
+    """
+    n = func.count(func.distinct(event_participants.c.event_id)).label("n_events")
+    stmt = (
+        select(
+            entities.c.id,
+            entities.c.type,
+            entities.c.name,
+            entities.c.country,
+            entities.c.category,
+            n,
+        )
+        .join(event_participants, event_participants.c.entity_id == entities.c.id)
+        .group_by(
+            entities.c.id, entities.c.type, entities.c.name, entities.c.country, entities.c.category
+        )
+        .order_by(n.desc(), entities.c.name)
+    )
+    if q:
+        stmt = stmt.where(contains(entities.c.name, q))
+    if type:
+        stmt = stmt.where(entities.c.type.in_(split_values(type)))
+    if country:
+        stmt = stmt.where(entities.c.country == country)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[str, Any] | None:
+    """One entity: id, type, name, country, category, wikidata, aliases, n_events, its events
+    (latest first, at most `limit`, each as in `events()` plus the entity's `roles` there),
+    its facts, and the actors it shares events with (`partners`: id, name, n_events, counted
+    over its PARTNER_WINDOW latest events)."""
+    row = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
+    if row is None:
+        return None
+    out: dict[str, Any] = dict(row._mapping)
+    out["aliases"] = sorted(
+        conn.execute(select(aliases.c.alias).where(aliases.c.entity_id == entity_id)).scalars()
+    )
+    mine = select(event_participants.c.event_id).where(event_participants.c.entity_id == entity_id)
+    out["n_events"] = count_distinct_events(conn, [entity_id])
+    if limit is not None and limit <= MAX_RECENT_WINDOW:
+        latest = recent_event_ids(conn, [entity_id], [], limit)
+        q = select(events_t).where(events_t.c.id.in_(in_values(latest)))
+        q = q.order_by(*ORDERS["recent"])
+    else:
+        q = select(events_t).where(events_t.c.id.in_(mine)).order_by(*ORDERS["recent"])
+    if limit is not None:
+        q = q.limit(limit)
+    evs = with_participants(conn, q)
+    for e in evs:
+        e["roles"] = sorted({p["role"] for p in e["participants"] if p["entity_id"] == entity_id})
+    out["events"] = evs
+    out["facts"] = [
+        dict(r._mapping)
+        for r in conn.execute(
+            select(
+                facts.c.id,
+                facts.c.attribute,
+                facts.c.value,
+                facts.c.unit,
+                facts.c.document_id,
+                facts.c.start,
+                facts.c.end,
+                facts.c.text,
+            )
+            .where(facts.c.subject == entity_id)
+            .order_by(facts.c.attribute, facts.c.document_id)
+        )
+    ]
+    # Partners are counted over the actor's latest PARTNER_WINDOW events: for an actor in
+    # hundreds of thousands of events an exact count would read all of them on every page.
+    window = (
+        select(event_participants.c.event_id)
+        .where(event_participants.c.entity_id == entity_id)
+        .order_by(event_participants.c.last_seen.desc(), event_participants.c.event_id.desc())
+        .limit(PARTNER_WINDOW)
+    )
+    other = event_participants.alias("other")
+    n = func.count(func.distinct(other.c.event_id)).label("n_events")
+    out["partners"] = [
+        dict(r._mapping)
+        for r in conn.execute(
+            select(entities.c.id, entities.c.name, entities.c.type, n)
+            .join(other, other.c.entity_id == entities.c.id)
+            .where(
+                other.c.event_id.in_(window.scalar_subquery()),
+                other.c.entity_id != entity_id,
+                other.c.role.not_in(sorted(OBJECT_ROLES)),
+            )
+            .group_by(entities.c.id, entities.c.name, entities.c.type)
+            .order_by(n.desc(), entities.c.name)
+            .limit(50)
+        )
+    ]
+    return out
+
+
