@@ -287,6 +287,18 @@ def armsgraph(
     )
 
 
+def wait_while_running(event: threading.Event, proc: subprocess.Popen, what: str) -> None:
+    """Until `event` is set (bounded: 240 s); fails with the process's own words if it
+    ended first."""
+    for _ in range(2400):
+        if event.wait(0.1):
+            return
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            raise AssertionError(f"the process ended before {what}: {out}{err}")
+    raise AssertionError(f"{what} did not happen")
+
+
 def start(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "armsgraph.cli.main", *args],
@@ -373,4 +385,5 @@ def kit() -> Any:
         Mailbox=Mailbox,
         WebhookReceiver=WebhookReceiver,
         free_port=free_port,
+        wait_while_running=wait_while_running,
     )

@@ -174,8 +174,7 @@ def test_kill_9_during_a_poll_then_a_restart_delivers_every_notice_exactly_once(
     feeds.hold.add("/b-wire.atom")
     proc = kit.start(*args)
     try:
-        assert feeds.held.wait(120), "the poll never asked for the held feed"
-        assert proc.poll() is None
+        kit.wait_while_running(feeds.held, proc, "the poll asked for the held feed")
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -224,7 +223,7 @@ def test_kill_9_during_a_webhook_delivery_then_a_restart_sends_it_once_more_and_
         args = (*kit.POLL, "--db", db_url, "--smtp", f"smtp://127.0.0.1:{mailbox.port}")
         proc = kit.start(*args)
         try:
-            assert webhook.held.wait(120), "the poll never posted to the webhook"
+            kit.wait_while_running(webhook.held, proc, "the poll posted to the webhook")
         finally:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
