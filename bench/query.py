@@ -22,8 +22,8 @@ from pathlib import Path
 
 from armsgraph.model import EVENT_TYPES, STATUSES
 from armsgraph.store import graph, queries
-from armsgraph.store.queries import EventFilters
 from armsgraph.store.graph import write_all_graphs
+from armsgraph.store.queries import EventFilters
 from armsgraph.store.store import Store
 
 COUNTRIES = [

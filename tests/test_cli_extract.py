@@ -7,23 +7,37 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "armsgraph.cli.main", *args], input=stdin, check=False,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "armsgraph.cli.main", *args],
+        input=stdin,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_extract_json_contract_from_files_and_stdin(tmp_path):
     report = tmp_path / "report.txt"
-    report.write_text("ANKARA: Poland signed a contract to buy 32 F-35 fighters from the United States in May.\n",
-                      encoding="utf-8")
-    res = run("extract", str(report), "-", "--format", "json", "--published", "2025-11-25",
-              stdin="Russia delivered the S-400 air defence system to Turkey.")
+    report.write_text(
+        "ANKARA: Poland signed a contract to buy 32 F-35 fighters from the United States in May.\n",
+        encoding="utf-8",
+    )
+    res = run(
+        "extract",
+        str(report),
+        "-",
+        "--format",
+        "json",
+        "--published",
+        "2025-11-25",
+        stdin="Russia delivered the S-400 air defence system to Turkey.",
+    )
     assert res.returncode == 0, res.stderr
     lines = [json.loads(line) for line in res.stdout.splitlines()]
     assert len(lines) == 2
@@ -41,13 +55,21 @@ def test_extract_json_contract_from_files_and_stdin(tmp_path):
     for ev in first["events"]:
         for sp in ev["evidence"]:
             assert text[sp["start"] : sp["end"]] == sp["text"]
-    assert all(p["entity"] != "country:TUR" for p in event["participants"])  # the dateline is a place
+    assert all(
+        p["entity"] != "country:TUR" for p in event["participants"]
+    )  # the dateline is a place
 
 
 def test_bad_inputs_are_named_and_the_rest_goes_on(tmp_path):
     good = tmp_path / "good.jsonl"
-    good.write_text(json.dumps({"id": "g1", "text": "Egypt ordered 12 F-16 fighters from the United States."}) + "\n"
-                    + "{not json\n" + json.dumps({"id": "g2", "title": "no text"}) + "\n", encoding="utf-8")
+    good.write_text(
+        json.dumps({"id": "g1", "text": "Egypt ordered 12 F-16 fighters from the United States."})
+        + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "g2", "title": "no text"})
+        + "\n",
+        encoding="utf-8",
+    )
     binary = tmp_path / "image.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     res = run("extract", str(good), str(binary), "--format", "json")
@@ -60,8 +82,11 @@ def test_bad_inputs_are_named_and_the_rest_goes_on(tmp_path):
 
 def test_non_english_report_is_named_not_guessed(tmp_path):
     de = tmp_path / "bericht.txt"
-    de.write_text("Die Türkei plant den Bau einer Fabrik in Pakistan, um Kampfdrohnen zu montieren. "
-                  "Die Gespräche sind seit Oktober weit fortgeschritten.", encoding="utf-8")
+    de.write_text(
+        "Die Türkei plant den Bau einer Fabrik in Pakistan, um Kampfdrohnen zu montieren. "
+        "Die Gespräche sind seit Oktober weit fortgeschritten.",
+        encoding="utf-8",
+    )
     res = run("extract", str(de), "--format", "json")
     out = json.loads(res.stdout)
     assert out["events"] == [] and "de" in out.get("skipped", "")
@@ -77,7 +102,9 @@ def test_missing_model_is_a_clear_error(tmp_path):
 
 
 def test_evaluate_prints_scores_and_misses(seed_dir):
-    res = run("evaluate", "--gold", str(DEV / "dev.gold.jsonl"), str(DEV / "dev.jsonl"), "--verbose")
+    res = run(
+        "evaluate", "--gold", str(DEV / "dev.gold.jsonl"), str(DEV / "dev.jsonl"), "--verbose"
+    )
     assert res.returncode == 0, res.stderr
     assert "lenient  P=1.000 R=1.000 F1=1.000" in res.stdout
     assert "strict" in res.stdout

@@ -134,6 +134,7 @@ def test_workers_give_the_same_database_as_one_process(tmp_path):
     one, two = str(tmp_path / "one.db"), str(tmp_path / "two.db")
     assert run("ingest", str(corpus), "--db", one).exit_code == 0
     assert run("ingest", str(corpus), "--db", two, "--workers", "2").exit_code == 0
+
     def dump(db):
         return run("events", "--db", db, "--format", "json", "--limit", "0").output
 

@@ -47,7 +47,10 @@ def test_splits_are_by_publisher_and_big_enough(loaded: corpus.Corpus) -> None:
     assert len({r.publisher_key for r in test}) >= 10
     assert len({r.record["publisher_country"] for r in test}) >= 6
     types = Counter(
-        t for r in test for e in r.gold["events"] for t in ([e["type"]] if isinstance(e["type"], str) else e["type"][:1])
+        t
+        for r in test
+        for e in r.gold["events"]
+        for t in ([e["type"]] if isinstance(e["type"], str) else e["type"][:1])
     )
     assert set(types) == set(EVENT_TYPES), f"missing in test: {set(EVENT_TYPES) - set(types)}"
     assert len(by_split["dev"]) >= 50
@@ -68,12 +71,20 @@ def test_agreement_files_annotate_corpus_reports(loaded: corpus.Corpus) -> None:
 def test_loader_names_file_and_line_of_a_quote_not_in_the_text(tmp_path: Path) -> None:
     (tmp_path / "reports").mkdir()
     report = {
-        "id": "r1", "url": "https://example.org/r1", "title": "t", "publisher": "P", "publisher_key": "p",
-        "publisher_country": "USA", "genre": "news", "license": "CC BY 4.0",
+        "id": "r1",
+        "url": "https://example.org/r1",
+        "title": "t",
+        "publisher": "P",
+        "publisher_key": "p",
+        "publisher_country": "USA",
+        "genre": "news",
+        "license": "CC BY 4.0",
         "text": "Poland signed a contract to buy 32 F-35 jets from the United States.",
     }
     event = {
-        "type": "arms_sale", "countries": ["POL", "USA"], "status": "agreed",
+        "type": "arms_sale",
+        "countries": ["POL", "USA"],
+        "status": "agreed",
         "evidence": ["Poland signed a contract to buy 32 F-35 jets from the United States."],
         "trigger": "signed a contract to buy",
         "participants": [
@@ -82,7 +93,9 @@ def test_loader_names_file_and_line_of_a_quote_not_in_the_text(tmp_path: Path) -
         ],
     }
     (tmp_path / "reports" / "x.jsonl").write_text(json.dumps(report) + "\n")
-    (tmp_path / "reports" / "x.gold.jsonl").write_text(json.dumps({"id": "r1", "events": [event]}) + "\n")
+    (tmp_path / "reports" / "x.gold.jsonl").write_text(
+        json.dumps({"id": "r1", "events": [event]}) + "\n"
+    )
     with pytest.raises(corpus.CorpusError) as err:
         corpus.load(tmp_path)
     message = str(err.value)

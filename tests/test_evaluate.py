@@ -492,13 +492,20 @@ UPGRADE_WITH_ROLES = {
 def test_roles_line_counts_a_reading_backwards_as_wrong(tmp_path: Path) -> None:
     gold = gold_file(tmp_path, {"d1": [UPGRADE_WITH_ROLES]})
     backwards = event(
-        "upgrade", "completed", ("provider", "country:PAK"), ("customer", "country:TUR"), ("system", "sys:f16")
+        "upgrade",
+        "completed",
+        ("provider", "country:PAK"),
+        ("customer", "country:TUR"),
+        ("system", "sys:f16"),
     )
     report = evaluate(gold, [extraction("d1", backwards)])
     assert scores(report) == ((1, 0, 0), (1, 0, 0))  # countries and status are right
     assert (report.roles.tp, report.roles.fp, report.roles.fn) == (0, 1, 1)
     miss = report.misses["roles"][0]
-    assert miss.reason == "sides supplier=PAK / receiver=TUR / symmetric=-, gold supplier=TUR / receiver=PAK / symmetric=-"
+    assert (
+        miss.reason
+        == "sides supplier=PAK / receiver=TUR / symmetric=-, gold supplier=TUR / receiver=PAK / symmetric=-"
+    )
     assert any(line.startswith("roles    P=0.000") for line in report.summary_lines())
 
 
@@ -528,7 +535,9 @@ def test_symmetric_roles_compare_as_one_set(tmp_path: Path) -> None:
 
 def test_gold_without_participants_scores_roles_as_lenient(tmp_path: Path) -> None:
     gold = gold_file(tmp_path, {"d1": [UPGRADE]})
-    backwards = event("upgrade", "completed", ("provider", "country:PAK"), ("customer", "country:TUR"))
+    backwards = event(
+        "upgrade", "completed", ("provider", "country:PAK"), ("customer", "country:TUR")
+    )
     assert evaluate(gold, [extraction("d1", backwards)]).roles.tp == 1
 
 
@@ -560,6 +569,8 @@ def test_roles_check_only_the_sides_the_gold_names(tmp_path: Path) -> None:
     one_side = {**UPGRADE_WITH_ROLES, "participants": [UPGRADE_WITH_ROLES["participants"][1]]}
     gold = gold_file(tmp_path, {"d1": [one_side]})
     right = event("upgrade", "completed", ("provider", "country:TUR"), ("customer", "country:PAK"))
-    backwards = event("upgrade", "completed", ("provider", "country:PAK"), ("customer", "country:TUR"))
+    backwards = event(
+        "upgrade", "completed", ("provider", "country:PAK"), ("customer", "country:TUR")
+    )
     assert evaluate(gold, [extraction("d1", right)]).roles.tp == 1
     assert evaluate(gold, [extraction("d1", backwards)]).roles.tp == 0

@@ -25,15 +25,33 @@ def _files() -> tuple[dict, dict]:
 
 
 def participant(role: str, name: str, etype: str = "country") -> dict:
-    return {"role": role, "entity_id": f"{etype}:{name}", "name": name, "type": etype,
-            "country": None}
+    return {
+        "role": role,
+        "entity_id": f"{etype}:{name}",
+        "name": name,
+        "type": etype,
+        "country": None,
+    }
 
 
 def event(etype: str, *participants: dict) -> dict:
-    return {"id": "ev:1", "type": etype, "status": "agreed", "first_seen": "2024-01-02",
-            "last_seen": "2024-01-02", "time": None, "quantity": None, "quantity_text": None,
-            "value": None, "confidence": 0.9, "n_sources": 1, "systems": None,
-            "participants": list(participants), "sources": [], "status_history": []}
+    return {
+        "id": "ev:1",
+        "type": etype,
+        "status": "agreed",
+        "first_seen": "2024-01-02",
+        "last_seen": "2024-01-02",
+        "time": None,
+        "quantity": None,
+        "quantity_text": None,
+        "value": None,
+        "confidence": 0.9,
+        "n_sources": 1,
+        "systems": None,
+        "participants": list(participants),
+        "sources": [],
+        "status_history": [],
+    }
 
 
 def test_every_type_of_the_ontology_is_in_the_registry_in_its_order():
@@ -48,45 +66,73 @@ def test_every_type_of_the_ontology_is_in_the_registry_in_its_order():
 
 def test_sides_come_from_the_ontology():
     sale = ontology.registry()["arms_sale"]
-    assert (sale.supplier_roles, sale.receiver_roles, sale.symmetric) == (("seller",), ("buyer",), False)
+    assert (sale.supplier_roles, sale.receiver_roles, sale.symmetric) == (
+        ("seller",),
+        ("buyer",),
+        False,
+    )
     clash = ontology.registry()["armed_clash"]
-    assert clash.symmetric and clash.supplier_roles == () and ontology.side_of("party") == "symmetric"
+    assert (
+        clash.symmetric and clash.supplier_roles == () and ontology.side_of("party") == "symmetric"
+    )
     assert ontology.symmetric_types() == frozenset(_files()[0]["symmetric"])
 
 
 @pytest.mark.parametrize(
     ("role", "etype", "actor"),
-    [("buyer", "country", True), ("system", "weapon_system", False), ("program", None, False),
-     ("location", "location", True), ("buyer", "weapon_system", False)],
+    [
+        ("buyer", "country", True),
+        ("system", "weapon_system", False),
+        ("program", None, False),
+        ("location", "location", True),
+        ("buyer", "weapon_system", False),
+    ],
 )
 def test_is_actor(role, etype, actor):
     assert ontology.is_actor(role, etype) is actor
 
 
 def test_network_edges_follow_the_registry():
-    sale = event("arms_sale", participant("seller", "USA"), participant("buyer", "EGY"),
-                 participant("system", "f16", "weapon_system"))
+    sale = event(
+        "arms_sale",
+        participant("seller", "USA"),
+        participant("buyer", "EGY"),
+        participant("system", "f16", "weapon_system"),
+    )
     assert edges_of(sale) == [("country:USA", "country:EGY", True)]
     # Partners of a co-production link each other, and each partner links to the customer.
-    co = event("co_production", participant("partner", "TUR"), participant("partner", "PAK"),
-               participant("customer", "AZE"))
+    co = event(
+        "co_production",
+        participant("partner", "TUR"),
+        participant("partner", "PAK"),
+        participant("customer", "AZE"),
+    )
     assert sorted(edges_of(co)) == [
         ("country:PAK", "country:AZE", True),
         ("country:PAK", "country:TUR", False),
         ("country:TUR", "country:AZE", True),
     ]
     # A participant joins its owner's program: the edge points to the owner.
-    pp = event("program_participation", participant("owner", "GBR"), participant("participant", "JPN"))
+    pp = event(
+        "program_participation", participant("owner", "GBR"), participant("participant", "JPN")
+    )
     assert edges_of(pp) == [("country:JPN", "country:GBR", True)]
 
 
 def test_exports_read_the_registry(tmp_path):
-    co = event("co_production", participant("partner", "Turkey"), participant("partner", "Pakistan"))
+    co = event(
+        "co_production", participant("partner", "Turkey"), participant("partner", "Pakistan")
+    )
     row = sipri_row(co)
     # No customer named: SIPRI's recipient falls back to the partners (recipient_else).
     assert (row["Supplier"], row["Recipient"], row["Local production"]) == (
-        "Turkey; Pakistan", "Turkey; Pakistan", "Yes")
-    flat = flat_row(event("armed_clash", participant("party", "India"), participant("party", "Pakistan")))
+        "Turkey; Pakistan",
+        "Turkey; Pakistan",
+        "Yes",
+    )
+    flat = flat_row(
+        event("armed_clash", participant("party", "India"), participant("party", "Pakistan"))
+    )
     assert flat["party"] == "India; Pakistan"
     assert [c for c in COLUMNS if c in ontology.column_roles()] == list(ontology.column_roles())
 
@@ -101,7 +147,10 @@ def test_a_new_type_is_a_change_to_the_data_files_only():
     extra["types"]["arms_loan"] = {"colour": "#123456", "edges": [["lender", "borrower"]]}
     loan = ontology.build_registry(onto, extra)["arms_loan"]
     assert (loan.supplier_roles, loan.receiver_roles, loan.edges) == (
-        ("lender",), ("borrower",), (("lender", "borrower"),))
+        ("lender",),
+        ("borrower",),
+        (("lender", "borrower"),),
+    )
 
 
 @pytest.mark.parametrize(
@@ -110,8 +159,10 @@ def test_a_new_type_is_a_change_to_the_data_files_only():
         (lambda o, e: e["types"].pop("ceasefire"), "no entry for the type(s) ceasefire"),
         (lambda o, e: e["types"].update(loan={"colour": "#000000"}), "loan not in the ontology"),
         (lambda o, e: e["types"]["upgrade"].update(colour="blue"), "upgrade: colour 'blue'"),
-        (lambda o, e: e["types"]["upgrade"].update(edges=[["provider", "lessee"]]),
-         "upgrade: role(s) lessee not in roles.order"),
+        (
+            lambda o, e: e["types"]["upgrade"].update(edges=[["provider", "lessee"]]),
+            "upgrade: role(s) lessee not in roles.order",
+        ),
     ],
 )
 def test_a_bad_registry_names_the_file_and_the_fix(change, message):

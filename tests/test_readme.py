@@ -32,7 +32,9 @@ def test_every_command_is_in_the_readme():
 
 
 def test_every_command_help_has_an_example():
-    lacking = [name for name, cmd in commands() if not re.search(r"example", cmd.help or "", re.IGNORECASE)]
+    lacking = [
+        name for name, cmd in commands() if not re.search(r"example", cmd.help or "", re.IGNORECASE)
+    ]
     assert not lacking, f"commands whose help shows no example: {lacking}"
 
 

@@ -41,7 +41,9 @@ def test_train_writes_models_that_load_and_extract(small_corpus: Path, tmp_path:
     assert loaded.meta["seed"] == 0 and 0 < loaded.meta["train_reports"] <= 20
     assert loaded.to_json() == decisions.to_json()
     # The same seed gives the same models.
-    again = train(root=small_corpus, output=tmp_path / "again.json", seed=0, limit=20, log=lambda _: None)
+    again = train(
+        root=small_corpus, output=tmp_path / "again.json", seed=0, limit=20, log=lambda _: None
+    )
     assert again.models["event/model"].weights == decisions.models["event/model"].weights
 
     report = next(r for r in corpus.load(small_corpus).reports if r.gold["events"])
@@ -56,7 +58,9 @@ def test_train_writes_models_that_load_and_extract(small_corpus: Path, tmp_path:
 def test_rules_mode_leaves_the_rules_alone(small_corpus: Path, tmp_path: Path) -> None:
     from armsgraph.train import train
 
-    decisions = train(root=small_corpus, output=tmp_path / "d.json", seed=0, limit=10, log=lambda _: None)
+    decisions = train(
+        root=small_corpus, output=tmp_path / "d.json", seed=0, limit=10, log=lambda _: None
+    )
     report = corpus.load(small_corpus).reports[0]
     rules = Extractor(decisions=None).extract(report.document()).to_json()
     ruled = Extractor(decisions=decisions.with_modes(event="rules", role="rules", status="rules"))
@@ -94,11 +98,18 @@ def test_a_guard_report_keeps_its_score(small_corpus: Path, tmp_path: Path, seed
 
     gold, source = seed_dir / "dev.gold.jsonl", seed_dir / "dev.jsonl"
     decisions = train(
-        root=small_corpus, output=tmp_path / "d.json", seed=0, limit=15, guard=(gold, source), log=lambda _: None
+        root=small_corpus,
+        output=tmp_path / "d.json",
+        seed=0,
+        limit=15,
+        guard=(gold, source),
+        log=lambda _: None,
     )
     rec = json.loads(source.read_text("utf-8").splitlines()[0])
     from armsgraph.model import Document
 
     extraction = Extractor(decisions=decisions).extract(Document(text=rec["text"], id=rec["id"]))
     report = evaluate(gold, [extraction.to_json()])
-    assert (report.lenient.f1, report.strict.f1) == (1.0, 1.0), "\n".join(report.summary_lines(verbose=True))
+    assert (report.lenient.f1, report.strict.f1) == (1.0, 1.0), "\n".join(
+        report.summary_lines(verbose=True)
+    )

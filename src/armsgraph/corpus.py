@@ -102,7 +102,9 @@ def _check_report(record: dict[str, Any], where: str) -> list[str]:
 def _values(value: Any) -> list[Any]:
     if value is None:
         return []
-    return [value] if isinstance(value, str) else list(value) if isinstance(value, list) else [value]
+    return (
+        [value] if isinstance(value, str) else list(value) if isinstance(value, list) else [value]
+    )
 
 
 def check_event(event: dict[str, Any], text: str, where: str) -> list[str]:
@@ -251,9 +253,13 @@ def read_splits(root: str | Path | None = None) -> dict[str, list[str]]:
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise CorpusError("no split file", where=str(path), hint="the corpus has no splits yet") from None
+        raise CorpusError(
+            "no split file", where=str(path), hint="the corpus has no splits yet"
+        ) from None
     except json.JSONDecodeError as exc:
-        raise CorpusError(f"not valid JSON ({exc.msg})", where=str(path), hint="fix the file") from None
+        raise CorpusError(
+            f"not valid JSON ({exc.msg})", where=str(path), hint="fix the file"
+        ) from None
     splits = {name: list(data["splits"][name]["publishers"]) for name in SPLITS}
     owner: dict[str, str] = {}
     for name, keys in splits.items():
@@ -330,7 +336,16 @@ def sources_markdown(corpus: Corpus) -> str:
             "| "
             + " | ".join(
                 cell(rec.get(k))
-                for k in ("id", "title", "url", "publisher", "publisher_key", "genre", "license", "trimmed")
+                for k in (
+                    "id",
+                    "title",
+                    "url",
+                    "publisher",
+                    "publisher_key",
+                    "genre",
+                    "license",
+                    "trimmed",
+                )
             )
             + " |"
         )

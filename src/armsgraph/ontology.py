@@ -168,7 +168,9 @@ def _event_type(
     sipri = extra.get("sipri")
     used = set(roles) | {r for pair in edges for r in pair}
     if sipri:
-        used |= {r for key in ("supplier", "recipient", "recipient_else") for r in sipri.get(key, [])}
+        used |= {
+            r for key in ("supplier", "recipient", "recipient_else") for r in sipri.get(key, [])
+        }
     if used - known:
         raise _fail(
             f"{name}: role(s) {', '.join(sorted(used - known))} not in roles.order",

@@ -110,7 +110,9 @@ def _build(options: Options) -> Any:
 # -- reading --------------------------------------------------------------------------------
 
 
-def documents(sources: Iterable[str], options: Options, on_problem: OnProblem) -> Iterator[Document]:
+def documents(
+    sources: Iterable[str], options: Options, on_problem: OnProblem
+) -> Iterator[Document]:
     """The documents of `sources` (paths, directories, URLs, "-"), in order; each input that
     cannot be read goes to `on_problem`."""
     from armsgraph.ingest import iter_documents
@@ -266,9 +268,7 @@ def _init_worker(options: Options) -> None:
     extractor(_worker_options)
 
 
-def _extract_in_worker(
-    doc: Document, then: Callable[[Extraction], Any] | None
-) -> tuple[str, Any]:
+def _extract_in_worker(doc: Document, then: Callable[[Extraction], Any] | None) -> tuple[str, Any]:
     assert _worker_options is not None
     try:
         result = extractor(_worker_options).extract(doc)

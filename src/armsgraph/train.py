@@ -71,11 +71,15 @@ class Examples:
         default_factory=lambda: {name: [] for name in MODEL_NAMES}
     )
 
-    def add(self, decision: str, label: str, features: Callable[..., dict[str, float]], *args, **kwargs) -> None:
+    def add(
+        self, decision: str, label: str, features: Callable[..., dict[str, float]], *args, **kwargs
+    ) -> None:
         """One example per model of the decision: features(*args, use_rules) without, and with, the rules."""
         for variant in ("model", "both"):
             if f"{decision}/{variant}" in self.rows:
-                self.rows[f"{decision}/{variant}"].append((features(*args, **kwargs, use_rules=variant == "both"), label))
+                self.rows[f"{decision}/{variant}"].append(
+                    (features(*args, **kwargs, use_rules=variant == "both"), label)
+                )
 
 
 def _ranges(text: str, quotes: list[str]) -> list[tuple[int, int]]:
@@ -162,7 +166,9 @@ def fit(rows: list[tuple[dict[str, float], str]], c_value: float, seed: int) -> 
         ) from None
     labels = sorted({label for _, label in rows})
     if len(labels) < 2:
-        raise TrainingError(f"only one class in the examples ({labels})", hint="annotate more reports")
+        raise TrainingError(
+            f"only one class in the examples ({labels})", hint="annotate more reports"
+        )
     vec = DictVectorizer()
     x = vec.fit_transform([f for f, _ in rows])
     y = [label for _, label in rows]
@@ -176,7 +182,9 @@ def fit(rows: list[tuple[dict[str, float], str]], c_value: float, seed: int) -> 
         row = [round(float(coef[k, j]), 4) for k in range(coef.shape[0])]
         if any(abs(w) >= 1e-4 for w in row):
             weights[str(name)] = row
-    return LinearModel(classes=classes, bias=[round(float(b), 4) for b in clf.intercept_], weights=weights)
+    return LinearModel(
+        classes=classes, bias=[round(float(b), 4) for b in clf.intercept_], weights=weights
+    )
 
 
 def run_rules(reports: list[corpus_module.Report], extractor) -> list[Parsed]:
@@ -236,16 +244,24 @@ def read_guard(gold_path: str | Path, input_path: str | Path, extractor) -> list
     from armsgraph.ingest import iter_documents
 
     gold = read_gold(gold_path)
-    raw = {json.loads(line)["id"]: json.loads(line) for line in Path(gold_path).read_text("utf-8").splitlines() if line.strip()}
+    raw = {
+        json.loads(line)["id"]: json.loads(line)
+        for line in Path(gold_path).read_text("utf-8").splitlines()
+        if line.strip()
+    }
     out = []
     for doc in iter_documents([str(input_path)]):
         if getattr(doc, "id", None) in gold:
             spacy_doc = extractor.nlp(doc.text)
             sentences = [(s.start_char, s.end_char) for s in spacy_doc.sents]
-            report = corpus_module.Report(record={"id": doc.id}, gold=raw[doc.id], path=Path(input_path), line=0)
+            report = corpus_module.Report(
+                record={"id": doc.id}, gold=raw[doc.id], path=Path(input_path), line=0
+            )
             extraction = extractor.events.extract(doc, spacy_doc)
             rule = extractor.events.status_rule(spacy_doc)
-            out.append(Parsed(report, extraction, sentences, gold[doc.id], raw[doc.id]["events"], rule))
+            out.append(
+                Parsed(report, extraction, sentences, gold[doc.id], raw[doc.id]["events"], rule)
+            )
     return out
 
 
@@ -284,15 +300,21 @@ def train(
     best_decisions: Decisions | None = None
     for use_parse in (False, True) if parser() is not None else (False,):
         examples = examples_of(train_parsed, use_parse)
-        sizes = ", ".join(f"{n.split('/')[0]} {len(r)}" for n, r in examples.rows.items() if n.endswith("/both"))
+        sizes = ", ".join(
+            f"{n.split('/')[0]} {len(r)}" for n, r in examples.rows.items() if n.endswith("/both")
+        )
         log(f"examples ({'with' if use_parse else 'without'} the parse): {sizes}")
         for c_value in C_GRID:
             models = {name: fit(rows, c_value, seed) for name, rows in examples.rows.items()}
             for threshold in THRESHOLDS:
-                decisions = Decisions(models=models, keep_threshold=threshold, meta={"parse": use_parse, "c": c_value})
+                decisions = Decisions(
+                    models=models, keep_threshold=threshold, meta={"parse": use_parse, "c": c_value}
+                )
                 # The guard speaks when the modes are chosen (all rules always keeps it).
                 value = objective(decisions, guarded=False)
-                log(f"  parse={use_parse!s:5} C={c_value:<4} keep={threshold}: dev objective {value}")
+                log(
+                    f"  parse={use_parse!s:5} C={c_value:<4} keep={threshold}: dev objective {value}"
+                )
                 key = (value, -c_value, -threshold)
                 if best is None or key > best:
                     best, best_decisions = key, decisions
@@ -328,7 +350,9 @@ def train(
     return chosen
 
 
-def _choose_thresholds(decisions: Decisions, objective: Objective, log: Callable[[str], None]) -> Decisions:
+def _choose_thresholds(
+    decisions: Decisions, objective: Objective, log: Callable[[str], None]
+) -> Decisions:
     """When, in "both", the model may drop a rule's event or change its type: chosen on dev."""
     best = decisions
     for name in ("drop_threshold", "retype_threshold"):
@@ -343,7 +367,9 @@ def _choose_thresholds(decisions: Decisions, objective: Objective, log: Callable
     return best
 
 
-def _choose_modes(decisions: Decisions, objective: Objective, log: Callable[[str], None]) -> Decisions:
+def _choose_modes(
+    decisions: Decisions, objective: Objective, log: Callable[[str], None]
+) -> Decisions:
     """Per decision, rules, model or both (and, where the event model adds events, the keep
     threshold): the combination that scores best on dev and keeps the guard reports."""
     best_key, best = None, decisions.with_modes(**dict.fromkeys(DECISIONS, "rules"))
@@ -370,13 +396,19 @@ def ablation(
     from armsgraph.extract import Extractor
 
     loaded = corpus_module.load(root)
-    parsed = run_rules(corpus_module.split_reports(loaded, split, root=root), Extractor(decisions=None))
+    parsed = run_rules(
+        corpus_module.split_reports(loaded, split, root=root), Extractor(decisions=None)
+    )
     table: dict[str, dict[str, dict[str, float]]] = {"all": {}}
     for mode in MODES:
-        table["all"][mode] = _f1s(score(parsed, decisions.with_modes(**dict.fromkeys(DECISIONS, mode))))
+        table["all"][mode] = _f1s(
+            score(parsed, decisions.with_modes(**dict.fromkeys(DECISIONS, mode)))
+        )
     table["all"]["chosen"] = _f1s(score(parsed, decisions))
     for decision in DECISIONS:
-        table[decision] = {mode: _f1s(score(parsed, decisions.with_modes(**{decision: mode}))) for mode in MODES}
+        table[decision] = {
+            mode: _f1s(score(parsed, decisions.with_modes(**{decision: mode}))) for mode in MODES
+        }
     return table
 
 
@@ -385,4 +417,6 @@ def _f1s(report: EvalReport) -> dict[str, float]:
 
 
 def _line(report: EvalReport) -> str:
-    return " ".join(f"{level} {report.score(level).f1:.3f}" for level in ("lenient", "strict", "roles"))
+    return " ".join(
+        f"{level} {report.score(level).f1:.3f}" for level in ("lenient", "strict", "roles")
+    )

@@ -26,7 +26,15 @@ def summarize(ex: Extraction) -> list[list]:
                 things.add(ent.name if ent else p.entity)
             elif ent is not None and ent.country:
                 countries.add(ent.country)
-        rows.append([ev.type, ev.status, sorted(countries), sorted(things), [sp.start for sp in ev.evidence]])
+        rows.append(
+            [
+                ev.type,
+                ev.status,
+                sorted(countries),
+                sorted(things),
+                [sp.start for sp in ev.evidence],
+            ]
+        )
     return sorted(rows)
 
 

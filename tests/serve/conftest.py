@@ -67,11 +67,15 @@ class _Builder:
 
     def ent(self, eid: str, etype: str, name: str, country: str | None, *mention_texts: str) -> str:
         if eid not in self.entities:
-            mentions = [span(self.doc.text, m) for m in (mention_texts or (name,)) if m in self.doc.text]
+            mentions = [
+                span(self.doc.text, m) for m in (mention_texts or (name,)) if m in self.doc.text
+            ]
             self.entities[eid] = Entity(eid, etype, name, country=country, mentions=mentions)
         return eid
 
-    def event(self, etype: str, status: str, roles: list[tuple[str, str]], evidence: str, **kw) -> None:
+    def event(
+        self, etype: str, status: str, roles: list[tuple[str, str]], evidence: str, **kw
+    ) -> None:
         self.events.append(
             Event(
                 id=f"h{len(self.events)}",
@@ -111,46 +115,72 @@ def handmade_extractions() -> list[Extraction]:
     ind = seed.ent("country:IND", "country", "India", "IND")
     afg = seed.ent("country:AFG", "country", "Afghanistan", "AFG")
     tai = seed.ent("org:tusas", "organization", "Turkish Aerospace Industries", "TUR")
-    nescom = seed.ent("org:nescom", "organization", "National Engineering and Scientific Commission", "PAK")
+    nescom = seed.ent(
+        "org:nescom", "organization", "National Engineering and Scientific Commission", "PAK"
+    )
     anka = seed.ent("system:anka", "weapon_system", "Anka", "TUR", "Anka UAV")
     f16 = seed.ent("system:f-16", "weapon_system", "F-16", "USA", "F-16s")
     kaan = seed.ent("program:kaan", "program", "Kaan", "TUR")
     seed.event(
-        "local_production", "proposed", [("provider", tur), ("host", pak)],
+        "local_production",
+        "proposed",
+        [("provider", tur), ("host", pak)],
         "Turkiye is planning to establish a facility in Pakistan to assemble combat drones",
         attribution=None,
     )
     seed.event(
-        "co_production", "agreed", [("partner", tai), ("partner", nescom), ("system", anka)],
+        "co_production",
+        "agreed",
+        [("partner", tai), ("partner", nescom), ("system", anka)],
         "Turkish Aerospace Industries (TAI) has signed agreements with Pakistan’s National "
         "Engineering and Scientific Commission (NESCOM) to jointly produce components for the Anka UAV",
     )
     seed.event(
-        "upgrade", "completed", [("provider", tur), ("customer", pak), ("system", f16)],
+        "upgrade",
+        "completed",
+        [("provider", tur), ("customer", pak), ("system", f16)],
         "it has upgraded dozens of Pakistan’s F-16s",
         quantity=Quantity("dozens", None, approximate=True, low=24),
     )
     seed.event(
-        "program_participation", "proposed", [("owner", tur), ("participant", pak), ("program", kaan)],
+        "program_participation",
+        "proposed",
+        [("owner", tur), ("participant", pak), ("program", kaan)],
         "Turkiye is also seeking Pakistan’s involvement in its Kaan fifth-generation fighter program",
     )
     seed.event(
-        "export_statistic", "completed", [("exporter", tur)],
+        "export_statistic",
+        "completed",
+        [("exporter", tur)],
         "Turkiye’s defense exports, which grew by 30% this year to a record $7.5 billion",
         value=Money(7.5e9, "USD", "$7.5 billion"),
     )
-    seed.event("armed_clash", "completed", [("party", ind), ("party", pak)], "a military clash in May",
-               time=TimeExpr("in May"))
-    seed.event("armed_clash", "in_progress", [("party", pak), ("party", afg)],
-               "ongoing clashes between Pakistan and Afghanistan over militant groups")
+    seed.event(
+        "armed_clash",
+        "completed",
+        [("party", ind), ("party", pak)],
+        "a military clash in May",
+        time=TimeExpr("in May"),
+    )
+    seed.event(
+        "armed_clash",
+        "in_progress",
+        [("party", pak), ("party", afg)],
+        "ongoing clashes between Pakistan and Afghanistan over militant groups",
+    )
     out.append(seed.extraction())
 
     # Four F-16s delivered to Egypt, and the same delivery in a feed summary (a second source).
     full = reports["embassy-egypt-four-f16-delivered"]
     for doc in (
         _doc(full, published="2015-10-29"),
-        _doc(full, id="feed-egypt-f16-summary", text=full["text"].split("\n")[0], published="2015-10-30",
-             title="Four F-16s arrive at Cairo West"),
+        _doc(
+            full,
+            id="feed-egypt-f16-summary",
+            text=full["text"].split("\n")[0],
+            published="2015-10-30",
+            title="Four F-16s arrive at Cairo West",
+        ),
     ):
         b = _Builder(doc)
         usa = b.ent("country:USA", "country", "United States", "USA")
@@ -158,9 +188,12 @@ def handmade_extractions() -> list[Extraction]:
         eaf = b.ent("org:egyptian-air-force", "organization", "Egyptian Air Force", "EGY")
         f16 = b.ent("system:f-16", "weapon_system", "F-16", "USA")
         b.event(
-            "arms_sale", "completed", [("seller", usa), ("buyer", egy), ("buyer", eaf), ("system", f16)],
+            "arms_sale",
+            "completed",
+            [("seller", usa), ("buyer", egy), ("buyer", eaf), ("system", f16)],
             "four F-16 “Fighting Falcon” fighter jets delivered by the United States to the Egyptian Air Force",
-            quantity=Quantity("four", 4.0), time=TimeExpr("On October 29", "2015-10-29"),
+            quantity=Quantity("four", 4.0),
+            time=TimeExpr("On October 29", "2015-10-29"),
         )
         out.append(b.extraction())
 
@@ -170,19 +203,30 @@ def handmade_extractions() -> list[Extraction]:
     egy = m1.ent("country:EGY", "country", "Egypt", "EGY")
     abrams = m1.ent("system:m1a1-abrams", "weapon_system", "M1A1 Abrams", "USA", "M1A1 Abrams")
     m1.event(
-        "co_production", "in_progress", [("partner", egy), ("partner", usa), ("system", abrams)],
+        "co_production",
+        "in_progress",
+        [("partner", egy), ("partner", usa), ("system", abrams)],
         "Egypt and the United States celebrated the resumption of co-production of M1A1 Abrams Tanks",
         time=TimeExpr("On October 25", "2016-10-25"),
     )
     out.append(m1.extraction())
 
     # A hostile report: markup in its title and text must show as text, never run.
-    hostile = _Builder(Document(text=SCRIPT_TEXT, id="hostile-script-report", title=SCRIPT_TITLE,
-                                url="javascript:window.__pwned=2", published="2016-01-05"))
+    hostile = _Builder(
+        Document(
+            text=SCRIPT_TEXT,
+            id="hostile-script-report",
+            title=SCRIPT_TITLE,
+            url="javascript:window.__pwned=2",
+            published="2016-01-05",
+        )
+    )
     usa = hostile.ent("country:USA", "country", "United States", "USA")
     egy = hostile.ent("country:EGY", "country", "Egypt", "EGY")
     hostile.event(
-        "arms_sale", "completed", [("seller", usa), ("buyer", egy)],
+        "arms_sale",
+        "completed",
+        [("seller", usa), ("buyer", egy)],
         "<script>window.__pwned=1</script> The aircraft joined the Egyptian Air Force fleet.",
     )
     out.append(hostile.extraction())
@@ -257,7 +301,9 @@ def readonly_server(built_db: Path) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium)")
+        pytest.skip(
+            f"{CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -283,7 +329,10 @@ def page(browser) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1360, "height": 900})
     pg = context.new_page()
     problems: list[str] = []
-    pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    pg.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
     pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     pg.problems = problems
     yield pg

@@ -16,8 +16,16 @@ from armsgraph.serve.app import is_loopback, paragraph_segments, safe_url
 # The first upload builds the NLP pipeline inside the server: allow it time on a busy machine.
 post = functools.partial(httpx.post, timeout=120)
 
-PAGES = ["/events", "/events?type=arms_sale&order=sources", "/actors", "/actors/country:EGY",
-         "/network", "/map?status=completed", "/upload", "/documents/seed-turkiye-pakistan-drones"]
+PAGES = [
+    "/events",
+    "/events?type=arms_sale&order=sources",
+    "/actors",
+    "/actors/country:EGY",
+    "/network",
+    "/map?status=completed",
+    "/upload",
+    "/documents/seed-turkiye-pakistan-drones",
+]
 
 
 @pytest.mark.parametrize(
@@ -36,7 +44,7 @@ def test_every_response_carries_the_security_headers(readonly_server, path):
 def test_pages_have_no_inline_script_or_style(readonly_server, path):
     html = httpx.get(readonly_server.url + path).text
     assert "<script>" not in html and "style=" not in html and "<style" not in html
-    assert 'onclick=' not in html
+    assert "onclick=" not in html
 
 
 def test_type_colours_come_from_the_registry(readonly_server):
@@ -76,7 +84,9 @@ def test_api_network_and_map(readonly_server):
     net = httpx.get(url + "/api/network", params={"actor": "country:PAK"}).json()
     ids = {n["id"] for n in net["nodes"]}
     assert {"country:PAK", "country:TUR", "country:IND"} <= ids
-    assert all(e["n_sources"] >= 1 and e["source"] in ids and e["target"] in ids for e in net["edges"])
+    assert all(
+        e["n_sources"] >= 1 and e["source"] in ids and e["target"] in ids for e in net["edges"]
+    )
     m = httpx.get(url + "/api/map", params={"type": "arms_sale"}).json()
     egy = next(c for c in m["countries"] if c["iso3"] == "EGY")
     assert egy["numeric"] == "818" and egy["name"] == "Egypt" and egy["n_events"] >= 2
@@ -101,7 +111,9 @@ def test_ingest_api_needs_the_token(server, readonly_server):
     assert r.status_code == 403 and "write token" in r.json()["detail"]
     r = post(server.url + "/api/ingest", json=body, headers={"X-Write-Token": "wrong"})
     assert r.status_code == 403
-    r = post(server.url + "/api/ingest", json=body, headers={"Authorization": f"Bearer {server.token}"})
+    r = post(
+        server.url + "/api/ingest", json=body, headers={"Authorization": f"Bearer {server.token}"}
+    )
     assert r.status_code == 201 and r.json()["status"] == "new"
     doc = httpx.get(server.url + "/api/documents/" + r.json()["document_id"]).json()
     assert doc["title"] == "t"
@@ -149,12 +161,16 @@ def test_ingest_by_url(server, report_site):
     doc = httpx.get(server.url + "/api/documents/" + r.json()["document_id"]).json()
     assert "Government of Morocco" in doc["text"] and doc["url"] == report_site + "/article.html"
     missing = post(
-        server.url + "/api/ingest", json={"url": report_site + "/gone.html"},
-        headers={"X-Write-Token": server.token}, timeout=60,
+        server.url + "/api/ingest",
+        json={"url": report_site + "/gone.html"},
+        headers={"X-Write-Token": server.token},
+        timeout=60,
     )
     assert missing.status_code == 400 and "gone.html" in missing.json()["detail"]
     refused = post(
-        server.url + "/api/ingest", json={"url": "file:///etc/passwd"}, headers={"X-Write-Token": server.token}
+        server.url + "/api/ingest",
+        json={"url": "file:///etc/passwd"},
+        headers={"X-Write-Token": server.token},
     )
     assert refused.status_code == 400
 
@@ -170,14 +186,35 @@ def at(words: str) -> tuple[int, int]:
 @pytest.mark.parametrize(
     "spans, expected",
     [
-        ([at("The United States sold F-16s")],
-         [[("The United States sold F-16s", True), (" to Egypt in 2015. More words.", False)]]),
-        ([at("First"), at("Last")],
-         [[("First", True), (" paragraph.", False)], [("Last", True), (".", False)]]),
-        ([at("The United St"), at("ates sold F-16")],  # adjacent spans stay two marks
-         [[("The United St", True), ("ates sold F-16", True), ("s to Egypt in 2015. More words.", False)]]),
-        ([at("United States sold"), at("States sold F-16s")],  # overlapping: marked once
-         [[("The ", False), ("United States sold", True), (" F-16s", True), (" to Egypt in 2015. More words.", False)]]),
+        (
+            [at("The United States sold F-16s")],
+            [[("The United States sold F-16s", True), (" to Egypt in 2015. More words.", False)]],
+        ),
+        (
+            [at("First"), at("Last")],
+            [[("First", True), (" paragraph.", False)], [("Last", True), (".", False)]],
+        ),
+        (
+            [at("The United St"), at("ates sold F-16")],  # adjacent spans stay two marks
+            [
+                [
+                    ("The United St", True),
+                    ("ates sold F-16", True),
+                    ("s to Egypt in 2015. More words.", False),
+                ]
+            ],
+        ),
+        (
+            [at("United States sold"), at("States sold F-16s")],  # overlapping: marked once
+            [
+                [
+                    ("The ", False),
+                    ("United States sold", True),
+                    (" F-16s", True),
+                    (" to Egypt in 2015. More words.", False),
+                ]
+            ],
+        ),
         ([(5, 500)], []),  # past the end of the text: nothing marked
     ],
 )
@@ -197,8 +234,17 @@ def test_long_paragraph_is_cut_around_the_evidence():
 
 @pytest.mark.parametrize(
     "host, ok",
-    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True), ("127.0.0.2", True),
-     ("0.0.0.0", False), ("192.168.1.5", False), ("::", False), ("example.org", False)],
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("127.0.0.2", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("::", False),
+        ("example.org", False),
+    ],
 )
 def test_is_loopback(host, ok):
     assert is_loopback(host) is ok
@@ -206,8 +252,15 @@ def test_is_loopback(host, ok):
 
 @pytest.mark.parametrize(
     "url, ok",
-    [("https://a.example/x", True), ("http://a.example", True), ("javascript:alert(1)", False),
-     ("JaVaScRiPt:alert(1)", False), ("data:text/html,x", False), (None, False), ("", False)],
+    [
+        ("https://a.example/x", True),
+        ("http://a.example", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,x", False),
+        (None, False),
+        ("", False),
+    ],
 )
 def test_safe_url(url, ok):
     assert (safe_url(url) is not None) is ok

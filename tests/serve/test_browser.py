@@ -24,8 +24,14 @@ def rows(page) -> list[dict[str, str]]:
     for tr in page.locator("table.events tbody tr").all():
         cells = [c.inner_text().strip() for c in tr.locator("td").all()]
         out.append(
-            {"reported": cells[0], "type": cells[1], "status": cells[2], "actors": cells[3],
-             "system": cells[4], "sources": cells[6]}
+            {
+                "reported": cells[0],
+                "type": cells[1],
+                "status": cells[2],
+                "actors": cells[3],
+                "system": cells[4],
+                "sources": cells[6],
+            }
         )
     return out
 
@@ -89,7 +95,9 @@ def test_filter_sort_and_page_the_events_table(server, page, shot):
 
 def test_event_page_highlights_the_evidence_in_its_paragraph(server, page, shot):
     page.goto(server.url + "/events?system=F-16&type=arms_sale&status=completed")
-    page.locator("table.events tbody tr", has_text="Egyptian Air Force").locator("td a").first.click()
+    page.locator("table.events tbody tr", has_text="Egyptian Air Force").locator(
+        "td a"
+    ).first.click()
     page.wait_for_load_state()
     assert "/events/ev:" in page.url
     sources = page.locator("article.source")
@@ -105,7 +113,9 @@ def test_event_page_highlights_the_evidence_in_its_paragraph(server, page, shot)
         "https://eg.usembassy.gov/united-states-delivers-four-f-16-fighter-jets-egyptian-armed-forces/"
     )
     roles = page.inner_text("dl.roles")
-    assert re.search(r"buyer\s+Egypt", roles, re.IGNORECASE) and re.search(r"seller\s+United States", roles, re.IGNORECASE)
+    assert re.search(r"buyer\s+Egypt", roles, re.IGNORECASE) and re.search(
+        r"seller\s+United States", roles, re.IGNORECASE
+    )
     assert "completed" in page.inner_text("ol.history")
     kv = page.inner_text("dl.kv")
     assert "four" in kv and "2015-10-29" in kv
@@ -157,7 +167,9 @@ def test_map_shades_countries_of_the_filter(server, page, shot):
     egypt = page.locator("#map path[data-iso3=EGY]")
     assert egypt.count() == 1
     assert int(egypt.get_attribute("data-events")) >= 2
-    assert page.locator("#map path[data-iso3=ERI]").count() == 0  # Eritrea has a clash here, no arms sale
+    assert (
+        page.locator("#map path[data-iso3=ERI]").count() == 0
+    )  # Eritrea has a clash here, no arms sale
     shot(page, "map")
     egypt.click()
     page.wait_for_load_state()
@@ -230,7 +242,6 @@ def test_script_in_a_report_shows_as_text_and_never_runs(server, page, shot, hos
     shot(page, "hostile-document")
 
     with page.expect_navigation():
-
         page.click("ul.doc-events a")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     # Other reports of the same sale may be listed too; this one's evidence shows as text.

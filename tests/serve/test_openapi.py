@@ -13,14 +13,23 @@ def test_api_matches_its_openapi_schema(readonly_server):
     schema = schemathesis.openapi.from_url(readonly_server.url + "/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     labels = {op.label for op in operations}
-    assert {"GET /api/events", "GET /api/events/{event_id}", "GET /api/network", "GET /api/map",
-            "POST /api/ingest"} <= labels
+    assert {
+        "GET /api/events",
+        "GET /api/events/{event_id}",
+        "GET /api/network",
+        "GET /api/map",
+        "POST /api/ingest",
+    } <= labels
     calls = []
     for op in operations:
 
         @given(case=op.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case):
             response = case.call()
             calls.append(response.status_code)

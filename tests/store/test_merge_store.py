@@ -14,9 +14,9 @@ from alembic.config import Config
 from sqlalchemy import select
 
 from armsgraph.resolve import merge
+from armsgraph.store.db import MIGRATIONS
 from armsgraph.store.merge_sql import merge_columns
 from armsgraph.store.schema import event_ids, event_participants, event_sources, events
-from armsgraph.store.db import MIGRATIONS
 from armsgraph.store.store import Store
 
 STATUSES = ["proposed", "agreed", "in_progress", "completed", "cancelled"]

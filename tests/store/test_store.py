@@ -294,6 +294,7 @@ def test_event_filters(db_url, story, report, sale_spec):
                 published="2024-08-01",
             )
         )
+
         def names(evs):
             return sorted(e["systems"] + ":" + e["type"] for e in evs)
 

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from armsgraph.cli.app import app
+from armsgraph.cli.options import CorpusOption
 from armsgraph.cli.output import fail
 from armsgraph.errors import ArmsgraphError
 
@@ -20,14 +21,12 @@ corpus_app = typer.Typer(
 app.add_typer(corpus_app, name="corpus", rich_help_panel="Extract")
 err = Console(stderr=True, highlight=False)
 
-CorpusDir = Annotated[
-    Path | None,
-    typer.Option("--corpus", help="The corpus folder (default: the repository's corpus/).", exists=True, file_okay=False),
-]
-
 
 @corpus_app.command("check")
-def check(corpus: CorpusDir = None, as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False) -> None:
+def check(
+    corpus: CorpusOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
     """Check every report and gold record (each quoted string must stand in its report), then count.
 
     Prints each problem as file:line, then reports, publishers, genres, event types,
@@ -43,7 +42,8 @@ def check(corpus: CorpusDir = None, as_json: Annotated[bool, typer.Option("--jso
     stats = corpus_module.statistics(loaded.reports)
     try:
         stats["splits"] = {
-            name: len(corpus_module.split_reports(loaded, name, root=corpus)) for name in corpus_module.SPLITS
+            name: len(corpus_module.split_reports(loaded, name, root=corpus))
+            for name in corpus_module.SPLITS
         }
     except ArmsgraphError as exc:
         loaded.problems.append(exc.one_line())
@@ -52,15 +52,24 @@ def check(corpus: CorpusDir = None, as_json: Annotated[bool, typer.Option("--jso
         print(json.dumps(stats, indent=2))
     else:
         for key, value in stats.items():
-            shown = ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else value
+            shown = (
+                ", ".join(f"{k} {v}" for k, v in value.items())
+                if isinstance(value, dict)
+                else value
+            )
             print(f"{key}: {shown}")
     raise typer.Exit(1 if loaded.problems else 0)
 
 
 @corpus_app.command("sources")
 def sources(
-    corpus: CorpusDir = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here (default: SOURCES.md in the corpus folder).")] = None,
+    corpus: CorpusOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write here (default: SOURCES.md in the corpus folder)."
+        ),
+    ] = None,
 ) -> None:
     """Write the table of every report's source: id, title, URL, publisher, license, what was trimmed.
 

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from armsgraph.cli.app import app
 from armsgraph.cli.options import (
+    CorpusOption,
     DecideOption,
     GazetteerOption,
     MaxSizeOption,
@@ -51,9 +52,7 @@ def _event_rows(extraction) -> list[tuple[str, ...]]:
             if is_actor(p.role)
         )
         things = ", ".join(
-            names.get(p.entity, p.entity)
-            for p in ev.participants
-            if not is_actor(p.role)
+            names.get(p.entity, p.entity) for p in ev.participants if not is_actor(p.role)
         )
         extra = " ".join(
             x
@@ -172,15 +171,7 @@ def evaluate(
             help="Score one split of the corpus: train, dev or test (no INPUTS or --gold).",
         ),
     ] = None,
-    corpus: Annotated[
-        Path | None,
-        typer.Option(
-            "--corpus",
-            help="The corpus folder for --split (default: the repository's corpus/).",
-            exists=True,
-            file_okay=False,
-        ),
-    ] = None,
+    corpus: CorpusOption = None,
     annotation: Annotated[
         Path | None,
         typer.Option(

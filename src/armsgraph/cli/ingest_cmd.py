@@ -170,5 +170,3 @@ def ingest_cmd(
     )
     if summary.skipped:
         raise typer.Exit(1)
-
-

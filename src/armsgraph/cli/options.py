@@ -9,7 +9,11 @@ takes, or stop with one line through output.fail.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
+import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -75,6 +79,15 @@ UntilOption = Annotated[
 ]
 TextOption = Annotated[
     str | None, typer.Option("--text", help="Words in a source sentence or a system name.")
+]
+CorpusOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--corpus",
+        help="The corpus folder (default: the repository's corpus/).",
+        exists=True,
+        file_okay=False,
+    ),
 ]
 LimitOption = Annotated[int, typer.Option("--limit", help="At most this many rows (0: all).")]
 PublishedOption = Annotated[
@@ -159,6 +172,46 @@ def open_store(db: str | None) -> Any:
         return Store(db)
     except StoreError as err:
         fail(err)
+
+
+# The event filter options of every command that selects events, in their --help order.
+FILTER_OPTIONS: dict[str, Any] = {
+    "actor": ActorOption,
+    "type": TypeOption,
+    "status": StatusOption,
+    "system": SystemOption,
+    "since": SinceOption,
+    "until": UntilOption,
+    "text": TextOption,
+}
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the event filter options (--actor … --text), defined once, where its
+    `filters` parameter stands; it is called with them as one dict, `filters`
+    (sqlite-utils' output_options decorator, for Typer)."""
+    # The command's annotations resolved where it was written (they are strings there).
+    hints = typing.get_type_hints(command, include_extras=True)
+    hints.pop("filters", None)
+    sig = inspect.signature(command)
+    params: list[inspect.Parameter] = []
+    for p in sig.parameters.values():
+        if p.name != "filters":
+            params.append(p.replace(annotation=hints.get(p.name, p.annotation)))
+            continue
+        params += [
+            inspect.Parameter(name, p.kind, default=None, annotation=option)
+            for name, option in FILTER_OPTIONS.items()
+        ]
+
+    @functools.wraps(command)
+    def with_filters(*args: Any, **kwargs: Any) -> Any:
+        filters = {name: kwargs.pop(name) for name in FILTER_OPTIONS}
+        return command(*args, filters=filters, **kwargs)
+
+    with_filters.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    with_filters.__annotations__ = {**hints, **FILTER_OPTIONS}
+    return with_filters
 
 
 def event_filters(**kwargs: Any) -> Any:

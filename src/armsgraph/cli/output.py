@@ -21,6 +21,7 @@ from armsgraph.cli.terminal import json_text, plain, safe
 from armsgraph.errors import ArmsgraphError
 from armsgraph.ontology import is_actor
 
+
 class Format(StrEnum):
     """Every output format of every command; each command accepts some of them
     (options.format_option)."""
@@ -61,7 +62,9 @@ def _participants_text(ev: dict[str, Any]) -> str:
 
 def _system_names(ev: dict[str, Any]) -> str:
     """The systems and programs of an event by name (the `systems` column also holds every alias)."""
-    names = [p["name"] for p in ev.get("participants") or [] if not is_actor(p["role"], p.get("type"))]
+    names = [
+        p["name"] for p in ev.get("participants") or [] if not is_actor(p["role"], p.get("type"))
+    ]
     return ", ".join(dict.fromkeys(names))
 
 
@@ -139,5 +142,3 @@ def emit(
         # Text, not str: a name with [brackets] is not Rich markup, a control is escaped.
         table.add_row(*(plain(v) for v in r.values()))
     console.print(table)
-
-

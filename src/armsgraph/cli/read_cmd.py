@@ -12,17 +12,11 @@ from rich.text import Text
 
 from armsgraph.cli.app import app
 from armsgraph.cli.options import (
-    ActorOption,
     DbOption,
     FormatOption,
     LimitOption,
-    SinceOption,
-    StatusOption,
-    SystemOption,
-    TextOption,
-    TypeOption,
-    UntilOption,
     event_filters,
+    filter_options,
     format_option,
     open_store,
 )
@@ -33,15 +27,10 @@ from armsgraph.export import FORMATS as EXPORT_FORMATS
 
 
 @app.command("events")
+@filter_options
 def events_cmd(
     db: DbOption = None,
-    actor: ActorOption = None,
-    type: TypeOption = None,
-    status: StatusOption = None,
-    system: SystemOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    text: TextOption = None,
+    filters: dict[str, str | None] | None = None,
     order: Annotated[
         str, typer.Option("--order", help="recent, oldest, sources or confidence.")
     ] = "recent",
@@ -54,17 +43,7 @@ def events_cmd(
     """
     store = open_store(db)
     try:
-        f = event_filters(
-            actor=actor,
-            type=type,
-            status=status,
-            system=system,
-            since=since,
-            until=until,
-            text=text,
-            order=order,
-            limit=limit,
-        )
+        f = event_filters(**(filters or {}), order=order, limit=limit)
         evs = store.events(f)
         total = store.count_events(f)
     except (StoreError, ValueError) as err:
@@ -114,7 +93,9 @@ def actors_cmd(
 def show_cmd(
     event_id: Annotated[str, typer.Argument(help="An event id as listed by `armsgraph events`.")],
     db: DbOption = None,
-    fmt: Annotated[Format, format_option(Format.text, Format.json, help="text or json.")] = Format.text,
+    fmt: Annotated[
+        Format, format_option(Format.text, Format.json, help="text or json.")
+    ] = Format.text,
 ) -> None:
     """Show one event: participants, status history, and every source sentence with its document.
 
@@ -183,6 +164,7 @@ def show_cmd(
 
 
 @app.command("export")
+@filter_options
 def export_cmd(
     fmt: Annotated[
         Format,
@@ -193,13 +175,7 @@ def export_cmd(
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     db: DbOption = None,
-    actor: ActorOption = None,
-    type: TypeOption = None,
-    status: StatusOption = None,
-    system: SystemOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    text: TextOption = None,
+    filters: dict[str, str | None] | None = None,
 ) -> None:
     """Write the events (all, or those matching the filters) to a file for other tools.
 
@@ -208,20 +184,9 @@ def export_cmd(
     from armsgraph.export import write
 
     store = open_store(db)
-    f = event_filters(
-        actor=actor,
-        type=type,
-        status=status,
-        system=system,
-        since=since,
-        until=until,
-        text=text,
-        limit=None,
-    )
+    f = event_filters(**(filters or {}), limit=None)
     try:
         n = write(store, fmt.value, output, f)
     except ArmsgraphError as err:
         fail(err)
     err_console.print(f"wrote {n} rows to {safe(output)}", markup=False, highlight=False)
-
-

@@ -40,7 +40,6 @@ from armsgraph.evaluate.records import (
 from armsgraph.model import Document, Extraction
 
 
-
 def evaluate(
     gold_path: str | Path,
     predictions: Iterable[dict[str, Any]],

@@ -16,7 +16,6 @@ from armsgraph.evaluate.records import (
 from armsgraph.ontology import SIDES
 
 
-
 def lenient_match(gold: GoldEvent, pred: PredEvent) -> bool:
     return pred.type in gold.types and pred.countries == gold.countries
 
@@ -97,7 +96,9 @@ def _miss_reason(level: str, gold: GoldEvent, pred: PredEvent) -> str:
 
 
 def _sides_text(sides: Sides) -> str:
-    return " / ".join(f"{name}={'+'.join(sorted(c)) or '-'}" for name, c in zip(SIDES, sides, strict=False))
+    return " / ".join(
+        f"{name}={'+'.join(sorted(c)) or '-'}" for name, c in zip(SIDES, sides, strict=False)
+    )
 
 
 def score_document(
@@ -156,5 +157,3 @@ def score_document(
 def _type_score(report: EvalReport, event_type: str, level: str) -> Score:
     levels = report.per_type.setdefault(event_type, {lv: Score() for lv in LEVELS})
     return levels[level]
-
-

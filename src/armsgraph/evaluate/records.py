@@ -234,7 +234,9 @@ def gold_events(record: dict[str, Any], where: str, line: int = 0) -> list[GoldE
     for raw in record.get("events") or []:
         types = _as_tuple(raw.get("type"), where, "type", EVENT_TYPES)
         if not types:
-            raise EvaluationError('gold event without "type"', where=where, hint="give the event type")
+            raise EvaluationError(
+                'gold event without "type"', where=where, hint="give the event type"
+            )
         countries = _as_tuple(raw.get("countries"), where, "countries", None)
         participants = raw.get("participants")
         sides = None
@@ -244,7 +246,9 @@ def gold_events(record: dict[str, Any], where: str, line: int = 0) -> list[GoldE
             GoldEvent(
                 types=types,
                 countries=frozenset(c.upper() for c in countries),
-                systems=tuple(k.lower() for k in _as_tuple(raw.get("system"), where, "system", None)),
+                systems=tuple(
+                    k.lower() for k in _as_tuple(raw.get("system"), where, "system", None)
+                ),
                 statuses=_as_tuple(raw.get("status"), where, "status", STATUSES),
                 optional=bool(raw.get("optional", False)),
                 note=str(raw.get("note", "")),
@@ -340,5 +344,3 @@ def annotation_as_predictions(gold: list[GoldEvent]) -> list[PredEvent]:
         for g in gold
         if not g.optional
     ]
-
-

@@ -69,7 +69,9 @@ def read_file_bytes(path: str, max_bytes: int) -> bytes:
     try:
         size = os.path.getsize(path)
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", where=path, hint="check the path") from None
+        raise InputError(
+            f"cannot read: {exc.strerror}", where=path, hint="check the path"
+        ) from None
     if size > max_bytes:
         raise InputError(
             f"file is {human_size(size)}, larger than the limit of {human_size(max_bytes)}",

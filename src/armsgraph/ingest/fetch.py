@@ -24,9 +24,7 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-def fetch(
-    url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = 50_000_000
-) -> Fetched:
+def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = 50_000_000) -> Fetched:
     """GET a URL; the body is read in chunks and refused past max_bytes. InputError when
     the server cannot be reached, answers an error, or sends too much."""
     import httpx

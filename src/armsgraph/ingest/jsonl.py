@@ -23,9 +23,7 @@ _HEADER_KEYS = ("id", "url", "title", "published")
 _CHUNK = 1 << 20
 
 
-def record_document(
-    record: Any, where: str, *, published: str | None = None
-) -> Document:
+def record_document(record: Any, where: str, *, published: str | None = None) -> Document:
     """One parsed JSON Lines record → a Document; InputError naming what is wrong."""
     if not isinstance(record, dict):
         raise InputError(

@@ -109,11 +109,7 @@ def status_rank(status: str | None) -> int:
 def merge_key(event: dict[str, Any]) -> str:
     """Hash of the type and the (role, entity) pairs of the actors."""
     actors = sorted(
-        {
-            (p["role"], p["entity"])
-            for p in event.get("participants", [])
-            if is_actor(p["role"])
-        }
+        {(p["role"], p["entity"]) for p in event.get("participants", []) if is_actor(p["role"])}
     )
     return content_hash(event["type"], *(f"{r}={e}" for r, e in actors), length=20)
 

@@ -338,5 +338,3 @@ def as_tuple(name: str) -> Callable[[dict[str, Any]], tuple]:
         )
 
     return conv
-
-

@@ -283,7 +283,9 @@ def _run(
             .collect()
         )
     )
-    events = merged.map(lambda m: {**m["event"], "systems": systems_of(m["objects"], objects.value)})
+    events = merged.map(
+        lambda m: {**m["event"], "systems": systems_of(m["objects"], objects.value)}
+    )
 
     # 5. write
     tables = {

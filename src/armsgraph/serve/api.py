@@ -32,6 +32,7 @@ def api_stats(store: StoreDep) -> dict[str, int]:
     with store.connect() as conn:
         return queries.stats(conn)
 
+
 @router.get("/api/events", tags=["events"])
 def api_events(
     store: StoreDep,
@@ -45,10 +46,12 @@ def api_events(
     with store.connect() as conn:
         return {"total": queries.count_events(conn, ef), "events": queries.events(conn, ef)}
 
+
 @router.get("/api/events/{event_id:path}", tags=["events"], responses=NOT_FOUND)
 def api_event(store: StoreDep, event_id: str) -> dict[str, Any]:
     """One event with every source, its evidence spans and its status history."""
     return one(store, queries.event, event_id, "event")
+
 
 @router.get("/api/actors", tags=["actors"])
 def api_actors(
@@ -70,15 +73,18 @@ def api_actors(
             offset=offset,
         )
 
+
 @router.get("/api/actors/{entity_id:path}", tags=["actors"], responses=NOT_FOUND)
 def api_actor(store: StoreDep, entity_id: str) -> dict[str, Any]:
     """One entity with its events, facts and partners."""
     return one(store, queries.actor, entity_id, "actor")
 
+
 @router.get("/api/documents/{document_id:path}", tags=["documents"], responses=NOT_FOUND)
 def api_document(store: StoreDep, document_id: str) -> dict[str, Any]:
     """One stored document with its text, mentions and event evidence."""
     return one(store, queries.document, document_id, "document")
+
 
 @router.get("/api/network", tags=["graph"])
 def api_network(
@@ -95,6 +101,7 @@ def api_network(
     for edge in net["edges"]:
         edge["n_sources"] = n_sources.get(edge["event_id"], 1)
     return net
+
 
 @router.get("/api/map", tags=["graph"])
 def api_map(store: StoreDep, f: FiltersDep) -> dict[str, Any]:

@@ -161,6 +161,7 @@ async def security_headers(request: Request, call_next: Any) -> Response:
         response.headers.setdefault(name, value)
     return response
 
+
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     """An error as a page for pages, as JSON for the API."""
     if wants_html(request):
@@ -170,6 +171,7 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     return JSONResponse(
         {"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None)
     )
+
 
 async def bad_request(request: Request, exc: RequestValidationError) -> Response:
     if wants_html(request):
@@ -185,6 +187,7 @@ async def bad_request(request: Request, exc: RequestValidationError) -> Response
         )
         return render(request, "error.html", 422, status=422, message=msg)
     return await request_validation_exception_handler(request, exc)
+
 
 async def store_error(request: Request, exc: StoreError) -> Response:
     """The database failed (locked, gone): 503 with the one-line reason."""

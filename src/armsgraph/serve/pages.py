@@ -39,9 +39,11 @@ router = APIRouter(include_in_schema=False)
 def home() -> RedirectResponse:
     return RedirectResponse("/events", 302)
 
+
 @router.get("/types.css")
 def type_colours() -> Response:
     return Response(TYPES_CSS, media_type="text/css")
+
 
 @router.get("/events", response_class=HTMLResponse)
 def events_page(
@@ -76,6 +78,7 @@ def events_page(
         keep=keep,
     )
 
+
 @router.get("/events/{event_id:path}", response_class=HTMLResponse)
 def event_page(request: Request, store: StoreDep, event_id: str) -> Response:
     ev = one(store, queries.event, event_id, "event")
@@ -83,15 +86,14 @@ def event_page(request: Request, store: StoreDep, event_id: str) -> Response:
         # An id of an event merged into another: the page moved there for good.
         return RedirectResponse(f"/events/{quote(ev['id'], safe=':@')}", 301)
     with store.connect() as conn:
-        texts = queries.document_texts(
-            conn, sorted({src["document_id"] for src in ev["sources"]})
-        )
+        texts = queries.document_texts(conn, sorted({src["document_id"] for src in ev["sources"]}))
     for src in ev["sources"]:
         spans = src["evidence"] or [{"start": src["start"], "end": src["end"]}]
         src["paragraphs"] = paragraph_segments(texts.get(src["document_id"], ""), spans)
     actors_ = [p for p in ev["participants"] if is_actor(p["role"], p["type"])]
     objects = [p for p in ev["participants"] if not is_actor(p["role"], p["type"])]
     return render(request, "event.html", ev=ev, actors=actors_, objects=objects)
+
 
 @router.get("/actors", response_class=HTMLResponse)
 def actors_page(
@@ -121,6 +123,7 @@ def actors_page(
         actor_types=ENTITY_TYPES,
     )
 
+
 @router.get("/actors/{entity_id:path}", response_class=HTMLResponse)
 def actor_page(request: Request, store: StoreDep, entity_id: str) -> HTMLResponse:
     a = one(store, partial(queries.actor, limit=500), entity_id, "actor")
@@ -130,9 +133,7 @@ def actor_page(request: Request, store: StoreDep, entity_id: str) -> HTMLRespons
         e["when"] = when
         timeline[when[:4] or "undated"].append(e)
     years = sorted(timeline.items(), key=lambda kv: (kv[0] == "undated", kv[0]), reverse=False)
-    years = [y for y in years if y[0] != "undated"][::-1] + [
-        y for y in years if y[0] == "undated"
-    ]
+    years = [y for y in years if y[0] != "undated"][::-1] + [y for y in years if y[0] == "undated"]
     for _, evs in years:
         evs.sort(key=lambda e: e["when"], reverse=True)
     partners = partners_by_type(entity_id, a["events"])
@@ -147,17 +148,20 @@ def actor_page(request: Request, store: StoreDep, entity_id: str) -> HTMLRespons
         network_qs=urlencode({"actor": entity_id}),
     )
 
+
 @router.get("/network", response_class=HTMLResponse)
 def network_page(request: Request, store: StoreDep, f: FiltersDep) -> HTMLResponse:
     with store.connect() as conn:
         total = queries.count_events(conn, f.event_filters())
     return render(request, "network.html", f=f, total=total, limit=NETWORK_LIMIT)
 
+
 @router.get("/map", response_class=HTMLResponse)
 def map_page(request: Request, store: StoreDep, f: FiltersDep) -> HTMLResponse:
     with store.connect() as conn:
         total = queries.count_events(conn, f.event_filters())
     return render(request, "map.html", f=f, total=total, limit=MAP_LIMIT)
+
 
 @router.get("/documents/{document_id:path}", response_class=HTMLResponse)
 def document_page(request: Request, store: StoreDep, document_id: str) -> HTMLResponse:

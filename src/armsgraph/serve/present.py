@@ -320,7 +320,10 @@ def partners_by_type(entity_id: str, evs: list[dict[str, Any]]) -> list[dict[str
 def types_css() -> str:
     """The event types' colours (the registry's) as CSS: a custom property per type, read by
     the badges, the legend and the network's edges, and a `.ty-TYPE` class per type."""
-    lines = ["/* Event-type colours, from armsgraph.ontology (data/event_types.json). */", ":root {"]
+    lines = [
+        "/* Event-type colours, from armsgraph.ontology (data/event_types.json). */",
+        ":root {",
+    ]
     lines += [f"  --ty-{name}: {t.colour};" for name, t in registry().items()]
     lines.append("}")
     lines += [f".ty-{name} {{ background: var(--ty-{name}); }}" for name in registry()]

@@ -131,6 +131,7 @@ def check_token(request: Request, given: str | None) -> None:
 def upload_form(request: Request) -> HTMLResponse:
     return render(request, "upload.html", error=None, form={})
 
+
 @router.post("/upload", response_class=HTMLResponse, include_in_schema=False)
 def upload(
     request: Request,

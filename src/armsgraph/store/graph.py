@@ -239,7 +239,9 @@ _COPY_EVENT_COLUMNS = (
     update(event_graph)
     .values(
         {
-            c: select(events_t.c[c]).where(events_t.c.id == event_graph.c.event_id).scalar_subquery()
+            c: select(events_t.c[c])
+            .where(events_t.c.id == event_graph.c.event_id)
+            .scalar_subquery()
             for c in _COPIED
         }
     )
@@ -297,12 +299,13 @@ def write_all_graphs(conn: Connection) -> None:
     while True:
         ids = list(
             conn.execute(
-                select(events_t.c.id).where(events_t.c.id > after).order_by(events_t.c.id).limit(5000)
+                select(events_t.c.id)
+                .where(events_t.c.id > after)
+                .order_by(events_t.c.id)
+                .limit(5000)
             ).scalars()
         )
         if not ids:
             return
         write_graph(conn, ids)
         after = ids[-1]
-
-

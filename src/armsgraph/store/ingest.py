@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from contextlib import closing
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,7 +134,9 @@ def _count(summary: IngestSummary, prepared: Prepared, result: Any) -> None:
     summary.events_merged += result.events_merged
     summary.facts += result.facts
     if prepared.skipped:
-        summary.not_extracted.append((prepared.document.source or prepared.document.id, prepared.skipped))
+        summary.not_extracted.append(
+            (prepared.document.source or prepared.document.id, prepared.skipped)
+        )
 
 
 class _StopOnSignal:

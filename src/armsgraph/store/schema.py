@@ -313,7 +313,9 @@ watch_sources = Table(
     Column("etag", Text),
     Column("last_modified", Text),
     Column("last_poll_at", String(32)),
-    Column("last_status", Text),  # what the last poll did, in words ("3 new entries", "not modified")
+    Column(
+        "last_status", Text
+    ),  # what the last poll did, in words ("3 new entries", "not modified")
     Column("last_new", Integer, nullable=False, server_default="0"),
     Column("total_new", Integer, nullable=False, server_default="0"),
     Column("last_error", Text),
@@ -348,7 +350,9 @@ watchlists = Table(
     "watchlists",
     metadata,
     Column("name", String(100), primary_key=True),
-    Column("filters", Text, nullable=False),  # JSON: actor, type, status, system, since, until, text
+    Column(
+        "filters", Text, nullable=False
+    ),  # JSON: actor, type, status, system, since, until, text
     Column("notify", Text, nullable=False),  # JSON: webhook, email [...], jsonl
     Column("secret", Text),  # the webhook's HMAC-SHA256 key
     Column("created_at", String(32), nullable=False),

@@ -23,7 +23,6 @@ from armsgraph.store.schema import events as events_t
 PARTNER_WINDOW = 1000
 
 
-
 def actors(
     conn: Connection,
     *,
@@ -136,5 +135,3 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
         )
     ]
     return out
-
-

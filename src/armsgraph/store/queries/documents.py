@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from armsgraph.store.schema import documents
-from armsgraph.store.schema import entities, event_sources, facts, mentions
+from armsgraph.store.schema import documents, entities, event_sources, facts, mentions
 from armsgraph.store.schema import events as events_t
 
 
@@ -104,5 +103,3 @@ def stats(conn: Connection) -> dict[str, int]:
     ):
         out[name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
     return out
-
-

@@ -202,5 +202,3 @@ def _source(r: Any) -> dict[str, Any]:
 def _source_order(s: dict[str, Any]) -> tuple[str, int, str, str]:
     rank = STATUSES.index(s["status"]) if s["status"] in STATUSES else -1
     return (s["published"] or "", rank, s["document_id"], s["local_event_id"])
-
-

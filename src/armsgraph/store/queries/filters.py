@@ -181,9 +181,7 @@ MAX_RECENT_WINDOW = 5000
 _UNION_CHUNK = 200  # entities per UNION ALL statement (SQLite allows 500 compound terms)
 
 
-def recent_event_ids(
-    conn: Connection, entity_ids: list[str], cond: list[Any], n: int
-) -> list[str]:
+def recent_event_ids(conn: Connection, entity_ids: list[str], cond: list[Any], n: int) -> list[str]:
     """Ids of at most `n` latest events (ORDERS["recent"]) per entity that take part in them
     and match `cond`: together they hold the `n` latest events of all the entities, so the
     caller orders and cuts those instead of sorting every event of a large actor."""
@@ -241,5 +239,3 @@ def count_distinct_events(conn: Connection, entity_ids: list[str]) -> int:
         .subquery()
     )
     return conn.execute(select(func.count()).select_from(ids)).scalar_one()
-
-
