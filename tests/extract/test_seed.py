@@ -36,15 +36,26 @@ def test_seed_details(seed):
     local = by_type(seed, "local_production")
     assert len(local) == 1 and len(local[0].evidence) >= 2
     assert local[0].attribution is not None
-    assert local[0].attribution.source == "Turkish officials" and local[0].attribution.via == "Bloomberg"
+    assert (
+        local[0].attribution.source == "Turkish officials"
+        and local[0].attribution.via == "Bloomberg"
+    )
     assert {"since October"} & {local[0].time.text if local[0].time else ""}
     exports = by_type(seed, "export_statistic")[0]
     assert exports.value.amount == 7.5e9 and exports.value.currency == "USD"
     upgrade = by_type(seed, "upgrade")[0]
-    assert upgrade.quantity is not None and upgrade.quantity.text == "dozens of" and upgrade.quantity.amount is None
+    assert (
+        upgrade.quantity is not None
+        and upgrade.quantity.text == "dozens of"
+        and upgrade.quantity.amount is None
+    )
     facts = {(f.attribute, f.value, f.unit) for f in seed.facts}
     assert ("endurance", 24.0, "h") in facts and ("payload", 250.0, "kg") in facts
-    assert ("defense_exports", 7.5e9, "USD") in facts and ("defense_exports_change", 30.0, "%") in facts
+    assert ("defense_exports", 7.5e9, "USD") in facts and (
+        "defense_exports_change",
+        30.0,
+        "%",
+    ) in facts
     anka = next(f for f in seed.facts if f.attribute == "payload")
     assert "anka" in names[anka.subject].name.lower()
     refusals = [c for e in seed.events for c in e.comments]

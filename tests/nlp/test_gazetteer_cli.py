@@ -58,7 +58,9 @@ def test_lookup_with_user_yaml_and_a_bad_row(tmp_path: Path) -> None:
 
 def test_lookup_reads_files_named_in_env_var(tmp_path: Path) -> None:
     f = tmp_path / "env.csv"
-    f.write_text(HEADER + "org:zorblax,organization,Zorblax Dynamics,ZBX,PAK,company,,,\n", encoding="utf-8")
+    f.write_text(
+        HEADER + "org:zorblax,organization,Zorblax Dynamics,ZBX,PAK,company,,,\n", encoding="utf-8"
+    )
     r = run("lookup", "ZBX", env_files=str(f))
     assert r.returncode == 0, r.stderr
     assert "org:zorblax" in r.stdout
@@ -67,7 +69,9 @@ def test_lookup_reads_files_named_in_env_var(tmp_path: Path) -> None:
 def test_stats_counts_by_type() -> None:
     r = run("stats")
     assert r.returncode == 0, r.stderr
-    lines = {line.split("│")[1].strip(): line for line in r.stdout.splitlines() if line.count("│") >= 3}
+    lines = {
+        line.split("│")[1].strip(): line for line in r.stdout.splitlines() if line.count("│") >= 3
+    }
     assert "country" in lines and "organization" in lines
     country_count = int(lines["country"].split("│")[2].strip())
     assert country_count >= 249

@@ -26,12 +26,13 @@ def load_commands() -> None:
         importlib.import_module(name)
 
 
-def main() -> None:
+def main(args: list[str] | None = None) -> None:
+    """Run the command line on `args` (default: sys.argv[1:])."""
     from armsgraph.cli.terminal import configure_logging
 
     configure_logging()
     load_commands()
-    app()
+    app(args=args, prog_name="armsgraph")
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ class Extractor:
 
     def _run(self, docs: list[Document]) -> Iterator[Extraction]:
         todo = [d for d in docs if self._skip_reason(d) is None]
-        parsed = dict(zip((id(d) for d in todo), self.nlp.pipe(d.text for d in todo)))
+        parsed = dict(zip((id(d) for d in todo), self.nlp.pipe(d.text for d in todo), strict=True))
         for d in docs:
             if id(d) in parsed:
                 yield self._decide(d, parsed[id(d)])

@@ -49,7 +49,6 @@ class Actors:
         self, ctx: DocContext, lo: int, hi: int
     ) -> tuple[list[Actor], list[tuple[int, int, str]]]:
         """Actors and things (systems/programs) mentioned in tokens [lo, hi)."""
-        doc, toks, lex_spans, words = ctx.doc, ctx.toks, ctx.spans, self.words
         actors: list[Actor] = []
         things: list[tuple[int, int, str]] = []
         first = bisect.bisect_left(ctx.ent_starts, lo)
@@ -59,143 +58,176 @@ class Actors:
             if ent.start in consumed or ent.start_char < ctx.dateline_end:
                 continue
             if ent.label_ in THING_LABELS:
-                tid = ctx.entity_for(ent)
-                entry = self.gaz.get(tid)
-                if entry is not None and entry.category in self.lex.non_weapon_categories:
-                    continue  # a sales or funding channel ("FMS", "FMF") is no weapon and no program
-                after = ent.end
-                if (
-                    after < len(doc) and toks[after].text == "("
-                ):  # "Joint Strike Fighter (JSF) program"
-                    close = next(
-                        (
-                            j
-                            for j in range(after + 1, min(after + 6, len(doc)))
-                            if toks[j].text == ")"
-                        ),
-                        None,
-                    )
-                    after = close + 1 if close is not None else after
-                if after < len(doc) and toks[after].norm_ in words.program_nouns:
-                    ctx.program_like.add(tid)  # "the F-35 program" names a program
-                if entry is not None and (entry.type == "program" or tid in ctx.program_like):
-                    ctx.last_program = tid
-                things.append((ent.start, ent.end, tid))
+                thing = self._thing(ctx, ent)
+                if thing is not None:
+                    things.append(thing)
                 continue
             if ent.label_ not in ACTOR_LABELS:
                 continue
-            entry = self.gaz.get(ent.id_)
-            if entry is not None and entry.category == "media":
-                ctx.entity_for(ent)  # a news agency reports; it is not a party
-                continue
-            end = ent.end
-            nxt = toks[end] if end < hi else None
-            start = ent.start
-            # "the Government of Morocco": the phrase starts at "Government".
-            gov = lex_spans["government_of"].get(ent.start)
-            if gov is not None:
-                start = gov
-            slot = self._slot_before(ctx, start, lo, actors)
-            country_hint = None
-            if (
-                ent.label_ == "COUNTRY"
-                and nxt is not None
-                and nxt.norm_ in words.possessive_markers
-            ):
-                after = end + 1
-                inst_end = lex_spans["institutions"].get(after)
-                nxt_ent = next((e for e in ents[k + 1 :] if e.start == after), None)
-                if inst_end is not None:
-                    # "Pakistan's navy" is Pakistan acting through its navy.
-                    eid = ctx.entity_for(ent)
-                    actors.append(Actor(start, inst_end, [eid], slot))
-                    continue
-                if nxt_ent is None:
-                    # "Pakistan's Information Minister Attaullah Tarar": a title, then the person.
-                    nxt_ent = next(
-                        (
-                            e
-                            for e in ents[k + 1 :]
-                            if e.label_ == "PERSON"
-                            and e.start <= after + 3
-                            and all(t.text[:1].isupper() for t in doc[after : e.start])
-                        ),
-                        None,
-                    )
-                if nxt_ent is not None and nxt_ent.label_ in ("ORG", "PERSON"):
-                    # "Pakistan's National Engineering and Scientific Commission": the org is the actor.
-                    country_hint = ent.id_.split(":", 1)[1]
-                    ctx.entity_for(ent)
-                    consumed.add(nxt_ent.start)
-                    if nxt_ent.label_ == "PERSON":
-                        ctx.entity_for(nxt_ent, country_hint)
-                        continue
-                    oid = ctx.entity_for(nxt_ent, country_hint)
-                    actors.append(Actor(start, nxt_ent.end, [oid], slot))
-                    continue
-                eid = ctx.entity_for(ent)
-                actors.append(Actor(start, end, [eid], "poss" if slot == "bare" else slot))
-                continue
-            if (
-                ent.label_ == "COUNTRY"
-                and end + 1 < hi
-                and toks[end].text in words.compound_dashes
-                and toks[end + 1].norm_ in self.lex.origin_words
-            ):
-                # "U.S.-made A-29": the country that makes the system supplies it.
-                actors.append(Actor(start, end + 2, [ctx.entity_for(ent)], "origin"))
-                continue
-            if (
-                ent.label_ == "COUNTRY"
-                and nxt is not None
-                and self._is_modifier(ctx, ent, nxt, ents[k + 1 :])
-            ):
-                eid = ctx.entity_for(ent)
-                inst_end = lex_spans["institutions"].get(end)
-                if inst_end is not None:  # "Turkish officials", "the Pakistani navy"
-                    actors.append(Actor(start, inst_end, [eid], slot))
-                    continue
-                nxt_ent = next((e for e in ents[k + 1 :] if e.start == end), None)
-                if nxt_ent is not None and nxt_ent.label_ == "ORG":
-                    # "Pakistani firm X": give the org its country.
-                    oid = ctx.entity_for(nxt_ent, ent.id_.split(":", 1)[1])
-                    consumed.add(nxt_ent.start)
-                    actors.append(Actor(start, nxt_ent.end, [oid], slot))
-                    continue
-                made = next(
-                    (e for e in ents[k + 1 :] if e.start == end and e.label_ == "SYSTEM"), None
-                )
-                maker = self.gaz.get(made.id_) if made is not None else None
-                if maker is not None and maker.country == ent.id_.split(":", 1)[1]:
-                    # "delivery of a Russian S-400": the country that makes the system supplies it.
-                    actors.append(Actor(start, end, [eid], "origin"))
-                    continue
-                actors.append(Actor(start, end, [eid], "adj" if slot == "bare" else slot))
-                continue
-            eid = ctx.entity_for(ent)
-            registry = ctx.registry
-            if (
-                ctx.speaker
-                and ent.label_ == "ORG"
-                and registry[eid].country is None
-                and eid.startswith("org:x-")
-            ):
-                # An unknown "Coast Guard" in a US government release is the US Coast Guard.
-                registry[eid].country = ctx.speaker.split(":", 1)[1]
-            actors.append(Actor(start, end, [eid], slot))
+            actor = self._name(ctx, ent, ents[k + 1 :], (lo, hi), actors, consumed)
+            if actor is not None:
+                actors.append(actor)
         self._mark_observers(ctx, actors, lo, hi)
-        # "suspend Turkey from the program": the program named last.
-        if ctx.last_program and not any(t[2] == ctx.last_program for t in things):
-            for i in range(lo + 1, hi):
-                if (
-                    toks[i].norm_ in words.program_anaphors
-                    and toks[i - 1].norm_ in words.program_anaphor_determiners
-                ):
-                    things.append((i, i + 1, ctx.last_program))
-                    ctx.ensure_entity(ctx.last_program)
-                    break
-        # Group anaphors ("both countries") and pronouns ("it").
-        for s, e in lex_spans["group_anaphors_list"]:
+        self._program_anaphor(ctx, lo, hi, things)
+        self._anaphors(ctx, lo, hi, actors)
+        self._mark_observers(ctx, actors, lo, hi)
+        actors.sort(key=lambda a: a.start)
+        return actors, things
+
+    def _thing(self, ctx: DocContext, ent: SpacySpan) -> tuple[int, int, str] | None:
+        """A system or program named; None for a sales or funding channel."""
+        doc, toks = ctx.doc, ctx.toks
+        tid = ctx.entity_for(ent)
+        entry = self.gaz.get(tid)
+        if entry is not None and entry.category in self.lex.non_weapon_categories:
+            return None  # a sales or funding channel ("FMS", "FMF") is no weapon and no program
+        after = ent.end
+        if after < len(doc) and toks[after].text == "(":  # "Joint Strike Fighter (JSF) program"
+            close = next(
+                (j for j in range(after + 1, min(after + 6, len(doc))) if toks[j].text == ")"), None
+            )
+            after = close + 1 if close is not None else after
+        if after < len(doc) and toks[after].norm_ in self.words.program_nouns:
+            ctx.program_like.add(tid)  # "the F-35 program" names a program
+        if entry is not None and (entry.type == "program" or tid in ctx.program_like):
+            ctx.last_program = tid
+        return (ent.start, ent.end, tid)
+
+    def _name(
+        self,
+        ctx: DocContext,
+        ent: SpacySpan,
+        later: list[SpacySpan],
+        clause: tuple[int, int],
+        actors: list[Actor],
+        consumed: set[int],
+    ) -> Actor | None:
+        """The actor a country or organization name makes, with its slot (None: no actor)."""
+        lo, hi = clause
+        toks, words = ctx.toks, self.words
+        entry = self.gaz.get(ent.id_)
+        if entry is not None and entry.category == "media":
+            ctx.entity_for(ent)  # a news agency reports; it is not a party
+            return None
+        end = ent.end
+        nxt = toks[end] if end < hi else None
+        # "the Government of Morocco": the phrase starts at "Government".
+        start = ctx.spans["government_of"].get(ent.start, ent.start)
+        slot = self._slot_before(ctx, start, lo, actors)
+        if ent.label_ == "COUNTRY" and nxt is not None and nxt.norm_ in words.possessive_markers:
+            return self._possessor(ctx, ent, later, start, slot, consumed)
+        if (
+            ent.label_ == "COUNTRY"
+            and end + 1 < hi
+            and toks[end].text in words.compound_dashes
+            and toks[end + 1].norm_ in self.lex.origin_words
+        ):
+            # "U.S.-made A-29": the country that makes the system supplies it.
+            return Actor(start, end + 2, [ctx.entity_for(ent)], "origin")
+        if ent.label_ == "COUNTRY" and nxt is not None and self._is_modifier(ctx, ent, nxt, later):
+            return self._modifier(ctx, ent, later, start, slot, consumed)
+        eid = ctx.entity_for(ent)
+        registry = ctx.registry
+        if (
+            ctx.speaker
+            and ent.label_ == "ORG"
+            and registry[eid].country is None
+            and eid.startswith("org:x-")
+        ):
+            # An unknown "Coast Guard" in a US government release is the US Coast Guard.
+            registry[eid].country = ctx.speaker.split(":", 1)[1]
+        return Actor(start, end, [eid], slot)
+
+    def _possessor(
+        self,
+        ctx: DocContext,
+        ent: SpacySpan,
+        later: list[SpacySpan],
+        start: int,
+        slot: str,
+        consumed: set[int],
+    ) -> Actor | None:
+        """A country before "'s": its institution, its organization or person, or a possessive slot."""
+        after = ent.end + 1
+        inst_end = ctx.spans["institutions"].get(after)
+        nxt_ent = next((e for e in later if e.start == after), None)
+        if inst_end is not None:
+            # "Pakistan's navy" is Pakistan acting through its navy.
+            return Actor(start, inst_end, [ctx.entity_for(ent)], slot)
+        if nxt_ent is None:
+            # "Pakistan's Information Minister Attaullah Tarar": a title, then the person.
+            nxt_ent = next(
+                (
+                    e
+                    for e in later
+                    if e.label_ == "PERSON"
+                    and e.start <= after + 3
+                    and all(t.text[:1].isupper() for t in ctx.doc[after : e.start])
+                ),
+                None,
+            )
+        if nxt_ent is not None and nxt_ent.label_ in ("ORG", "PERSON"):
+            # "Pakistan's National Engineering and Scientific Commission": the org is the actor.
+            country_hint = ent.id_.split(":", 1)[1]
+            ctx.entity_for(ent)
+            consumed.add(nxt_ent.start)
+            if nxt_ent.label_ == "PERSON":
+                ctx.entity_for(nxt_ent, country_hint)
+                return None
+            oid = ctx.entity_for(nxt_ent, country_hint)
+            return Actor(start, nxt_ent.end, [oid], slot)
+        eid = ctx.entity_for(ent)
+        return Actor(start, ent.end, [eid], "poss" if slot == "bare" else slot)
+
+    def _modifier(
+        self,
+        ctx: DocContext,
+        ent: SpacySpan,
+        later: list[SpacySpan],
+        start: int,
+        slot: str,
+        consumed: set[int],
+    ) -> Actor:
+        """A country name before a noun: its institution, its organization, the maker of its
+        system, or an adjective slot."""
+        end = ent.end
+        eid = ctx.entity_for(ent)
+        inst_end = ctx.spans["institutions"].get(end)
+        if inst_end is not None:  # "Turkish officials", "the Pakistani navy"
+            return Actor(start, inst_end, [eid], slot)
+        nxt_ent = next((e for e in later if e.start == end), None)
+        if nxt_ent is not None and nxt_ent.label_ == "ORG":
+            # "Pakistani firm X": give the org its country.
+            oid = ctx.entity_for(nxt_ent, ent.id_.split(":", 1)[1])
+            consumed.add(nxt_ent.start)
+            return Actor(start, nxt_ent.end, [oid], slot)
+        made = next((e for e in later if e.start == end and e.label_ == "SYSTEM"), None)
+        maker = self.gaz.get(made.id_) if made is not None else None
+        if maker is not None and maker.country == ent.id_.split(":", 1)[1]:
+            # "delivery of a Russian S-400": the country that makes the system supplies it.
+            return Actor(start, end, [eid], "origin")
+        return Actor(start, end, [eid], "adj" if slot == "bare" else slot)
+
+    def _program_anaphor(
+        self, ctx: DocContext, lo: int, hi: int, things: list[tuple[int, int, str]]
+    ) -> None:
+        """ "suspend Turkey from the program": the program named last."""
+        if not ctx.last_program or any(t[2] == ctx.last_program for t in things):
+            return
+        toks, words = ctx.toks, self.words
+        for i in range(lo + 1, hi):
+            if (
+                toks[i].norm_ in words.program_anaphors
+                and toks[i - 1].norm_ in words.program_anaphor_determiners
+            ):
+                things.append((i, i + 1, ctx.last_program))
+                ctx.ensure_entity(ctx.last_program)
+                break
+
+    def _anaphors(self, ctx: DocContext, lo: int, hi: int, actors: list[Actor]) -> None:
+        """Group anaphors ("both countries"), the speaker's "we" and "our", and pronouns ("it")."""
+        toks, words = ctx.toks, self.words
+        for s, e in ctx.spans["group_anaphors_list"]:
             if lo <= s and e <= hi:
                 slot = self._slot_before(ctx, s, lo, actors)
                 # "Eritrea's aggression against Djibouti ... between the two countries": names earlier in
@@ -225,14 +257,11 @@ class Actors:
                     and toks[i + 1].norm_ in words.group_nouns
                 ):
                     continue  # "our two countries" is a group anaphor
+                speaker_slot = (
+                    "poss" if low in words.first_person_possessive and slot == "bare" else slot
+                )
                 actors.append(
-                    Actor(
-                        i,
-                        i + 1,
-                        ctx.speakers or [ctx.speaker],
-                        "poss" if low in words.first_person_possessive and slot == "bare" else slot,
-                        kind="speaker",
-                    )
+                    Actor(i, i + 1, ctx.speakers or [ctx.speaker], speaker_slot, kind="speaker")
                 )
                 continue
             if low in pronouns and not any(a.start <= i < a.end for a in actors):
@@ -241,9 +270,6 @@ class Actors:
                 actors.append(
                     Actor(i, i + 1, [], slot if kind == "pronoun" else "pronoun_poss", kind=kind)
                 )
-        self._mark_observers(ctx, actors, lo, hi)
-        actors.sort(key=lambda a: a.start)
-        return actors, things
 
     def _mark_observers(self, ctx: DocContext, actors: list[Actor], lo: int, hi: int) -> None:
         # "The United States welcomes the ceasefire": a subject followed by a reaction verb only observes.

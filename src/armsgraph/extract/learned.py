@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from armsgraph.model import Event, Extraction, Participant, Span, content_hash
+from armsgraph.model import Entity, Event, Extraction, Participant, Span, content_hash
 from armsgraph.ontology import OBJECT_ROLES, role_sides, roles_of, side_of
 
 FEATURE_VERSION = 1
@@ -47,7 +47,9 @@ class LinearModel:
     def __post_init__(self) -> None:
         # One row of weights per feature, as a matrix: a prediction is a gather and a sum.
         self._index = {name: i for i, name in enumerate(self.weights)}
-        self._matrix = np.array(list(self.weights.values()) or [[0.0] * len(self.bias)], dtype=np.float64)
+        self._matrix = np.array(
+            list(self.weights.values()) or [[0.0] * len(self.bias)], dtype=np.float64
+        )
         self._bias = np.array(self.bias, dtype=np.float64)
 
     def proba(self, features: dict[str, float]) -> dict[str, float]:
@@ -63,7 +65,7 @@ class LinearModel:
             return {self.classes[0]: 1.0 - p, self.classes[1]: p}
         exps = np.exp(scores - scores.max())
         exps /= exps.sum()
-        return dict(zip(self.classes, exps.tolist()))
+        return dict(zip(self.classes, exps.tolist(), strict=True))
 
     def best(self, features: dict[str, float]) -> tuple[str, float]:
         probs = self.proba(features)
@@ -75,7 +77,9 @@ class LinearModel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LinearModel:
-        return cls(classes=list(data["classes"]), bias=list(data["bias"]), weights=dict(data["weights"]))
+        return cls(
+            classes=list(data["classes"]), bias=list(data["bias"]), weights=dict(data["weights"])
+        )
 
 
 DECISIONS = ("event", "role", "status")
@@ -172,7 +176,9 @@ def parser():
     try:
         import spacy
 
-        return spacy.load(PARSER_PACKAGE, exclude=["tagger", "ner", "lemmatizer", "attribute_ruler", "senter"])
+        return spacy.load(
+            PARSER_PACKAGE, exclude=["tagger", "ner", "lemmatizer", "attribute_ruler", "senter"]
+        )
     except (ImportError, OSError):
         return None
 
@@ -187,7 +193,7 @@ def attach_parses(cands: list[Candidate], text: str) -> None:
     missing = [s for s in sentences if s not in _PARSED]
     if len(_PARSED) + len(missing) > 4096:
         _PARSED.clear()  # bounded: memory stays flat over any number of reports
-    _PARSED.update(zip(missing, nlp.pipe(missing, batch_size=64)))
+    _PARSED.update(zip(missing, nlp.pipe(missing, batch_size=64), strict=True))
     for c in todo:
         c.parse = _PARSED[text[c.sentence[0] : c.sentence[1]]]
 
@@ -252,6 +258,27 @@ def _find(text: str, needle: str | None, lo: int, hi: int) -> tuple[int, int] | 
     return (lo + at, lo + at + len(needle)) if at >= 0 else None
 
 
+def _event_actors(
+    event: Event, mentions: list[Mention], entities: dict[str, Entity], trigger_at: int
+) -> list[Mention]:
+    """The actors of a rule event: those of its sentence nearest the trigger first, then the
+    ones the rules took from elsewhere (coreference), each once."""
+    roles = {p.entity: p.role for p in event.participants}
+    actors: list[Mention] = []
+    seen: set[str] = set()
+    for m in sorted(mentions, key=lambda m: abs(m.start - trigger_at)):
+        entity = entities.get(m.entity)
+        if entity is None or entity.type not in ACTOR_TYPES or m.entity in seen:
+            continue
+        seen.add(m.entity)
+        actors.append(Mention(m.entity, m.start, m.end, roles.get(m.entity)))
+    for p in event.participants:
+        if p.role not in OBJECT_ROLES and p.entity not in seen:
+            seen.add(p.entity)
+            actors.append(Mention(p.entity, -1, -1, p.role))
+    return actors
+
+
 def candidates(extraction: Extraction, sentences: list[tuple[int, int]]) -> list[Candidate]:
     """Rule events first, then sentences with an actor and a trigger word but no rule event."""
     text = extraction.document.text
@@ -276,19 +303,7 @@ def candidates(extraction: Extraction, sentences: list[tuple[int, int]]) -> list
         sentence = sentence_of(first.start) or (first.start, first.end)
         covered.update(s for s in (sentence_of(sp.start) for sp in event.evidence) if s is not None)
         trig = _find(text, event.trigger, first.start, first.end) or (first.start, first.start)
-        roles = {p.entity: p.role for p in event.participants}
-        actors: list[Mention] = []
-        seen: set[str] = set()
-        for m in sorted(mentions_by_sentence.get(sentence, []), key=lambda m: abs(m.start - trig[0])):
-            entity = entities.get(m.entity)
-            if entity is None or entity.type not in ACTOR_TYPES or m.entity in seen:
-                continue
-            seen.add(m.entity)
-            actors.append(Mention(m.entity, m.start, m.end, roles.get(m.entity)))
-        for p in event.participants:  # actors the rules took from elsewhere (coreference)
-            if p.role not in OBJECT_ROLES and p.entity not in seen:
-                seen.add(p.entity)
-                actors.append(Mention(p.entity, -1, -1, p.role))
+        actors = _event_actors(event, mentions_by_sentence.get(sentence, []), entities, trig[0])
         things = [p.entity for p in event.participants if p.role in OBJECT_ROLES]
         out.append(Candidate(sentence, trig, event, actors, things))
     words = trigger_words()
@@ -306,7 +321,11 @@ def candidates(extraction: Extraction, sentences: list[tuple[int, int]]) -> list
         if not actors:
             continue
         trig = next(
-            ((s[0] + t.start(), s[0] + t.end()) for t in _WORD.finditer(text[s[0] : s[1]]) if t.group().lower() in words),
+            (
+                (s[0] + t.start(), s[0] + t.end())
+                for t in _WORD.finditer(text[s[0] : s[1]])
+                if t.group().lower() in words
+            ),
             None,
         )
         if trig is None:
@@ -353,7 +372,11 @@ def event_features(c: Candidate, extraction: Extraction, use_rules: bool) -> dic
     for w in set(_words(text[s0:s1])):
         f[f"sent={w}"] = 0.3
     countries = {
-        (entities[m.entity].country if entities[m.entity].type != "country" else m.entity.split(":", 1)[-1])
+        (
+            entities[m.entity].country
+            if entities[m.entity].type != "country"
+            else m.entity.split(":", 1)[-1]
+        )
         for m in c.actors
         if m.entity in entities
     }
@@ -424,11 +447,13 @@ def role_features(
                 f[f"between={w}|{event_type}"] = 1.0
         if "," in between or ";" in between:
             f["comma_between"] = 1.0
-        if any(w in ("to", "for", "from", "with", "by", "between", "against") for w in between[-2:]):
-            f[f"prep_near={[w for w in between if w in ('to', 'for', 'from', 'with', 'by', 'between', 'against')][-1]}"] = 1.0
-    makers = {
-        entities[t].country for t in c.things if t in entities and entities[t].country
-    }
+        if any(
+            w in ("to", "for", "from", "with", "by", "between", "against") for w in between[-2:]
+        ):
+            f[
+                f"prep_near={[w for w in between if w in ('to', 'for', 'from', 'with', 'by', 'between', 'against')][-1]}"
+            ] = 1.0
+    makers = {entities[t].country for t in c.things if t in entities and entities[t].country}
     own = (
         m.entity.split(":", 1)[-1]
         if entity is not None and entity.type == "country"
@@ -455,7 +480,9 @@ def status_cue_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         if line.strip():
             row = json.loads(line)
             words = sorted((re.escape(p) for p in row["phrases"]), key=len, reverse=True)
-            rows.append((row["status"], re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)))
+            rows.append(
+                (row["status"], re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE))
+            )
     return tuple(rows)
 
 
@@ -467,7 +494,11 @@ def rules_status(c: Candidate, event_type: str, status_rule: StatusRule | None) 
 
 
 def status_features(
-    c: Candidate, event_type: str, extraction: Extraction, use_rules: bool = False, ruled: str | None = None
+    c: Candidate,
+    event_type: str,
+    extraction: Extraction,
+    use_rules: bool = False,
+    ruled: str | None = None,
 ) -> dict[str, float]:
     text = extraction.document.text
     s0, s1 = c.sentence
@@ -507,7 +538,9 @@ def _role_for(event_type: str, side: str) -> str | None:
     return None
 
 
-def _decide_roles(c: Candidate, label: str, extraction: Extraction, decisions: Decisions) -> list[Participant]:
+def _decide_roles(
+    c: Candidate, label: str, extraction: Extraction, decisions: Decisions
+) -> list[Participant]:
     """The actors of a candidate with the roles the decisions give them (none: left out)."""
     parts: list[Participant] = []
     for m in c.actors:
@@ -525,7 +558,9 @@ def _decide_roles(c: Candidate, label: str, extraction: Extraction, decisions: D
     return parts
 
 
-def _event_decision(c: Candidate, extraction: Extraction, decisions: Decisions) -> tuple[str, float] | None:
+def _event_decision(
+    c: Candidate, extraction: Extraction, decisions: Decisions
+) -> tuple[str, float] | None:
     """(type, P(none)) of a candidate, or None when it is no event."""
     mode = decisions.modes["event"]
     if c.rule is not None and mode != "model":
@@ -582,7 +617,11 @@ def refine(
         else:
             parts = _decide_roles(c, label, extraction, decisions)
         countries = {
-            (p.entity.split(":", 1)[-1] if entities[p.entity].type == "country" else entities[p.entity].country)
+            (
+                p.entity.split(":", 1)[-1]
+                if entities[p.entity].type == "country"
+                else entities[p.entity].country
+            )
             for p in parts
             if p.entity in entities and p.role not in OBJECT_ROLES
         } - {None}
@@ -603,7 +642,9 @@ def refine(
             status, _ = model.best(status_features(c, label, extraction, use, ruled))
         if not kept_as_ruled:
             for t in c.things:
-                parts.append(Participant(role="program" if t.startswith("program:") else "system", entity=t))
+                parts.append(
+                    Participant(role="program" if t.startswith("program:") else "system", entity=t)
+                )
         if c.rule is not None:
             event = c.rule
             event.type, event.status, event.participants = label, status, parts

@@ -35,31 +35,12 @@ class DealLists:
         sc.drafts.extend(drafts)
         return drafts
 
-    def _match(self, ctx: DocContext, sc: SentenceContext) -> tuple[int, list[Draft]] | None:
+    def _items(
+        self, ctx: DocContext, sc: SentenceContext, colon: int, ents: list
+    ) -> tuple[list[tuple[str, list[str], tuple[int, int]]], list[str]]:
+        """The items after the colon: (buyer, systems, tokens) of each that starts with a country
+        and a dash, and the systems of the others together."""
         toks = ctx.toks
-        if ":" not in ctx.text[sc.start_char : sc.end_char]:
-            return None
-        colon = next((i for i in range(sc.start, sc.end) if toks[i].text == ":"), None)
-        if colon is None or colon + 2 >= sc.end:
-            return None
-        head_trigs = [t for t in sc.triggers if t.end <= colon and t.rule.type == "arms_sale"]
-        anchor = (
-            head_trigs[-1].start
-            if head_trigs
-            else next(
-                (
-                    i
-                    for i in range(colon - 1, sc.start - 1, -1)
-                    if toks[i].norm_ in self.sale_list_heads
-                ),
-                None,
-            )
-        )
-        if anchor is None:
-            return None
-        ents = [e for e in ctx.ents if colon < e.start and e.end <= sc.end]
-        if not any(e.label_ in THING_LABELS for e in ents):
-            return None
         strong = self.words.list_separators_strong
         seps = (
             strong
@@ -97,6 +78,34 @@ class DealLists:
                 own.append((ctx.entity_for(first), things, (lo, hi)))
             else:
                 shared.extend(t for t in things if t not in shared)
+        return own, shared
+
+    def _match(self, ctx: DocContext, sc: SentenceContext) -> tuple[int, list[Draft]] | None:
+        toks = ctx.toks
+        if ":" not in ctx.text[sc.start_char : sc.end_char]:
+            return None
+        colon = next((i for i in range(sc.start, sc.end) if toks[i].text == ":"), None)
+        if colon is None or colon + 2 >= sc.end:
+            return None
+        head_trigs = [t for t in sc.triggers if t.end <= colon and t.rule.type == "arms_sale"]
+        anchor = (
+            head_trigs[-1].start
+            if head_trigs
+            else next(
+                (
+                    i
+                    for i in range(colon - 1, sc.start - 1, -1)
+                    if toks[i].norm_ in self.sale_list_heads
+                ),
+                None,
+            )
+        )
+        if anchor is None:
+            return None
+        ents = [e for e in ctx.ents if colon < e.start and e.end <= sc.end]
+        if not any(e.label_ in THING_LABELS for e in ents):
+            return None
+        own, shared = self._items(ctx, sc, colon, ents)
         drafts = []
         trigger_text = toks[anchor].text
         head = (anchor, colon)

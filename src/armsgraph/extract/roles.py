@@ -165,6 +165,32 @@ class Roles:
         clause,
         last: bool = True,
     ) -> Draft | None:
+        """One reading of a trigger: its roles and systems, if what its type needs is there."""
+        spec = self.onto.types[rule.type]
+        roles = self._roles(ctx, trig, rule, actors, clause)
+        thing_ids = self._things(ctx, trig, rule, actors, things, clause)
+        if not self._needs_met(ctx, sc, rule, thing_ids, roles, clause):
+            return None
+        draft = Draft(
+            type=rule.type,
+            roles=roles,
+            things=thing_ids,
+            sentence=sc.span,
+            trigger_text=ctx.doc[trig.start : trig.end].text,
+            token=trig.start,
+            rule=rule,
+            trigger_span=(trig.start, trig.end),
+            clause=clause,
+        )
+        self._complete(ctx, draft, trig, actors, clause, spec)
+        if not last and rule.type not in self.family and actor_count(draft) < spec["min_actors"]:
+            return None  # let the next reading of these words try
+        return draft
+
+    def _roles(
+        self, ctx: DocContext, trig: Trigger, rule: TriggerRule, actors: list[Actor], clause
+    ) -> list[tuple[str, str]]:
+        """(role, entity) of the actors, by the slot each stands in and the trigger's row."""
         spec = self.onto.types[rule.type]
         toks = ctx.toks
         passive = self._passive(ctx, trig)
@@ -210,7 +236,12 @@ class Roles:
                 roles = [(r, e) for r, e in roles if e in near]
         # One entity, one role: keep the first role found for it.
         seen: set[str] = set()
-        roles = [(r, e) for r, e in roles if not (e in seen or seen.add(e))]
+        return [(r, e) for r, e in roles if not (e in seen or seen.add(e))]
+
+    def _things(
+        self, ctx: DocContext, trig: Trigger, rule: TriggerRule, actors: list[Actor], things, clause
+    ) -> list[str]:
+        """The systems and programs of the reading."""
         thing_ids = list(dict.fromkeys(t[2] for t in things))
         if (
             not thing_ids
@@ -231,21 +262,16 @@ class Roles:
                     tid = ctx.entity_for(e)
                     if tid not in thing_ids:
                         thing_ids.append(tid)
-        if not self._needs_met(ctx, sc, rule, thing_ids, roles, clause):
-            return None
-        draft = Draft(
-            type=rule.type,
-            roles=roles,
-            things=thing_ids,
-            sentence=sc.span,
-            trigger_text=ctx.doc[trig.start : trig.end].text,
-            token=trig.start,
-            rule=rule,
-            trigger_span=(trig.start, trig.end),
-            clause=clause,
-        )
-        lo, hi = clause
-        words = self.words
+        return thing_ids
+
+    def _complete(
+        self, ctx: DocContext, draft: Draft, trig: Trigger, actors: list[Actor], clause, spec: dict
+    ) -> None:
+        """What the draft takes beyond its clause's names: a further tranche's mark, the speaker,
+        the roles its row implies, an earlier event's participants, an embassy's host, the maker."""
+        rule = draft.rule
+        toks, words = ctx.toks, self.words
+        _lo, hi = clause
         draft.additional = any(
             toks[j].norm_ in words.tranche_words
             or (
@@ -259,9 +285,8 @@ class Roles:
             and ctx.speaker
             and not any(r == rule.speaker_default for r, _ in draft.roles)
         ):
-            draft.roles.append(
-                (rule.speaker_default, ctx.speaker)
-            )  # "arms exports rose" in a State release
+            # "arms exports rose" in a State release
+            draft.roles.append((rule.speaker_default, ctx.speaker))
         for role, eid in rule.implied.items():
             if not any(r == role for r, _ in draft.roles):
                 ctx.ensure_entity(eid)
@@ -285,9 +310,6 @@ class Roles:
             draft.roles.append(("buyer", ctx.host))
         origin_fill(ctx, draft, spec)
         self._origin_roles(ctx, draft, spec)
-        if not last and rule.type not in family and actor_count(draft) < spec["min_actors"]:
-            return None  # let the next reading of these words try
-        return draft
 
     def _implied_draft(
         self,
@@ -429,7 +451,8 @@ class Roles:
             return
         other = next(r for r in spec["roles"] if r != role)
         draft.roles = [
-            (role if c == origin else other, e) for (_, e), c in zip(draft.roles, countries)
+            (role if c == origin else other, e)
+            for (_, e), c in zip(draft.roles, countries, strict=True)
         ]
 
 

@@ -58,7 +58,7 @@ class StatusTagger:
             for s, e, i in matches
             if lo <= s and e <= hi and (allowed is None or self.cues[i].status in allowed)
         ]
-        for s, e, i in in_clause:
+        for _s, _e, i in in_clause:
             cue = self.cues[i]
             if cue.strong and cue.status == "cancelled":
                 return cue.status, True

@@ -437,7 +437,9 @@ def _read_text(path: Path | str) -> tuple[str, GazetteerError | None]:
     try:
         return Path(path).read_text(encoding="utf-8-sig"), None
     except (OSError, UnicodeDecodeError) as exc:
-        return "", GazetteerError(f"cannot read the file: {exc}", where=str(path), hint="check the path")
+        return "", GazetteerError(
+            f"cannot read the file: {exc}", where=str(path), hint="check the path"
+        )
 
 
 def read_csv_rows(

@@ -38,82 +38,144 @@ def unknown_id(kind: str, name: str) -> str:
 
 def find_unknown_names(doc: Doc, known: list[Span]) -> list[Span]:
     """Spans labelled PERSON or ORG for title+name and name+suffix sequences outside `known`."""
-    cues = _hashed_cues()
     taken = set()
     for s in known:
         taken.update(range(s.start, s.end))
-    out: list[Span] = []
     toks = list(doc)  # doc[i] builds a new Token on every access
     doc.user_data["tokens"] = toks  # the extractor reads the same list
-    # Read as numbers, not Token properties: this loop visits every token of every report.
-    rows = doc.to_array([NORM, PREFIX, LENGTH, IS_PUNCT]).tolist()
-    strings = doc.vocab.strings
-    kinds = _first_char_kinds  # first character of a token (PREFIX) → (is upper, is digit), few distinct
-    for r in rows:
-        if r[1] not in kinds:
-            c = strings[r[1]][:1]
-            kinds[r[1]] = (c.isupper(), c.isdigit())
-    norm = [r[0] for r in rows]
-    upper = [kinds[r[1]][0] for r in rows]
-    cap = [(k[0] or (k[1] and r[2] > 1)) and not r[3] for k, r in zip((kinds[r[1]] for r in rows), rows)]
-    title_heads, org_suffixes = cues["title_heads"], cues["org_suffixes"]
-    connectors, office_words = cues["connectors"], cues["office_words"]
-    suffix_words = cues["org_suffix_texts"]
-    of = cues["of"]
-    n = len(rows)
-
-    suffix_firsts = cues["org_suffix_firsts"]
-
-    def two_word_suffix(j: int) -> bool:
-        return norm[j] in suffix_firsts and j + 1 < n and f"{strings[norm[j]]} {strings[norm[j + 1]]}" in suffix_words
-
+    scan = _Scan(doc, taken)
+    norm, cap, n = scan.norm, scan.cap, scan.n
+    title_heads = scan.cues["title_heads"]
     i = 0
     while i < n:
-        low = norm[i]
-        # Person: "<Title> Firstname Lastname" (up to four capitalized words, none known).
-        if low in title_heads and i + 1 < n:
-            first = i + 1
-            # "Secretary of Defense Gordon England", "Minister of National Defense Vecdi Gonul"
-            if norm[first] == of:
-                k = first + 1
-                while k < n and k - first <= 4 and upper[k] and norm[k] in office_words:
-                    k += 1
-                first = k if k > first + 1 else first
-            j = first
-            while j < n and j - first < 3 and cap[j] and norm[j] not in title_heads \
-                    and (j not in taken or j > first):
-                j += 1
-            count = j - first
-            one_word = count == 1 and upper[first] and rows[first][2] > 2 and first == i + 1 and first not in taken
-            if (count >= 2 or one_word) and not any(norm[x] in org_suffixes for x in range(first, j)):
-                name = doc[first:j]
-                out.append(Span(doc, first, j, label="PERSON", span_id=unknown_id("person", name.text)))
-                i = j
+        if norm[i] in title_heads and i + 1 < n:
+            after = scan.person_at(i)
+            if after is not None:
+                i = after
                 continue
-        # Organization: capitalized words (with connectors) ending in a suffix word.
         if cap[i] and i not in taken:
-            j = i
-            last_suffix = -1
-            while j < n and j not in taken and (cap[j] or (norm[j] in connectors and j > i)):
-                if norm[j] in org_suffixes:
-                    last_suffix = j + (1 if two_word_suffix(j) else 0)
-                elif two_word_suffix(j):
-                    last_suffix = j + 1
-                j += 1
-            if last_suffix >= i + 1:  # at least one word before the suffix
-                start = i
-                # A sentence-initial "The" is not part of the name.
-                while start < last_suffix and norm[start] in connectors:
-                    start += 1
-                is_title = any(norm[x] in title_heads for x in range(start, last_suffix + 1))  # "Secretary of Defense"
-                if last_suffix + 1 - start >= 2 and not is_title and \
-                        not all(norm[x] in org_suffixes for x in range(start, last_suffix + 1)):
-                    span = doc[start : last_suffix + 1]
-                    out.append(Span(doc, start, last_suffix + 1, label="ORG", span_id=unknown_id("org", span.text)))
-                    i = max(j, i + 1)
-                    continue
+            after = scan.org_at(i)
+            if after is not None:
+                i = after
+                continue
         i += 1
-    return out
+    return scan.out
+
+
+class _Scan:
+    """One document's tokens read as numbers (norm ids, capitalisation), and the names found."""
+
+    def __init__(self, doc: Doc, taken: set[int]):
+        self.doc, self.taken = doc, taken
+        self.cues = _hashed_cues()
+        # Read as numbers, not Token properties: this loop visits every token of every report.
+        rows = doc.to_array([NORM, PREFIX, LENGTH, IS_PUNCT]).tolist()
+        self.strings = strings = doc.vocab.strings
+        kinds = _first_char_kinds  # first character of a token (PREFIX) → (is upper, is digit), few distinct
+        for r in rows:
+            if r[1] not in kinds:
+                c = strings[r[1]][:1]
+                kinds[r[1]] = (c.isupper(), c.isdigit())
+        self.rows = rows
+        self.norm = [r[0] for r in rows]
+        self.upper = [kinds[r[1]][0] for r in rows]
+        self.cap = [
+            (k[0] or (k[1] and r[2] > 1)) and not r[3]
+            for k, r in zip((kinds[r[1]] for r in rows), rows, strict=True)
+        ]
+        self.n = len(rows)
+        self.out: list[Span] = []
+
+    def two_word_suffix(self, j: int) -> bool:
+        norm = self.norm
+        return (
+            norm[j] in self.cues["org_suffix_firsts"]
+            and j + 1 < self.n
+            and f"{self.strings[norm[j]]} {self.strings[norm[j + 1]]}"
+            in self.cues["org_suffix_texts"]
+        )
+
+    def person_at(self, i: int) -> int | None:
+        """End of "<Title> Firstname Lastname" (up to four capitalized words, none known) at i."""
+        norm, upper, cap, n, taken, cues = (
+            self.norm,
+            self.upper,
+            self.cap,
+            self.n,
+            self.taken,
+            self.cues,
+        )
+        title_heads = cues["title_heads"]
+        first = i + 1
+        # "Secretary of Defense Gordon England", "Minister of National Defense Vecdi Gonul"
+        if norm[first] == cues["of"]:
+            k = first + 1
+            while k < n and k - first <= 4 and upper[k] and norm[k] in cues["office_words"]:
+                k += 1
+            first = k if k > first + 1 else first
+        j = first
+        while (
+            j < n
+            and j - first < 3
+            and cap[j]
+            and norm[j] not in title_heads
+            and (j not in taken or j > first)
+        ):
+            j += 1
+        count = j - first
+        one_word = (
+            count == 1
+            and upper[first]
+            and self.rows[first][2] > 2
+            and first == i + 1
+            and first not in taken
+        )
+        org_suffixes = cues["org_suffixes"]
+        if (count >= 2 or one_word) and not any(norm[x] in org_suffixes for x in range(first, j)):
+            name = self.doc[first:j]
+            self.out.append(
+                Span(self.doc, first, j, label="PERSON", span_id=unknown_id("person", name.text))
+            )
+            return j
+        return None
+
+    def org_at(self, i: int) -> int | None:
+        """Where to go on after capitalized words (with connectors) ending in a suffix word at i."""
+        norm, cap, n, taken, cues = self.norm, self.cap, self.n, self.taken, self.cues
+        connectors, org_suffixes = cues["connectors"], cues["org_suffixes"]
+        j = i
+        last_suffix = -1
+        while j < n and j not in taken and (cap[j] or (norm[j] in connectors and j > i)):
+            if norm[j] in org_suffixes:
+                last_suffix = j + (1 if self.two_word_suffix(j) else 0)
+            elif self.two_word_suffix(j):
+                last_suffix = j + 1
+            j += 1
+        if last_suffix < i + 1:  # at least one word before the suffix
+            return None
+        start = i
+        # A sentence-initial "The" is not part of the name.
+        while start < last_suffix and norm[start] in connectors:
+            start += 1
+        # "Secretary of Defense"
+        is_title = any(norm[x] in cues["title_heads"] for x in range(start, last_suffix + 1))
+        if (
+            last_suffix + 1 - start >= 2
+            and not is_title
+            and not all(norm[x] in org_suffixes for x in range(start, last_suffix + 1))
+        ):
+            span = self.doc[start : last_suffix + 1]
+            self.out.append(
+                Span(
+                    self.doc,
+                    start,
+                    last_suffix + 1,
+                    label="ORG",
+                    span_id=unknown_id("org", span.text),
+                )
+            )
+            return max(j, i + 1)
+        return None
 
 
 _first_char_kinds: dict[int, tuple[bool, bool]] = {}
@@ -124,7 +186,11 @@ def _hashed_cues() -> dict:
     """The cue words as the ids spaCy gives token norms, so tokens are compared as numbers."""
     cues = name_cues()
     out: dict = {key: frozenset(hash_string(w) for w in words) for key, words in cues.items()}
-    out["org_suffix_texts"] = cues["org_suffixes"]  # two-word suffixes ("air force") are matched as text
-    out["org_suffix_firsts"] = frozenset(hash_string(w.split()[0]) for w in cues["org_suffixes"] if " " in w)
+    out["org_suffix_texts"] = cues[
+        "org_suffixes"
+    ]  # two-word suffixes ("air force") are matched as text
+    out["org_suffix_firsts"] = frozenset(
+        hash_string(w.split()[0]) for w in cues["org_suffixes"] if " " in w
+    )
     out["of"] = hash_string("of")
     return out

@@ -9,8 +9,10 @@ from functools import lru_cache
 
 from armsgraph.model import TimeExpr
 
-_MONTHS = "|".join(m for m in calendar.month_name if m) + "|" + "|".join(
-    m + r"\.?" for m in calendar.month_abbr if m and m != "May"
+_MONTHS = (
+    "|".join(m for m in calendar.month_name if m)
+    + "|"
+    + "|".join(m + r"\.?" for m in calendar.month_abbr if m and m != "May")
 )
 _YEAR = r"(?:19|20)\d{2}"
 TIME_RE = re.compile(
@@ -33,7 +35,9 @@ def find_times(text: str, offset: int = 0) -> list[tuple[int, int, str, str]]:
 
 _MONTH_NUMBERS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTH_NUMBERS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_SIMPLE = re.compile(r"^(?P<month>[A-Za-z]+)\.?(?:\s(?P<day>\d{1,2}))?(?:,?\s(?P<year>(?:19|20)\d{2}))?$")
+_SIMPLE = re.compile(
+    r"^(?P<month>[A-Za-z]+)\.?(?:\s(?P<day>\d{1,2}))?(?:,?\s(?P<year>(?:19|20)\d{2}))?$"
+)
 
 
 def _parse_simple(text: str, base: date | None) -> date | None:
@@ -64,7 +68,11 @@ def _parse_date(text: str, base: date | None):
         return datetime(simple.year, simple.month, simple.day)
     import dateparser  # imported late: it takes ~0.3 s to load its language data
 
-    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"}
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PREFER_DAY_OF_MONTH": "first",
+    }
     if base:
         from datetime import datetime
 
@@ -87,6 +95,34 @@ def resolve_time(text: str, kind: str, published: str | None) -> TimeExpr:
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+def _relative(words: str, core: str, base: date) -> tuple[date | None, date | None]:
+    """ "this year", "last month", "next year": the range it names from the publication date."""
+    start = end = None
+    if "year" in words:
+        y = base.year + (
+            -1
+            if ("last" in words or "previous" in words)
+            else 1
+            if ("next" in words or "coming" in words)
+            else 0
+        )
+        start, end = date(y, 1, 1), date(y, 12, 31)
+        if y == base.year:
+            end = base
+    elif "month" in words:
+        m, y = base.month, base.year
+        if "last" in words or "previous" in words:
+            m, y = (12, y - 1) if m == 1 else (m - 1, y)
+        elif "next" in words or "coming" in words:
+            m, y = (1, y + 1) if m == 12 else (m + 1, y)
+        start, end = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+    else:
+        parsed = _parse_date(core, base)
+        if parsed:
+            start = end = parsed.date()
+    return start, end
+
+
 def _resolve(text: str, kind: str, published: str | None) -> TimeExpr:
     """Resolve a time expression to a [start, end] date range where the publication date allows."""
     base = None
@@ -96,9 +132,16 @@ def _resolve(text: str, kind: str, published: str | None) -> TimeExpr:
         except ValueError:
             base = None
     words = text.lower()
-    core = re.sub(r"^(in|since|by|from|until|through|during|on|early|late|mid|earlier|later)\s", "", text.strip(), flags=re.IGNORECASE)
+    core = re.sub(
+        r"^(in|since|by|from|until|through|during|on|early|late|mid|earlier|later)\s",
+        "",
+        text.strip(),
+        flags=re.IGNORECASE,
+    )
     start = end = None
-    weekday = re.fullmatch(r"(last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", core.lower())
+    weekday = re.fullmatch(
+        r"(last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", core.lower()
+    )
     if weekday and base is not None:
         # News names the day of the week of the last seven days: "said on Monday" in Monday's
         # report is that day ("last Monday" then means a week before).
@@ -112,29 +155,17 @@ def _resolve(text: str, kind: str, published: str | None) -> TimeExpr:
     elif kind == "rel":
         if base is None:
             return TimeExpr(text=text)
-        if "year" in words:
-            y = base.year + (-1 if ("last" in words or "previous" in words) else 1 if ("next" in words or "coming" in words) else 0)
-            start, end = date(y, 1, 1), date(y, 12, 31)
-            if y == base.year:
-                end = base
-        elif "month" in words:
-            m, y = base.month, base.year
-            if "last" in words or "previous" in words:
-                m, y = (12, y - 1) if m == 1 else (m - 1, y)
-            elif "next" in words or "coming" in words:
-                m, y = (1, y + 1) if m == 12 else (m + 1, y)
-            start, end = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
-        else:
-            parsed = _parse_date(core, base)
-            if parsed:
-                start = end = parsed.date()
+        start, end = _relative(words, core, base)
     else:
         parsed = _parse_date(core, base)
         if parsed is None:
             return TimeExpr(text=text)
         d = parsed.date()
         if kind == "my":
-            start, end = date(d.year, d.month, 1), date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+            start, end = (
+                date(d.year, d.month, 1),
+                date(d.year, d.month, calendar.monthrange(d.year, d.month)[1]),
+            )
             if base is None and not re.search(_YEAR, text):
                 return TimeExpr(text=text)
         else:
@@ -143,4 +174,6 @@ def _resolve(text: str, kind: str, published: str | None) -> TimeExpr:
         end = base
     elif words.startswith("by") and end is not None:
         start = None
-    return TimeExpr(text=text, start=start.isoformat() if start else None, end=end.isoformat() if end else None)
+    return TimeExpr(
+        text=text, start=start.isoformat() if start else None, end=end.isoformat() if end else None
+    )

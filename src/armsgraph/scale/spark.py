@@ -418,5 +418,4 @@ if __name__ == "__main__":
     # command line of the job, `armsgraph spark ARGS`.
     from armsgraph.cli.main import main
 
-    sys.argv = ["armsgraph", "spark", *sys.argv[1:]]
-    main()
+    main(["spark", *sys.argv[1:]])
