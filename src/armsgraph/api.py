@@ -145,6 +145,27 @@ class Database:
         """Actors with their number of events (see `store.queries.actors`)."""
         return self.store.actors(**kwargs)
 
+    def search(
+        self, query: str, *, kind: str = "events", limit: int | None = 20, offset: int = 0
+    ) -> dict[str, Any]:
+        """Full-text search (words, "phrases", AND, OR; see `store.search`): `kind`
+        "events" (their evidence) or "documents" (title and text); {total, hits}."""
+        from armsgraph.store import search
+
+        find = {"events": search.search_events, "documents": search.search_documents}.get(kind)
+        if find is None:
+            raise ArmsgraphError(f"unknown kind {kind!r}", hint="use events or documents")
+        with self.store.connect() as conn:
+            return find(conn, query, limit=limit, offset=offset)
+
+    def documents(self, **filters: Any) -> list[dict[str, Any]]:
+        """Stored documents, latest first, filtered by `store.queries.DocumentFilters`
+        (publisher, source, since, until, limit, offset); limit defaults to all."""
+        from armsgraph.store.queries import DocumentFilters, documents_list
+
+        with self.store.connect() as conn:
+            return documents_list(conn, DocumentFilters(**{"limit": None, **filters}))
+
     def rebuild(self) -> dict[str, int]:
         return self.store.rebuild()
 

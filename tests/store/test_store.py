@@ -375,9 +375,11 @@ def test_schema_from_migrations_matches_schema_module(db_url):
     from alembic.migration import MigrationContext
 
     from armsgraph.store.schema import metadata
+    from armsgraph.store.search import include_name
 
     with Store(db_url) as store, store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diff = compare_metadata(context, metadata)
         assert diff == []
         assert "alembic_version" in inspect(conn).get_table_names()
 

@@ -130,7 +130,7 @@ def emit(
     table = Table(title=plain(title), title_justify="left", show_lines=False, expand=True)
     for col in rows[0]:
         # Short fixed values stay on one line; long text gets the rest of the width.
-        wide = col in ("participants", "systems", "name", "value")
+        wide = col in ("participants", "systems", "name", "value", "title", "text")
         table.add_column(
             col,
             overflow="fold",

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, select, tuple_
 
 from armsgraph.model import Document, Extraction, content_hash
-from armsgraph.store import graph, queries
+from armsgraph.store import graph, queries, search
 from armsgraph.store.db import Database, insert_rows
 from armsgraph.store.ids import former_ids, preferred_ids, remove_reports, settle_ids
 from armsgraph.store.merging import Merger as _Merger
@@ -189,6 +189,7 @@ class Store(Database):
                     n += 1
                 after = tuple_(rows[-1].published or "", rows[-1].id)
             settle_ids(conn, former)
+            search.reindex(conn)  # the full-text index, from the rows as they are now
             counts = queries.stats(conn)
         counts["rebuilt"] = n
         return counts

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from armsgraph.store.schema import metadata
+from armsgraph.store.search import include_name
 
 config = context.config
 
@@ -25,6 +26,7 @@ def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_name=include_name,  # the search index is made by hand (store/search.py)
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         transaction_per_migration=True,

@@ -10,7 +10,15 @@ the Python API all read the database the same way. Dates are ISO 8601 text.
 """
 
 from armsgraph.store.queries.actors import PARTNER_WINDOW, actor, actors
-from armsgraph.store.queries.documents import document, document_texts, documents_list, stats
+from armsgraph.store.queries.documents import (
+    DocumentFilters,
+    count_documents,
+    document,
+    document_texts,
+    documents_list,
+    publisher_of,
+    stats,
+)
 from armsgraph.store.queries.events import (
     count_events,
     current_event_id,
@@ -29,9 +37,11 @@ __all__ = [
     "MAX_RECENT_WINDOW",
     "ORDERS",
     "PARTNER_WINDOW",
+    "DocumentFilters",
     "EventFilters",
     "actor",
     "actors",
+    "count_documents",
     "count_events",
     "current_event_id",
     "document",
@@ -39,6 +49,7 @@ __all__ = [
     "documents_list",
     "event",
     "events",
+    "publisher_of",
     "resolve_actor",
     "sources_of",
     "stats",
