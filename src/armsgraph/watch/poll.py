@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select, update
 
 from armsgraph.errors import ArmsgraphError, InputError
 from armsgraph.ingest import sniff
+from armsgraph.ingest.common import OnProblem
 from armsgraph.ingest.feeds import iter_feed_bytes
 from armsgraph.ingest.fetch import USER_AGENT
 from armsgraph.ingest.html import html_document
@@ -64,8 +65,9 @@ def conditional_get(
     last_modified: str | None = None,
     timeout: float = 20.0,
     max_bytes: int = 50_000_000,
-) -> Response | InputError:
-    """GET `url` with If-None-Match / If-Modified-Since; errors as InputError."""
+) -> Response:
+    """GET `url` with If-None-Match / If-Modified-Since; raises InputError (what, where, the
+    fix) when the source cannot be read, as every reader of one document does."""
     import httpx
 
     headers = {"User-Agent": USER_AGENT, "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}  # fmt: skip
@@ -81,7 +83,7 @@ def conditional_get(
             if resp.status_code == 304:
                 return Response(str(resp.url), 304, "", b"", etag, last_modified)
             if resp.status_code >= 400:
-                return InputError(
+                raise InputError(
                     f"the server answered {resp.status_code} {resp.reason_phrase}",
                     where=url,
                     hint="check the URL; the source is polled again later, less often while it fails",
@@ -90,7 +92,7 @@ def conditional_get(
             for chunk in resp.iter_bytes():
                 size += len(chunk)
                 if size > max_bytes:
-                    return InputError(
+                    raise InputError(
                         f"response is larger than the limit of {max_bytes} bytes",
                         where=url,
                         hint="is this really a feed or an article page?",
@@ -105,45 +107,46 @@ def conditional_get(
                 last_modified=resp.headers.get("last-modified"),
             )
     except httpx.TimeoutException:
-        return InputError(
+        raise InputError(
             f"timed out after {timeout:g} s", where=url, hint="the server is slow or unreachable"
-        )
+        ) from None
     except httpx.HTTPError as exc:
-        return InputError(
+        raise InputError(
             f"could not fetch ({type(exc).__name__}: {exc})",
             where=url,
             hint="check the URL and the network connection",
-        )
+        ) from None
 
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")  # fmt: skip
 
 
-def documents_of(resp: Response, source_url: str) -> list[Document | InputError]:
-    """The documents a response holds: a feed's entries, or the page (or text) itself."""
+def documents_of(resp: Response, source_url: str, on_problem: OnProblem) -> list[Document]:
+    """The documents a response holds: a feed's entries, or the page (or text) itself; what
+    cannot be read goes to `on_problem` (one channel, as the ingest readers use)."""
     kind = "feed" if resp.content_type in _FEED_TYPES else None
     if kind is None:
         kind = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}.get(
             resp.content_type
         ) or sniff(resp.content[:4096])
     if kind == "feed":
-        problems: list[InputError] = []
-        docs = list(iter_feed_bytes(resp.content, source_url, on_problem=problems.append))
-        return [*docs, *problems]
+        return list(iter_feed_bytes(resp.content, source_url, on_problem=on_problem))
     try:
         if kind == "html":
             return [html_document(resp.content, source_url, url=resp.url)]
         if kind == "text":
             return [text_document(resp.content, source_url, url=resp.url)]
     except InputError as problem:  # the readers of one document raise what is wrong
-        return [problem]
-    return [
+        on_problem(problem)
+        return []
+    on_problem(
         InputError(
             f"neither a feed nor a page ({resp.content_type or kind})",
             where=source_url,
             hint="give the address of an RSS or Atom feed or of an HTML page",
         )
-    ]
+    )
+    return []
 
 
 def entry_key(doc: Document) -> str:
@@ -269,20 +272,20 @@ def poll_source(
     except Stopped:
         _release(store, sid)
         return PollResult(sid, url, "stopped")
-    got = conditional_get(
-        url,
-        etag=source["etag"],
-        last_modified=source["last_modified"],
-        timeout=settings.timeout,
-        max_bytes=settings.max_bytes,
-    )
-    if isinstance(got, InputError):
-        return _failed(store, source, got, settings)
+    try:
+        got = conditional_get(
+            url,
+            etag=source["etag"],
+            last_modified=source["last_modified"],
+            timeout=settings.timeout,
+            max_bytes=settings.max_bytes,
+        )
+    except InputError as problem:
+        return _failed(store, source, problem, settings)
     if got.status == 304:
         return _succeeded(store, source, got, PollResult(sid, url, "not modified"), complete=True)
-    items = documents_of(got, url)
-    docs = [d for d in items if isinstance(d, Document)]
-    errors = [e for e in items if isinstance(e, ArmsgraphError)]
+    errors: list[InputError] = []
+    docs = documents_of(got, url, errors.append)
     if not docs and errors and errors[0].where == url:
         # The whole response is unreadable (not a feed, no text): an error of the source.
         return _failed(store, source, errors[0], settings)
