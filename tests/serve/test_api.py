@@ -17,6 +17,7 @@ from armsgraph.serve.app import is_loopback, paragraph_segments, safe_url
 post = functools.partial(httpx.post, timeout=120)
 
 PAGES = [
+    "/",
     "/events",
     "/events?type=arms_sale&order=sources",
     "/actors",

@@ -39,7 +39,7 @@ def test_new_events_status_sources_quantity_and_value_each_make_one_notice(
         whats = [c["what"] for c in more["changes"]]
         assert whats == ["source", "quantity", "value"]
         assert "quantity 12 → 24" in more["summary"]
-        assert "value none → 2,000,000,000 USD" in more["summary"]
+        assert "value none → $2 billion" in more["summary"]
         assert "new source: https://b.example/2" in more["summary"]
         assert more["evidence"][0]["url"] == "https://b.example/2"
 

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from armsgraph.cli.terminal import json_text, plain, safe
 from armsgraph.errors import ArmsgraphError
+from armsgraph.money import format_money
 from armsgraph.ontology import is_actor
 
 
@@ -77,6 +78,14 @@ def _event_head(ev: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def money_text(value: dict[str, Any] | None) -> str:
+    """An event's value as "$7.5 billion" (money.format_money), else the words of the report."""
+    value = value or {}
+    if value.get("amount") is not None:
+        return format_money(value["amount"], value.get("currency"))
+    return value.get("text") or ""
+
+
 def event_table_row(ev: dict[str, Any]) -> dict[str, Any]:
     """The columns of one event that fit a terminal table."""
     return {
@@ -93,7 +102,7 @@ def event_row(ev: dict[str, Any]) -> dict[str, Any]:
         **_event_head(ev),
         "systems": ev["systems"] or "",
         "quantity": ev["quantity_text"] or "",
-        "value": (ev["value"] or {}).get("text") or "",
+        "value": money_text(ev["value"]),
         "first_seen": ev["first_seen"] or "",
         "last_seen": ev["last_seen"] or "",
         "sources": ev["n_sources"],

@@ -20,7 +20,15 @@ from armsgraph.cli.options import (
     format_option,
     open_store,
 )
-from armsgraph.cli.output import Format, emit, err_console, event_row, event_table_row, fail
+from armsgraph.cli.output import (
+    Format,
+    emit,
+    err_console,
+    event_row,
+    event_table_row,
+    fail,
+    money_text,
+)
 from armsgraph.cli.terminal import json_text, safe
 from armsgraph.errors import ArmsgraphError, StoreError
 from armsgraph.export import FORMATS as EXPORT_FORMATS
@@ -144,7 +152,7 @@ def show_cmd(
     for label, value in (
         ("time", (ev["time"] or {}).get("text")),
         ("quantity", ev["quantity_text"]),
-        ("value", (ev["value"] or {}).get("text")),
+        ("value", money_text(ev["value"])),
     ):
         if value:
             line(f"  {label:<12} {safe(value)}")

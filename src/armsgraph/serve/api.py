@@ -86,6 +86,15 @@ def api_document(store: StoreDep, document_id: str) -> dict[str, Any]:
     return one(store, queries.document, document_id, "document")
 
 
+@router.get("/api/trends", tags=["events"])
+def api_trends(store: StoreDep, f: FiltersDep) -> dict[str, Any]:
+    """Events per year by type and the value in USD of deals per year, over the matching
+    events (the trend tables of the home and actor pages): a year is that of the event's
+    own date, else of its first report; undated events are counted apart."""
+    with store.connect() as conn:
+        return queries.trends(conn, f.event_filters(limit=None))
+
+
 @router.get("/api/network", tags=["graph"])
 def api_network(
     store: StoreDep,

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from armsgraph.model import ENTITY_TYPES, EVENT_TYPES
 from armsgraph.ontology import is_actor
+from armsgraph.serve.charts import trend_view
 from armsgraph.serve.present import (
     MAP_LIMIT,
     MAX_PAGE_SIZE,
@@ -35,9 +36,14 @@ from armsgraph.store import queries
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/")
-def home() -> RedirectResponse:
-    return RedirectResponse("/events", 302)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
+def home(request: Request, store: StoreDep) -> HTMLResponse:
+    """The overview: counts, the trend charts of all events and the latest reported."""
+    with store.connect() as conn:
+        stats = queries.stats(conn)
+        view = trend_view(queries.trends(conn))
+        latest = queries.events(conn, limit=8)
+    return render(request, "home.html", stats=stats, view=view, latest=latest)
 
 
 @router.get("/types.css")
@@ -136,8 +142,10 @@ def actor_page(request: Request, store: StoreDep, entity_id: str) -> HTMLRespons
     years = [y for y in years if y[0] != "undated"][::-1] + [y for y in years if y[0] == "undated"]
     for _, evs in years:
         evs.sort(key=lambda e: e["when"], reverse=True)
-    partners = partners_by_type(entity_id, a["events"])
+    partners = partners_by_type(entity_id, a["events"], exclude=set(a["own"]))
     used_types = [t for t in EVENT_TYPES if any(p["by_type"][t] for p in partners)]
+    with store.connect() as conn:
+        view = trend_view(queries.trends(conn, entity_ids=a["own"]))
     return render(
         request,
         "actor.html",
@@ -145,6 +153,7 @@ def actor_page(request: Request, store: StoreDep, entity_id: str) -> HTMLRespons
         years=years,
         partners=partners,
         used_types=used_types,
+        view=view,
         network_qs=urlencode({"actor": entity_id}),
     )
 

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel
 
 from armsgraph.model import EVENT_TYPES, STATUSES
+from armsgraph.money import format_money, format_value
 from armsgraph.ontology import is_actor, registry
 from armsgraph.store import queries
 from armsgraph.store.queries import EventFilters
@@ -61,6 +62,8 @@ def templates(writable: bool) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["urlpath"] = lambda s: quote(str(s), safe=":@")
+    env.filters["money"] = format_money  # {{ amount | money(currency) }}: "$7.5 billion"
+    env.filters["fact_value"] = format_value  # {{ value | fact_value(unit) }}
     # `participants | select("actor")`: who acts; `reject("actor")`: the systems and programs.
     env.tests["actor"] = lambda p: is_actor(p["role"], p.get("type"))
     env.globals.update(
@@ -293,13 +296,17 @@ def country_counts(evs: list[dict[str, Any]]) -> Counter[str]:
     return counts
 
 
-def partners_by_type(entity_id: str, evs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The actors an entity shares events with, and how many events of each type."""
+def partners_by_type(
+    entity_id: str, evs: list[dict[str, Any]], exclude: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """The actors an entity shares events with, and how many events of each type (the
+    entities in `exclude`, a country's own organizations, are not its partners)."""
     table: dict[str, dict[str, Any]] = {}
+    skip = {entity_id, *(exclude or ())}
     for e in evs:
         seen = set()
         for p in e["participants"]:
-            if p["entity_id"] == entity_id or not is_actor(p["role"]) or p["entity_id"] in seen:
+            if p["entity_id"] in skip or not is_actor(p["role"]) or p["entity_id"] in seen:
                 continue
             seen.add(p["entity_id"])
             row = table.setdefault(

@@ -226,6 +226,10 @@ class Store(Database):
         with self.connect() as conn:
             return graph.network(conn, filters, **kwargs)
 
+    def trends(self, filters: queries.EventFilters | None = None, **kwargs: Any) -> dict[str, Any]:
+        with self.connect() as conn:
+            return queries.trends(conn, filters, **kwargs)
+
     def stats(self) -> dict[str, int]:
         with self.connect() as conn:
             return queries.stats(conn)

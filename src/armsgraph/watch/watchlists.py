@@ -22,6 +22,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from armsgraph.errors import ArmsgraphError
 from armsgraph.model import EVENT_TYPES, STATUSES, content_hash
+from armsgraph.money import format_money
 from armsgraph.store import queries
 from armsgraph.store.schema import watch_deliveries, watch_notices, watch_state, watchlists
 from armsgraph.store.store import Store
@@ -418,7 +419,7 @@ def describe_event(ev: dict[str, Any]) -> str:
 def _money(amount: float | None, currency: str | None) -> str:
     if amount is None:
         return "none"
-    return f"{amount:,.0f} {currency or ''}".strip()
+    return format_money(amount, currency)
 
 
 def _number(q: float | None) -> str:

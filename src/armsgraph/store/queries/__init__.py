@@ -32,6 +32,7 @@ from armsgraph.store.queries.filters import (
     EventFilters,
     resolve_actor,
 )
+from armsgraph.store.queries.trends import deal_types, trends
 
 __all__ = [
     "MAX_RECENT_WINDOW",
@@ -44,6 +45,7 @@ __all__ = [
     "count_documents",
     "count_events",
     "current_event_id",
+    "deal_types",
     "document",
     "document_texts",
     "documents_list",
@@ -53,4 +55,5 @@ __all__ = [
     "resolve_actor",
     "sources_of",
     "stats",
+    "trends",
 ]

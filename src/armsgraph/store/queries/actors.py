@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, literal, select, union_all
 
-from armsgraph.ontology import OBJECT_ROLES
+from armsgraph.ontology import OBJECT_ROLES, THING_TYPES
 from armsgraph.store.queries.events import with_participants
 from armsgraph.store.queries.filters import (
     MAX_RECENT_WINDOW,
@@ -14,6 +14,7 @@ from armsgraph.store.queries.filters import (
     contains,
     count_distinct_events,
     in_values,
+    own_entities,
     recent_event_ids,
     split_values,
 )
@@ -32,12 +33,14 @@ def actors(
     limit: int | None = 100,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Entities that take part in events, most active first: id, type, name, country, n_events.
+    """Entities that take part in events, most active first: id, type, name, country, n_events
+    (a country's count includes the events of its organizations, people and forces).
 
     `q` keeps names containing it; `type` an entity type; `country` an ISO alpha-3 code.
     Systems and programs are included (type weapon_system/program) unless `type` says otherwise.
     """
-    n = func.count(func.distinct(event_participants.c.event_id)).label("n_events")
+    owned = _owners().subquery()
+    n = func.count(func.distinct(owned.c.event_id)).label("n_events")
     stmt = (
         select(
             entities.c.id,
@@ -47,7 +50,7 @@ def actors(
             entities.c.category,
             n,
         )
-        .join(event_participants, event_participants.c.entity_id == entities.c.id)
+        .join(owned, owned.c.owner == entities.c.id)
         .group_by(
             entities.c.id, entities.c.type, entities.c.name, entities.c.country, entities.c.category
         )
@@ -66,6 +69,23 @@ def actors(
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
+def _owners() -> Any:
+    """(event_id, owner) rows: each participant owns its events, and so does the country of
+    an organization, person or force in them, as `actor()` and the events table count."""
+    ep = event_participants
+    member = entities.alias("member")
+    return union_all(
+        select(ep.c.event_id, ep.c.entity_id.label("owner")),
+        select(ep.c.event_id, (literal("country:") + member.c.country).label("owner"))
+        .join(member, member.c.id == ep.c.entity_id)
+        .where(
+            member.c.country.is_not(None),
+            member.c.type != "country",
+            member.c.type.not_in(sorted(THING_TYPES)),
+        ),
+    )
+
+
 def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[str, Any] | None:
     """One entity: id, type, name, country, category, wikidata, aliases, n_events, its events
     (latest first, at most `limit`, each as in `events()` plus the entity's `roles` there),
@@ -78,19 +98,25 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
     out["aliases"] = sorted(
         conn.execute(select(aliases.c.alias).where(aliases.c.entity_id == entity_id)).scalars()
     )
-    mine = select(event_participants.c.event_id).where(event_participants.c.entity_id == entity_id)
-    out["n_events"] = count_distinct_events(conn, [entity_id])
+    # A country's page counts and lists the events of its organizations, people and forces
+    # too, as the events table does for the same actor (`own`: the ids it stands for).
+    own = own_entities(conn, entity_id, row.type)
+    out["own"] = own
+    out["n_events"] = count_distinct_events(conn, own)
     if limit is not None and limit <= MAX_RECENT_WINDOW:
-        latest = recent_event_ids(conn, [entity_id], [], limit)
+        latest = recent_event_ids(conn, own, [], limit)
         q = select(events_t).where(events_t.c.id.in_(in_values(latest)))
-        q = q.order_by(*ORDERS["recent"])
     else:
-        q = select(events_t).where(events_t.c.id.in_(mine)).order_by(*ORDERS["recent"])
+        mine = select(event_participants.c.event_id).where(
+            event_participants.c.entity_id.in_(in_values(own))
+        )
+        q = select(events_t).where(events_t.c.id.in_(mine))
+    q = q.order_by(*ORDERS["recent"])
     if limit is not None:
         q = q.limit(limit)
     evs = with_participants(conn, q)
     for e in evs:
-        e["roles"] = sorted({p["role"] for p in e["participants"] if p["entity_id"] == entity_id})
+        e["roles"] = _roles_in(e, entity_id, set(own))
     out["events"] = evs
     out["facts"] = [
         dict(r._mapping)
@@ -113,7 +139,7 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
     # hundreds of thousands of events an exact count would read all of them on every page.
     window = (
         select(event_participants.c.event_id)
-        .where(event_participants.c.entity_id == entity_id)
+        .where(event_participants.c.entity_id.in_(in_values(own)))
         .order_by(event_participants.c.last_seen.desc(), event_participants.c.event_id.desc())
         .limit(PARTNER_WINDOW)
     )
@@ -126,7 +152,7 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
             .join(other, other.c.entity_id == entities.c.id)
             .where(
                 other.c.event_id.in_(window.scalar_subquery()),
-                other.c.entity_id != entity_id,
+                other.c.entity_id.not_in(in_values(own)),
                 other.c.role.not_in(sorted(OBJECT_ROLES)),
             )
             .group_by(entities.c.id, entities.c.name, entities.c.type)
@@ -135,3 +161,17 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
         )
     ]
     return out
+
+
+def _roles_in(e: dict[str, Any], entity_id: str, own: set[str]) -> list[str]:
+    """The roles of an actor in one of its events: its own ("buyer"), and those of its
+    organizations there with their name ("buyer (Pakistan Navy)")."""
+    mine = sorted({p["role"] for p in e["participants"] if p["entity_id"] == entity_id})
+    theirs = sorted(
+        {
+            f"{p['role']} ({p['name']})"
+            for p in e["participants"]
+            if p["entity_id"] in own and p["entity_id"] != entity_id
+        }
+    )
+    return mine + theirs

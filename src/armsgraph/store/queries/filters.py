@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, literal_column, or_, select, union
 
+from armsgraph.ontology import THING_TYPES
 from armsgraph.store.schema import aliases, entities, event_participants, event_sources
 from armsgraph.store.schema import events as events_t
 
@@ -77,7 +78,8 @@ def split_values(value: str | None) -> list[str]:
 def resolve_actor(conn: Connection, name: str) -> list[str]:
     """Entity ids an actor filter means: an id, else names/aliases equal, else names containing it.
 
-    A country brings along the entities whose `country` is its code.
+    A country brings along the entities whose `country` is its code: its organizations,
+    people and forces (not the systems and programs made there).
     """
     name = name.strip()
     ids = list(conn.execute(select(entities.c.id).where(entities.c.id == name)).scalars())
@@ -104,9 +106,22 @@ def resolve_actor(conn: Connection, name: str) -> list[str]:
     ]
     if codes:
         ids += conn.execute(
-            select(entities.c.id).where(entities.c.country.in_(codes), entities.c.type != "country")
+            select(entities.c.id).where(
+                entities.c.country.in_(codes),
+                entities.c.type != "country",
+                # Systems and programs carry their maker's country, but are not its actors.
+                entities.c.type.not_in(sorted(THING_TYPES)),
+            )
         ).scalars()
     return sorted(set(ids))
+
+
+def own_entities(conn: Connection, entity_id: str, entity_type: str) -> list[str]:
+    """The entity and, for a country, the entities whose `country` is its code (its
+    organizations, people and forces): the ids an actor filter on its id means."""
+    if entity_type != "country":
+        return [entity_id]
+    return resolve_actor(conn, entity_id)
 
 
 def where_of(conn: Connection, f: EventFilters, actor_ids: list[str] | None = None) -> list[Any]:
