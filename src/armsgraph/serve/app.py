@@ -26,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from armsgraph.errors import StoreError
-from armsgraph.serve import api, pages, upload, watch
+from armsgraph.serve import api, pages, search, upload, watch
 from armsgraph.serve.present import paragraph_segments, render, safe_url, templates, wants_html
 from armsgraph.serve.upload import WRITE_TOKEN_ENV, Uploader
 from armsgraph.store.store import Store
@@ -96,7 +96,13 @@ def allowed_host_names(host: str | None = None, extra: tuple[str, ...] = ()) -> 
 
 def routers(store: Store, write_token: str | None) -> list[APIRouter]:
     """The app's routes, in the order they are matched (and listed in /openapi.json)."""
-    return [pages.router, api.router, upload.router, watch.router(store, write_token)]
+    return [
+        pages.router,
+        api.router,
+        search.router,
+        upload.router,
+        watch.router(store, write_token),
+    ]
 
 
 def create_app(

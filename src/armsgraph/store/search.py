@@ -182,6 +182,38 @@ def segments(marked: str | None) -> list[dict[str, Any]]:
     return out
 
 
+def window(
+    pieces: list[dict[str, Any]], before: int = 120, after: int = 260
+) -> list[dict[str, Any]]:
+    """The pieces around the first match: about `before` characters ahead of it and `after`
+    from it on, cut at spaces, with "… " where text was left out."""
+    first = next((i for i, p in enumerate(pieces) if p["mark"]), None)
+    if first is None:
+        return pieces
+    head = "".join(p["text"] for p in pieces[:first])
+    out: list[dict[str, Any]] = []
+    if len(head) > before:
+        cut = head[-before:]
+        cut = cut[cut.find(" ") + 1 :] if " " in cut else cut
+        out.append({"text": "… " + cut, "mark": False})
+    elif head:
+        out.append({"text": head, "mark": False})
+    room = after
+    for p in pieces[first:]:
+        if room <= 0:
+            out.append({"text": " …", "mark": False})
+            break
+        if p["mark"] or len(p["text"]) <= room:
+            out.append(p)
+        else:
+            cut = p["text"][:room]
+            cut = cut[: cut.rfind(" ")] if " " in cut else cut
+            out.append({"text": cut + " …", "mark": False})
+            break
+        room -= len(p["text"])
+    return out
+
+
 def snippet_text(pieces: list[dict[str, Any]], left: str = "[", right: str = "]") -> str:
     """Pieces as plain text with the matches bracketed (for a terminal or a CSV cell)."""
     return "".join(f"{left}{p['text']}{right}" if p["mark"] else p["text"] for p in pieces)
@@ -207,7 +239,7 @@ def search_documents(
         params: dict[str, Any] = {"q": q.fts5()}
         where = "FROM documents_fts JOIN documents ON documents.rowid = documents_fts.rowid WHERE documents_fts MATCH :q"
         sql = (
-            f"SELECT {cols}, {n_events}, snippet(documents_fts, 1, '{START}', '{STOP}', ' … ', 24) AS snip "
+            f"SELECT {cols}, {n_events}, highlight(documents_fts, 1, '{START}', '{STOP}') AS snip "
             f"{where} ORDER BY bm25(documents_fts, 4.0, 1.0), documents.id"
         )
     else:
@@ -223,7 +255,7 @@ def search_documents(
     hits = []
     for r in rows:
         hit = dict(r._mapping)
-        hit["snippet"] = segments(hit.pop("snip"))
+        hit["snippet"] = window(segments(hit.pop("snip")))
         hits.append(hit)
     return {"total": total, "hits": hits}
 
