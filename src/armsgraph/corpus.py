@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from armsgraph.errors import ArmsgraphError
+from armsgraph.jsonlines import json_lines
 from armsgraph.model import EVENT_TYPES, STATUSES, Document
 from armsgraph.ontology import role_sides, side_of
 
@@ -74,18 +75,13 @@ def gold_path_for(report_path: Path) -> Path:
 def _read_jsonl(path: Path, problems: list[str]) -> list[tuple[int, dict[str, Any]]]:
     rows = []
     with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(f"{path}:{lineno}: not valid JSON ({exc.msg})")
-                continue
-            if not isinstance(value, dict):
-                problems.append(f"{path}:{lineno}: a line must be one JSON object")
-                continue
-            rows.append((lineno, value))
+        for where, lineno, value, problem in json_lines(fh, str(path)):
+            if problem is not None:
+                problems.append(f"{where}: {problem}")
+            elif not isinstance(value, dict):
+                problems.append(f"{where}: a line must be one JSON object")
+            else:
+                rows.append((lineno, value))
     return rows
 
 

@@ -7,7 +7,6 @@ entry points: a gold file against predictions, a corpus split, two annotations.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from armsgraph.evaluate.records import (
     read_gold,
     sides_from,
 )
+from armsgraph.jsonlines import json_lines
 from armsgraph.model import Document, Extraction
 
 
@@ -134,17 +134,13 @@ def evaluate_split(
 def read_predictions(path: str | Path) -> Iterable[dict[str, Any]]:
     """Extraction dicts from a predictions JSON Lines file (`armsgraph extract --format json`)."""
     with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
+        for where, _number, record, problem in json_lines(fh, str(path)):
+            if problem is not None:
                 raise EvaluationError(
-                    f"not valid JSON ({exc.msg})",
-                    where=f"{path}:{lineno}",
+                    problem,
+                    where=where,
                     hint="give the output of `armsgraph extract --format json`",
-                ) from None
+                )
             yield record
 
 

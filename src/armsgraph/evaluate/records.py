@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from armsgraph.errors import ArmsgraphError
+from armsgraph.jsonlines import json_lines
 from armsgraph.model import EVENT_TYPES, STATUSES
 from armsgraph.ontology import SIDES, THING_TYPES, side_of
 
@@ -202,16 +202,9 @@ def read_gold(path: str | Path) -> dict[str, list[GoldEvent]]:
     """Gold annotations by document id; a malformed line stops with its file:line."""
     gold: dict[str, list[GoldEvent]] = {}
     with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvaluationError(
-                    f"not valid JSON ({exc.msg})", where=where, hint="fix the gold line"
-                ) from None
+        for where, lineno, record, problem in json_lines(fh, str(path)):
+            if problem is not None:
+                raise EvaluationError(problem, where=where, hint="fix the gold line")
             if not isinstance(record, dict) or not isinstance(record.get("id"), str):
                 raise EvaluationError(
                     'gold line needs a string "id" and an "events" list',

@@ -23,6 +23,7 @@ from importlib import resources
 from typing import Any
 
 from armsgraph.errors import PatternError
+from armsgraph.jsonlines import json_lines
 from armsgraph.model import EVENT_TYPES, STATUSES
 
 SLOTS = {
@@ -202,16 +203,11 @@ class Ontology:
 def _read_jsonl(name: str) -> list[tuple[str, dict]]:
     path = resources.files("armsgraph") / "extract" / "patterns" / name
     rows = []
-    for lineno, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{PATTERNS}/{name}:{lineno}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise PatternError(
-                f"not valid JSON ({exc.msg})", where=where, hint="fix the line"
-            ) from exc
+    for where, _number, row, problem in json_lines(
+        path.read_text("utf-8").splitlines(), f"{PATTERNS}/{name}"
+    ):
+        if problem is not None:
+            raise PatternError(problem, where=where, hint="fix the line")
         if not isinstance(row, dict):
             raise PatternError(
                 "a row must be a JSON object", where=where, hint="write one {...} per line"
