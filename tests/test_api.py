@@ -49,3 +49,27 @@ def test_ingest_from_python_counts_documents(tmp_path):
         assert (summary.new, summary.unchanged, summary.skipped) == (3, 0, [])
         again = db.ingest([corpus])
         assert (again.new, again.unchanged) == (0, 3)
+
+
+def test_correct_from_python_survives_rebuild(db_url, story):
+    with armsgraph.open(db_url) as db:
+        for r in story:
+            db.add(r)
+        (ev,) = db.events()
+        assert not ev.corrected
+        rows = db.correct(ev.id, by="ana", status="agreed", roles={"seller": ["France"]})
+        assert [(r["field"], r["new"]) for r in rows] == [
+            ("status", "agreed"),
+            ("role:seller", "France (country:FRA)"),
+        ]
+        db.correct(ev.id, by="ana", hidden=True, note="duplicate of a SIPRI entry")
+        assert db.events() == []
+        db.rebuild()
+        (hidden,) = db.events(include_hidden=True)
+        assert (hidden.status, hidden.actors("seller"), hidden.corrected, hidden.hidden) == (
+            "agreed",
+            ["France"],
+            True,
+            True,
+        )
+        assert [c["field"] for c in db.corrections(ev.id)] == ["status", "role:seller", "hidden"]

@@ -53,6 +53,8 @@ class EventRecord:
     n_sources: int
     participants: tuple[Participant, ...] = ()
     sources: tuple[Source, ...] = field(default=())
+    corrected: bool = False  # an analyst changed or flagged it (see Database.corrections)
+    hidden: bool = False  # an analyst hid it: left out of events() unless include_hidden
 
     def actors(self, role: str) -> list[str]:
         """Names of the participants in `role` ("seller", "buyer", "partner", ...)."""
@@ -84,6 +86,8 @@ def _record(ev: dict[str, Any], sources: list[dict[str, Any]] | None = None) -> 
             Source(s["document_id"], s["url"], s["title"], s["published"], s["status"], s["text"])
             for s in sources or []
         ),
+        corrected=bool(ev.get("corrected")),
+        hidden=bool(ev.get("hidden")),
     )
 
 
@@ -113,7 +117,8 @@ class Database:
 
     def events(self, **filters: Any) -> list[EventRecord]:
         """Events matching the filters of `store.queries.EventFilters` (actor, type, status,
-        system, since, until, text, limit, offset, order); limit defaults to all."""
+        system, since, until, text, limit, offset, order, include_hidden); limit defaults
+        to all."""
         f = EventFilters.from_kwargs(**{"limit": None, **filters})
         return [_record(e) for e in self.store.events(f)]
 
@@ -140,6 +145,29 @@ class Database:
             frame[col] = pd.to_numeric(frame[col], errors="coerce")
         frame["n_sources"] = frame["n_sources"].astype("int64")
         return frame
+
+    def correct(
+        self,
+        event_id: str,
+        *,
+        by: str,
+        status: str | None = None,
+        roles: dict[str, list[str]] | None = None,
+        hidden: bool | None = None,
+        note: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Correct, flag or hide an event as `armsgraph correct` does: `status`, `roles`
+        ({"seller": ["country:FRA"]}; an empty list removes the role), `hidden`, `note`
+        (why; alone, a flag), `by` (who). Kept apart from what was extracted and applied
+        again after `rebuild` and every ingest. Returns the corrections recorded."""
+        return self.store.correct(
+            event_id, by=by, status=status, roles=roles, hidden=hidden, note=note
+        )
+
+    def corrections(self, event_id: str | None = None) -> list[dict[str, Any]]:
+        """Analysts' corrections, oldest first (of one event, when given): event_id,
+        current_event_id, field, old, new, note, by, at."""
+        return self.store.corrections(event_id)
 
     def actors(self, **kwargs: Any) -> list[dict[str, Any]]:
         """Actors with their number of events (see `store.queries.actors`)."""

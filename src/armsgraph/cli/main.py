@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "armsgraph.cli.read_cmd",  # events, actors, show, export
     "armsgraph.cli.search_cmd",  # search, documents
     "armsgraph.cli.store_cmd",  # rebuild, demo
+    "armsgraph.cli.correct_cmd",  # correct, corrections
     "armsgraph.cli.serve_cmd",  # serve
     "armsgraph.cli.spark_cmd",  # spark
     "armsgraph.cli.watch_cmd",  # sources add/list/remove, watch add/list/notices/remove/retry/run, poll

@@ -80,6 +80,12 @@ UntilOption = Annotated[
 TextOption = Annotated[
     str | None, typer.Option("--text", help="Words in a source sentence or a system name.")
 ]
+IncludeHiddenOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--include-hidden", help="Also the events an analyst hid (`armsgraph correct --hide`)."
+    ),
+]
 CorpusOption = Annotated[
     Path | None,
     typer.Option(
@@ -183,6 +189,7 @@ FILTER_OPTIONS: dict[str, Any] = {
     "since": SinceOption,
     "until": UntilOption,
     "text": TextOption,
+    "include_hidden": IncludeHiddenOption,
 }
 
 
@@ -219,4 +226,5 @@ def event_filters(**kwargs: Any) -> Any:
     from armsgraph.store.queries import EventFilters
 
     limit = kwargs.pop("limit", 50)
+    kwargs["include_hidden"] = bool(kwargs.get("include_hidden"))
     return EventFilters(limit=limit or None, **kwargs)

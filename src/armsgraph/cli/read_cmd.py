@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from armsgraph.cli.app import app
+from armsgraph.cli.correct_cmd import correction_lines
 from armsgraph.cli.options import (
     DbOption,
     FormatOption,
@@ -169,6 +170,8 @@ def show_cmd(
             line(f"  according to: {safe(s['attribution'])}")
         for span in s["evidence"] or [{"text": s["text"], "start": s["start"], "end": s["end"]}]:
             line(f"  \u201c{safe(span.get('text'))}\u201d  [{span.get('start')}:{span.get('end')}]")
+    for corrected in correction_lines(ev):
+        line(corrected)
 
 
 @app.command("export")

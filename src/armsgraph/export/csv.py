@@ -31,6 +31,7 @@ COLUMNS = (
     "status_history",
     "source_urls",
     "evidence",
+    "corrected",  # "yes" when an analyst corrected or flagged the event (armsgraph corrections)
 )
 
 
@@ -67,6 +68,7 @@ def flat_row(ev: dict[str, Any]) -> dict[str, Any]:
         ),
         source_urls="; ".join(dict.fromkeys(s["url"] or s["document_id"] for s in sources)),
         evidence=" | ".join(dict.fromkeys(s["text"] or "" for s in sources)),
+        corrected="yes" if ev.get("corrected") else "",
     )
     return row
 

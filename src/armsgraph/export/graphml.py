@@ -26,6 +26,7 @@ EDGE_KEYS = (
     ("last_seen", "string"),
     ("n_sources", "int"),
     ("symmetric", "boolean"),
+    ("corrected", "boolean"),  # an analyst corrected or flagged the event
 )
 
 
@@ -65,6 +66,7 @@ def write_graphml(events: Iterable[dict[str, Any]], path: str | Path) -> int:
                         "last_seen": ev["last_seen"] or "",
                         "n_sources": ev["n_sources"],
                         "symmetric": not directed,
+                        "corrected": bool(ev.get("corrected")),
                     },
                 )
             )

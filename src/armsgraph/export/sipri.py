@@ -30,6 +30,7 @@ COLUMNS = (
     "Local production",
     "Comments",
     "armsgraph event id",
+    "corrected",  # "yes" when an analyst corrected or flagged the event
 )
 # SIPRI's armament categories, recognised from words in our system categories and names.
 CATEGORIES = (
@@ -138,6 +139,7 @@ def sipri_row(ev: dict[str, Any]) -> dict[str, Any]:
         "Local production": "Yes" if roles.local_production else "No",
         "Comments": comments,
         "armsgraph event id": ev["id"],
+        "corrected": "yes" if ev.get("corrected") else "",
     }
 
 

@@ -28,7 +28,8 @@ DETAIL_COLUMNS: tuple[tuple[str, int], ...] = (
     ("quantity", merge.QUANTITY),
     ("value", merge.VALUE),
 )
-EVENT_COLUMNS = [c.name for c in events.columns]
+# The columns a merge writes; `corrected` and `hidden` are written by store/corrections.py.
+EVENT_COLUMNS = [c.name for c in events.columns if c.name not in ("corrected", "hidden")]
 _es, _ep = event_sources, event_participants
 UPDATE_EVENT = (
     update(events)

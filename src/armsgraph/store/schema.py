@@ -120,7 +120,14 @@ events = Table(
     Column("n_sources", Integer, nullable=False),
     Column("systems", Text),  # names and aliases of systems/programs, " | "-joined, to filter on
     Column("merge_key", String(40), nullable=False),  # hash of type + non-system participants
+    # Set from the table `corrections` (store/corrections.py) whenever the event is written:
+    # 1 when an analyst corrected or flagged it, 1 when an analyst hid it (migration 0010).
+    Column("corrected", Integer, nullable=False, server_default="0"),
+    Column("hidden", Integer, nullable=False, server_default="0"),
 )
+HIDDEN = text("hidden = 1")
+# The few hidden events: whether there are any is one probe of this partial index.
+Index("ix_events_hidden", events.c.id, sqlite_where=HIDDEN, postgresql_where=HIDDEN)
 Index("ix_events_last_seen", events.c.last_seen)
 Index("ix_events_type_last_seen", events.c.type, events.c.last_seen)
 Index("ix_events_merge_key", events.c.merge_key)
@@ -284,6 +291,25 @@ facts = Table(
 )
 Index("ix_facts_subject", facts.c.subject)
 Index("ix_facts_document", facts.c.document_id)
+
+# What analysts said of events, kept apart from what was extracted (migration 0010): one row
+# per change (a status, the entities of a role, hidden or shown again) or flag (a note
+# alone), with who, when and why. Not derived: `rebuild` keeps it, and every write of an
+# event applies its corrections again (store/corrections.py), following `event_ids` when
+# the id it names has become an alias.
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False),  # the event's id when it was corrected
+    Column("field", String(64), nullable=False),  # status | role:ROLE | hidden | note
+    Column("old_value", Text),  # before: a status, JSON [{id, name, ...}] of a role, 0/1
+    Column("new_value", Text),
+    Column("note", Text),  # why
+    Column("by", String(200), nullable=False),
+    Column("at", String(32), nullable=False),  # UTC, ISO 8601
+)
+Index("ix_corrections_event", corrections.c.event_id)
 
 # Tables derived from `extractions` (emptied and refilled by Store.rebuild), children first.
 DERIVED_TABLES = (

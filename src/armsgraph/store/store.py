@@ -17,9 +17,11 @@ from sqlalchemy import Connection, bindparam, delete, func, select, tuple_
 
 from armsgraph.model import Document, Extraction, content_hash
 from armsgraph.store import graph, queries, search
+from armsgraph.store.corrections import apply_corrections, correct
 from armsgraph.store.db import Database, insert_rows
 from armsgraph.store.ids import former_ids, preferred_ids, remove_reports, settle_ids
 from armsgraph.store.merging import Merger as _Merger
+from armsgraph.store.queries.corrections import list_corrections
 from armsgraph.store.rows import Prepared, document_from_row, document_row, prepare
 from armsgraph.store.schema import (
     DERIVED_TABLES,
@@ -123,6 +125,9 @@ class Store(Database):
             if stored is not None:
                 settle_ids(conn, former)
                 result.status = "updated"
+                apply_corrections(conn)  # its reports left events it no longer reports
+            elif p.sources:
+                apply_corrections(conn, doc_id=p.document.id)
         self._remember(ents, names)  # committed
         return result
 
@@ -159,7 +164,8 @@ class Store(Database):
         """Recompute entities, mentions, facts and merged events from the stored extractions,
         in one transaction (deterministic: the same stored documents give the same events).
         Events keep the ids they had (the oldest id among their reports' former events);
-        the id of an event that no longer exists points to the event holding its reports."""
+        the id of an event that no longer exists points to the event holding its reports.
+        Analysts' corrections (table corrections) are kept and applied again."""
         self._stored_entities.clear()
         self._stored_aliases.clear()
         with self.transaction() as conn:
@@ -190,9 +196,16 @@ class Store(Database):
                 after = tuple_(rows[-1].published or "", rows[-1].id)
             settle_ids(conn, former)
             search.reindex(conn)  # the full-text index, from the rows as they are now
+            apply_corrections(conn)
             counts = queries.stats(conn)
         counts["rebuilt"] = n
         return counts
+
+    def correct(self, event_id: str, *, by: str, **changes: Any) -> list[dict[str, Any]]:
+        """Record and apply an analyst's corrections of one event (store/corrections.py:
+        status, roles, hidden, note); returns the rows recorded."""
+        with self.transaction() as conn:
+            return correct(conn, event_id, by=by, **changes)
 
     # -- reads (see store/queries.py) ---------------------------------------------------------
 
@@ -229,6 +242,11 @@ class Store(Database):
     def trends(self, filters: queries.EventFilters | None = None, **kwargs: Any) -> dict[str, Any]:
         with self.connect() as conn:
             return queries.trends(conn, filters, **kwargs)
+
+    def corrections(self, event_id: str | None = None) -> list[dict[str, Any]]:
+        """Analysts' corrections, oldest first (of one event and its aliases, when given)."""
+        with self.connect() as conn:
+            return list_corrections(conn, event_id)
 
     def stats(self) -> dict[str, int]:
         with self.connect() as conn:

@@ -1,4 +1,4 @@
-"""The read API over the store: events, one event, actors, one actor, documents, the network.
+"""The read API over the store: events, one event, actors, one actor, documents, corrections.
 
 Every function takes an open SQLAlchemy `Connection` (from `Store.connect()`) and returns
 plain dicts and lists ready for JSON, templates or a table, so the CLI, the web app and
@@ -10,6 +10,7 @@ the Python API all read the database the same way. Dates are ISO 8601 text.
 """
 
 from armsgraph.store.queries.actors import PARTNER_WINDOW, actor, actors
+from armsgraph.store.queries.corrections import list_corrections
 from armsgraph.store.queries.documents import (
     DocumentFilters,
     count_documents,
@@ -51,6 +52,7 @@ __all__ = [
     "documents_list",
     "event",
     "events",
+    "list_corrections",
     "publisher_of",
     "resolve_actor",
     "sources_of",

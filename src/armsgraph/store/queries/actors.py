@@ -17,6 +17,7 @@ from armsgraph.store.queries.filters import (
     own_entities,
     recent_event_ids,
     split_values,
+    visible,
 )
 from armsgraph.store.schema import aliases, entities, event_participants, facts
 from armsgraph.store.schema import events as events_t
@@ -102,15 +103,21 @@ def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[
     # too, as the events table does for the same actor (`own`: the ids it stands for).
     own = own_entities(conn, entity_id, row.type)
     out["own"] = own
-    out["n_events"] = count_distinct_events(conn, own)
+    mine = select(event_participants.c.event_id).where(
+        event_participants.c.entity_id.in_(in_values(own))
+    )
+    shown = visible(conn)  # hidden events leave the actor's page too
+    if shown:
+        out["n_events"] = conn.execute(
+            select(func.count()).select_from(events_t).where(events_t.c.id.in_(mine), *shown)
+        ).scalar_one()
+    else:
+        out["n_events"] = count_distinct_events(conn, own)
     if limit is not None and limit <= MAX_RECENT_WINDOW:
-        latest = recent_event_ids(conn, own, [], limit)
+        latest = recent_event_ids(conn, own, shown, limit)
         q = select(events_t).where(events_t.c.id.in_(in_values(latest)))
     else:
-        mine = select(event_participants.c.event_id).where(
-            event_participants.c.entity_id.in_(in_values(own))
-        )
-        q = select(events_t).where(events_t.c.id.in_(mine))
+        q = select(events_t).where(events_t.c.id.in_(mine), *shown)
     q = q.order_by(*ORDERS["recent"])
     if limit is not None:
         q = q.limit(limit)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from armsgraph.model import STATUSES
+from armsgraph.store.queries.corrections import list_corrections
 from armsgraph.store.queries.filters import (
     ORDERS,
     EventFilters,
@@ -17,6 +18,7 @@ from armsgraph.store.queries.filters import (
     events_query,
     in_values,
     resolve_actor,
+    visible,
     where_of,
 )
 from armsgraph.store.schema import documents, entities, event_ids, event_participants, event_sources
@@ -43,6 +45,8 @@ def event_row(row: Any) -> dict[str, Any]:
         "confidence": row.confidence,
         "n_sources": row.n_sources,
         "systems": row.systems,
+        "corrected": bool(row.corrected),
+        "hidden": bool(row.hidden),
         "participants": [],
     }
 
@@ -112,8 +116,11 @@ def with_participants(conn: Connection, q: Any) -> list[dict[str, Any]]:
 def count_events(conn: Connection, filters: EventFilters | None = None, **kwargs: Any) -> int:
     """How many events match (limit and offset ignored), for paging."""
     f = filters or EventFilters.from_kwargs(**kwargs)
-    if f.actor and replace(f, actor=None, limit=None, offset=0, order="recent") == EventFilters(
-        limit=None
+    only_actor = EventFilters(limit=None, include_hidden=f.include_hidden)
+    if (
+        f.actor
+        and replace(f, actor=None, limit=None, offset=0, order="recent") == only_actor
+        and (f.include_hidden or not visible(conn))
     ):
         # Only an actor: count its participant rows, without reading the events table.
         return count_distinct_events(conn, resolve_actor(conn, f.actor))
@@ -142,7 +149,9 @@ def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
       sources: [{document_id, url, title, published, status, text, start, end,
                  attribution, local_event_id, evidence: [{start, end, text}]}], oldest first;
       status_history: [{date, status, document_id}], oldest first (the current status is
-                 the last one).
+                 the last one);
+      corrections: what analysts changed, flagged or hid, oldest first (as
+                 store.corrections.list_corrections gives them).
     """
     row = conn.execute(select(events_t).where(events_t.c.id == event_id)).first()
     if row is None:
@@ -164,6 +173,7 @@ def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
         {"date": s["published"], "status": s["status"], "document_id": s["document_id"]}
         for s in sources
     ]
+    out["corrections"] = list_corrections(conn, event_id)
     return out
 
 

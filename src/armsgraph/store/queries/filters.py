@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, literal_column, or_, select, union
 
 from armsgraph.ontology import THING_TYPES
-from armsgraph.store.schema import aliases, entities, event_participants, event_sources
+from armsgraph.store.schema import HIDDEN, aliases, entities, event_participants, event_sources
 from armsgraph.store.schema import events as events_t
 
 ORDERS = {
@@ -32,6 +32,7 @@ class EventFilters:
     since / until: ISO dates; an event is kept when its reports (first_seen..last_seen)
             overlap the range.
     text:   words in a source sentence or a system name.
+    include_hidden: also the events an analyst hid (`armsgraph correct --hide`).
     order:  recent (latest report first), oldest, sources (most reported), confidence.
     """
 
@@ -45,6 +46,7 @@ class EventFilters:
     limit: int | None = 50
     offset: int = 0
     order: str = "recent"
+    include_hidden: bool = False
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> EventFilters:
@@ -124,9 +126,20 @@ def own_entities(conn: Connection, entity_id: str, entity_type: str) -> list[str
     return resolve_actor(conn, entity_id)
 
 
+def any_hidden(conn: Connection) -> bool:
+    """Whether an analyst hid any event (one probe of the partial index ix_events_hidden)."""
+    return conn.execute(select(events_t.c.id).where(HIDDEN).limit(1)).first() is not None
+
+
+def visible(conn: Connection) -> list[Any]:
+    """The condition that leaves out hidden events; none while no event is hidden, so
+    that reads stay as they were (and as fast)."""
+    return [events_t.c.hidden == 0] if any_hidden(conn) else []
+
+
 def where_of(conn: Connection, f: EventFilters, actor_ids: list[str] | None = None) -> list[Any]:
     """The WHERE conditions of `f` on events; the actor's entity ids may be given resolved."""
-    cond: list[Any] = []
+    cond: list[Any] = [] if f.include_hidden else visible(conn)
     if f.actor:
         ids = resolve_actor(conn, f.actor) if actor_ids is None else actor_ids
         cond.append(
