@@ -8,6 +8,7 @@ import pytest
 
 from armsgraph.errors import StoreError
 from armsgraph.store import Store
+from armsgraph.store.queries import EventFilters
 
 
 def roles(ev: dict) -> set[tuple[str, str]]:
@@ -129,6 +130,9 @@ def test_hidden_events_leave_lists_until_asked_for(db_url, story, report, sale_s
         assert store.actor("country:EGY")["events"] == []
         assert store.actor("country:EGY")["n_events"] == 0
         assert all(e["event_id"] == other for e in store.network()["edges"])
+        assert sum(store.trends()["events"].values()) == 1
+        every = store.trends(EventFilters(limit=None, include_hidden=True))
+        assert sum(every["events"].values()) == 2
         assert visible_ids(store, include_hidden=True) == {deal, other}
         assert store.count_events(actor="Egypt", include_hidden=True) == 1
         # The event itself still opens (its page says it is hidden).

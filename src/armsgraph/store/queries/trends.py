@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, case, func, select
 
 from armsgraph.ontology import registry
-from armsgraph.store.queries.filters import EventFilters, where_of
+from armsgraph.store.queries.filters import EventFilters, visible, where_of
 from armsgraph.store.schema import event_participants
 from armsgraph.store.schema import events as events_t
 
@@ -43,7 +43,7 @@ def trends(
       other_currency: deals with a value in another currency (not summed).
     """
     f = filters or EventFilters(limit=None)
-    cond = where_of(conn, f) if filters is not None else []
+    cond = where_of(conn, f) if filters is not None else visible(conn)
     if entity_ids is not None:
         mine = select(event_participants.c.event_id).where(
             event_participants.c.entity_id.in_(entity_ids)
