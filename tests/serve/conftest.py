@@ -356,3 +356,18 @@ def shot():
 def hostile() -> dict[str, str]:
     """The title and text of the stored report that carries a script tag."""
     return {"title": SCRIPT_TITLE, "text": SCRIPT_TEXT}
+
+
+@pytest.fixture
+def serve_store():
+    """serve_store(db): the read-only app over another store, stopped after the test."""
+    running = []
+
+    def start(db: Path) -> Server:
+        gen = _serve(db, None)
+        running.append(gen)
+        return next(gen)
+
+    yield start
+    for gen in running:
+        gen.close()

@@ -33,6 +33,20 @@ from armsgraph.cli.output import (
 from armsgraph.cli.terminal import json_text, safe
 from armsgraph.errors import ArmsgraphError, StoreError
 from armsgraph.export import FORMATS as EXPORT_FORMATS
+from armsgraph.store.queries.trust import CONFIDENCE_HELP
+
+
+def claim_lines(claims: dict) -> list[tuple[str, str]]:
+    """What one report says of who stands behind it, as (label, text) lines of `show`."""
+    out = []
+    if claims["said_by"] or claims["via"]:
+        via = f" (via {claims['via']})" if claims["via"] else ""
+        out.append(("according to", f"{claims['said_by'] or ''}{via}".strip()))
+    if claims["hedge"]:
+        out.append(("hedged", f"\u201c{claims['hedge']}\u201d"))
+    out += [("denied", f"{d['source']} {d['stance']}") for d in claims["denials"]]
+    out += [("no comment", f"{r['source']} {r['stance']}") for r in claims["refusals"]]
+    return out
 
 
 @app.command("events")
@@ -134,6 +148,11 @@ def show_cmd(
     if fmt is Format.json:
         sys.stdout.write(json_text(ev, indent=2) + "\n")
         return
+    print_event(ev)
+
+
+def print_event(ev: dict) -> None:
+    """One event as plain text: roles, details, trust, status history and sources."""
     console = Console(highlight=False)
 
     def line(*parts: str | tuple[str, str]) -> None:
@@ -157,6 +176,11 @@ def show_cmd(
     ):
         if value:
             line(f"  {label:<12} {safe(value)}")
+    line(f"  {CONFIDENCE_HELP}")
+    if ev["merge_reasons"]:
+        line((f"Merged from {ev['n_sources']} reports", "bold"))
+        for reason in ev["merge_reasons"]:
+            line(f"  {reason}")
     line(("Status history", "bold"))
     for h in ev["status_history"]:
         line(f"  {h['date'] or 'undated':<12} {h['status']:<12} {safe(h['document_id'])}")
@@ -166,8 +190,8 @@ def show_cmd(
             safe(x) for x in (s["published"], s["title"], s["url"] or s["document_id"]) if x
         )
         line(f"- {head}")
-        if s["attribution"]:
-            line(f"  according to: {safe(s['attribution'])}")
+        for label, value in claim_lines(s["claims"]):
+            line(f"  {label}: ", (value, "bold" if label == "denied" else ""))
         for span in s["evidence"] or [{"text": s["text"], "start": s["start"], "end": s["end"]}]:
             line(f"  \u201c{safe(span.get('text'))}\u201d  [{span.get('start')}:{span.get('end')}]")
     for corrected in correction_lines(ev):

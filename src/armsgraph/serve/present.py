@@ -24,6 +24,7 @@ from armsgraph.money import format_money, format_value
 from armsgraph.ontology import is_actor, registry
 from armsgraph.store import queries
 from armsgraph.store.queries import EventFilters
+from armsgraph.store.queries.trust import CONFIDENCE_HELP
 from armsgraph.store.store import Store
 
 PAGE_SIZE = 25
@@ -74,6 +75,7 @@ def templates(writable: bool) -> Environment:
         STATUS_HELP=STATUS_HELP,
         label=lambda s: (s or "").replace("_", " "),
         writable=writable,
+        CONFIDENCE_HELP=CONFIDENCE_HELP,
     )
     return env
 

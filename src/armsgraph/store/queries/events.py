@@ -21,6 +21,7 @@ from armsgraph.store.queries.filters import (
     visible,
     where_of,
 )
+from armsgraph.store.queries.trust import claims_of, merge_reasons
 from armsgraph.store.schema import documents, entities, event_ids, event_participants, event_sources
 from armsgraph.store.schema import events as events_t
 
@@ -151,7 +152,10 @@ def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
       status_history: [{date, status, document_id}], oldest first (the current status is
                  the last one);
       corrections: what analysts changed, flagged or hid, oldest first (as
-                 store.corrections.list_corrections gives them).
+                 store.corrections.list_corrections gives them);
+      merge_reasons: why its reports are one event (sentences), None for one report.
+    Each source also carries `claims` (trust.claims_of): who says so, a hedge, who
+    declined to comment and who denied it.
     """
     row = conn.execute(select(events_t).where(events_t.c.id == event_id)).first()
     if row is None:
@@ -167,8 +171,11 @@ def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
         .join(documents, documents.c.id == event_sources.c.document_id)
         .where(event_sources.c.event_id == event_id)
     )
-    sources = sorted((_source(r) for r in conn.execute(q)), key=_source_order)
+    rows = [(_source(r), json.loads(r.local_json)) for r in conn.execute(q)]
+    rows.sort(key=lambda pair: _source_order(pair[0]))
+    sources = [s for s, _ in rows]
     out["sources"] = sources
+    out["merge_reasons"] = merge_reasons(out, [local for _, local in rows])
     out["status_history"] = [
         {"date": s["published"], "status": s["status"], "document_id": s["document_id"]}
         for s in sources
@@ -194,6 +201,7 @@ def sources_of(conn: Connection, event_ids: list[str]) -> dict[str, list[dict[st
 
 
 def _source(r: Any) -> dict[str, Any]:
+    local = json.loads(r.local_json)
     return {
         "document_id": r.document_id,
         "url": r.url,
@@ -205,7 +213,8 @@ def _source(r: Any) -> dict[str, Any]:
         "end": r.end,
         "attribution": r.attribution,
         "local_event_id": r.local_event_id,
-        "evidence": json.loads(r.local_json).get("evidence", []),
+        "evidence": local.get("evidence", []),
+        "claims": claims_of(local),
     }
 
 
