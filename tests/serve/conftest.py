@@ -298,6 +298,13 @@ def readonly_server(built_db: Path) -> Iterator[Server]:
     yield from _serve(built_db, None)
 
 
+@pytest.fixture
+def pg_readonly_server(pg_url: str) -> Iterator[Server]:
+    """The app without a write token over the sample store built in PostgreSQL."""
+    build_store(pg_url).close()
+    yield from _serve(pg_url, None)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():

@@ -191,3 +191,24 @@ def test_pages_carry_the_headers_and_no_inline_script(readonly_server, path):
     assert r.status_code == 200
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert "<script>" not in r.text and "style=" not in r.text and "<style" not in r.text
+
+
+@pytest.mark.postgres
+def test_search_documents_and_paging_over_postgresql(pg_readonly_server):
+    """The same answers from a PostgreSQL store served over HTTP (tsvector, not FTS5)."""
+    srv = pg_readonly_server
+    items, answers = walk(f"{srv.url}/api/search?q=Egypt+OR+Pakistan&in=documents&limit=2")
+    assert len(items) == answers[0].json()["total"] >= 4 and len(answers) >= 2
+    assert answers[1].links["prev"]["url"] == answers[1].json()["previous"]
+    for hit in items:
+        marked = {p["text"].lower() for p in hit["snippet"] if p["mark"]}
+        assert marked and marked <= {"egypt", "pakistan"}, hit["snippet"]
+    events = httpx.get(f"{srv.url}/api/search", params={"q": '"fighter jets"'}).json()
+    assert any(h["type"] == "arms_sale" for h in events["hits"])
+    assert httpx.get(f"{srv.url}/api/search", params={"q": "AND"}).status_code == 400
+    docs, _ = walk(f"{srv.url}/api/documents?publisher=state.gov&limit=1")
+    assert docs and all(d["publisher"].endswith("state.gov") for d in docs)
+    body = httpx.get(f"{srv.url}/api/events", params={"limit": 4, "offset": 4}).json()
+    assert body["previous"].endswith("limit=4") and body["next"].endswith("offset=8")
+    r = httpx.get(f"{srv.url}/download/events.csv", params={"actor": "Egypt"})
+    assert r.status_code == 200 and "Egypt" in r.text

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
+from armsgraph.serve.paging import page_links, paged, set_link_header
 from armsgraph.serve.present import (
     MAP_LIMIT,
     MAX_PAGE_SIZE,
@@ -35,16 +36,26 @@ def api_stats(store: StoreDep) -> dict[str, int]:
 
 @router.get("/api/events", tags=["events"])
 def api_events(
+    request: Request,
+    response: Response,
     store: StoreDep,
     f: FiltersDep,
-    order: Literal["recent", "oldest", "sources", "confidence"] = "recent",
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    order: Annotated[
+        Literal["recent", "oldest", "sources", "confidence"],
+        Query(
+            description="recent (latest report first), oldest, sources (most reported), confidence."
+        ),
+    ] = "recent",
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Events per page.")] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Events to skip.")] = 0,
 ) -> dict[str, Any]:
-    """Events matching the filters, with participants; `total` counts all matches."""
+    """Events matching the filters (the names of `armsgraph events`' options), with
+    participants; `total` counts all matches, `next` and `previous` (and the Link header)
+    give the neighbouring pages."""
     ef = f.event_filters(order=order, limit=limit, offset=offset)
     with store.connect() as conn:
-        return {"total": queries.count_events(conn, ef), "events": queries.events(conn, ef)}
+        found = {"total": queries.count_events(conn, ef), "events": queries.events(conn, ef)}
+    return paged(request, response, found, offset=offset, limit=limit, total=found["total"])
 
 
 @router.get("/api/events/{event_id:path}", tags=["events"], responses=NOT_FOUND)
@@ -55,23 +66,43 @@ def api_event(store: StoreDep, event_id: str) -> dict[str, Any]:
 
 @router.get("/api/actors", tags=["actors"])
 def api_actors(
+    request: Request,
+    response: Response,
     store: StoreDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    type: Annotated[str | None, Query(max_length=200)] = None,
-    country: Annotated[str | None, Query(max_length=3)] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    q: Annotated[str | None, Query(max_length=200, description="Part of the actor's name.")] = None,
+    name: Annotated[
+        str | None,
+        Query(max_length=200, description="The same as q, under the CLI's name (--name)."),
+    ] = None,
+    type: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Entity type(s): country, organization, person, weapon_system, program, …",
+        ),
+    ] = None,
+    country: Annotated[
+        str | None, Query(max_length=3, description="ISO alpha-3 code of the actor's country.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Actors per page.")] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Actors to skip.")] = 0,
 ) -> list[dict[str, Any]]:
-    """Entities taking part in events, most active first."""
+    """Entities taking part in events, most active first; the Link header gives the next
+    and previous pages."""
     with store.connect() as conn:
-        return queries.actors(
+        rows = queries.actors(
             conn,
-            q=q or None,
+            q=(q or name) or None,
             type=type or None,
             country=country or None,
-            limit=limit,
+            limit=limit + 1,  # one more: is there a next page?
             offset=offset,
         )
+    set_link_header(
+        response,
+        page_links(request, offset=offset, limit=limit, total=None, more=len(rows) > limit),
+    )
+    return rows[:limit]
 
 
 @router.get("/api/actors/{entity_id:path}", tags=["actors"], responses=NOT_FOUND)

@@ -26,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from armsgraph.errors import StoreError
-from armsgraph.serve import api, pages, search, upload, watch
+from armsgraph.serve import api, downloads, pages, search, upload, watch
 from armsgraph.serve.present import paragraph_segments, render, safe_url, templates, wants_html
 from armsgraph.serve.upload import WRITE_TOKEN_ENV, Uploader
 from armsgraph.store.store import Store
@@ -100,6 +100,7 @@ def routers(store: Store, write_token: str | None) -> list[APIRouter]:
         pages.router,
         api.router,
         search.router,
+        downloads.router,
         upload.router,
         watch.router(store, write_token),
     ]

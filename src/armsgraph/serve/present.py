@@ -167,7 +167,12 @@ class Filters:
             str | None,
             Query(max_length=200, description="Words in a source sentence or a system name."),
         ] = None,
+        text: Annotated[
+            str | None,
+            Query(max_length=200, description="The same as q, under the CLI's name (--text)."),
+        ] = None,
     ) -> None:
+        q = q if q and q.strip() else text
         self.values = {
             "actor": actor,
             "type": type,
