@@ -174,17 +174,27 @@ class Database:
         return self.store.actors(**kwargs)
 
     def search(
-        self, query: str, *, kind: str = "events", limit: int | None = 20, offset: int = 0
+        self,
+        query: str,
+        *,
+        kind: str = "events",
+        limit: int | None = 20,
+        offset: int = 0,
+        include_hidden: bool = False,
     ) -> dict[str, Any]:
         """Full-text search (words, "phrases", AND, OR; see `store.search`): `kind`
-        "events" (their evidence) or "documents" (title and text); {total, hits}."""
+        "events" (their evidence; hidden ones only with `include_hidden`) or "documents"
+        (title and text); {total, hits}."""
         from armsgraph.store import search
 
-        find = {"events": search.search_events, "documents": search.search_documents}.get(kind)
-        if find is None:
+        if kind not in ("events", "documents"):
             raise ArmsgraphError(f"unknown kind {kind!r}", hint="use events or documents")
         with self.store.connect() as conn:
-            return find(conn, query, limit=limit, offset=offset)
+            if kind == "documents":
+                return search.search_documents(conn, query, limit=limit, offset=offset)
+            return search.search_events(
+                conn, query, limit=limit, offset=offset, include_hidden=include_hidden
+            )
 
     def documents(self, **filters: Any) -> list[dict[str, Any]]:
         """Stored documents, latest first, filtered by `store.queries.DocumentFilters`

@@ -78,7 +78,7 @@ def test_the_api_takes_the_cli_names_and_documents_them(readonly_server):
         ("documents", "/api/documents", {"db", "fmt"}),
     ):
         cli = {
-            opt.lstrip("-")
+            opt.lstrip("-").replace("-", "_")  # --include-hidden: include_hidden
             for p in commands[command].params
             if p.name not in own
             for opt in p.opts

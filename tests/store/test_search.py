@@ -266,3 +266,19 @@ def test_search_and_documents_from_python(db_url, report, sale_spec):
         assert [d["id"] for d in db.documents(since="2020")] == ["jets", "drones"]
         with pytest.raises(ArmsgraphError, match="unknown kind"):
             db.search("x", kind="actors")
+
+
+def test_a_hidden_event_leaves_the_search_unless_asked_for(db_url, report, sale_spec):
+    with Store(db_url) as store:
+        fill(store, report, sale_spec)
+        with store.connect() as conn:
+            (hit,) = search.search_events(conn, "TB2")["hits"]
+        store.correct(hit["event_id"], by="analyst", hidden=True, note="not a sale")
+        with store.connect() as conn:
+            assert search.search_events(conn, "TB2") == {"total": 0, "hits": []}
+            shown = search.search_events(conn, "TB2 OR jets", include_hidden=True)
+            assert shown["total"] == 2 and hit["event_id"] in {h["event_id"] for h in shown["hits"]}
+            assert search.search_events(conn, "TB2 OR jets")["total"] == 1
+            assert doc_ids(store, "TB2") == ["drones"]  # the document stays found
+        out = CliRunner().invoke(app, ["search", "TB2", "--in", "events", "-f", "json", "--db", db_url, "--include-hidden"])  # fmt: skip
+        assert [json.loads(x)["event_id"] for x in out.stdout.splitlines()] == [hit["event_id"]]

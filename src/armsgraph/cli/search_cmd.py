@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from armsgraph.cli.app import app
-from armsgraph.cli.options import DbOption, FormatOption, LimitOption, open_store
+from armsgraph.cli.options import (
+    DbOption,
+    FormatOption,
+    IncludeHiddenOption,
+    LimitOption,
+    open_store,
+)
 from armsgraph.cli.output import Format, emit, fail
 from armsgraph.errors import ArmsgraphError
 
@@ -37,6 +43,7 @@ def search_cmd(
     ] = Where.all,
     limit: LimitOption = 20,
     fmt: FormatOption = Format.table,
+    include_hidden: IncludeHiddenOption = False,
 ) -> None:
     """Search the stored reports: events whose evidence matches, then documents whose title
     or text matches, best first; matches are shown [in brackets].
@@ -51,7 +58,10 @@ def search_cmd(
         with store.connect() as conn:
             q = search.parse(query)
             if where is not Where.documents:
-                for h in search.search_events(conn, q, limit=limit or None)["hits"]:
+                found = search.search_events(
+                    conn, q, limit=limit or None, include_hidden=include_hidden
+                )
+                for h in found["hits"]:
                     full.append({"kind": "event", **h})
                     rows.append(
                         _row("event", h["event_id"], h["published"], h["type"], h["snippet"])

@@ -171,8 +171,13 @@ class Filters:
             str | None,
             Query(max_length=200, description="The same as q, under the CLI's name (--text)."),
         ] = None,
+        include_hidden: Annotated[
+            bool,
+            Query(description="Also the events an analyst hid (armsgraph correct --hide)."),
+        ] = False,
     ) -> None:
         q = q if q and q.strip() else text
+        self.include_hidden = include_hidden
         self.values = {
             "actor": actor,
             "type": type,
@@ -195,7 +200,7 @@ class Filters:
             since=v["since"],
             until=v["until"],
             text=v["q"],
-            **extra,
+            **{"include_hidden": self.include_hidden, **extra},
         )
 
     def active(self) -> dict[str, str]:

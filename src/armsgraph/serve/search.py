@@ -104,13 +104,21 @@ def api_search(
     ] = "events",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Hits per page.")] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Hits to skip.")] = 0,
+    include_hidden: Annotated[
+        bool, Query(description="Also the events an analyst hid (armsgraph correct --hide).")
+    ] = False,
 ) -> dict[str, Any]:
     """Full-text search, best first. Each hit's `snippet` is a list of pieces
     {text, mark}: `mark` is true on the words that matched. `total` counts every hit;
     `next` and `previous` (and the Link header) give the neighbouring pages."""
     parsed = _parse(q)
     with store.connect() as conn:
-        found = KINDS[kind](conn, parsed, limit=limit, offset=offset)
+        if kind == "events":
+            found = search.search_events(
+                conn, parsed, limit=limit, offset=offset, include_hidden=include_hidden
+            )
+        else:
+            found = search.search_documents(conn, parsed, limit=limit, offset=offset)
     return paged(
         request, response, {"query": q, "in": kind, **found}, offset=offset, limit=limit,
         total=found["total"],

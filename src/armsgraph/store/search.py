@@ -261,36 +261,48 @@ def search_documents(
 
 
 def search_events(
-    conn: Connection, query: str | Query, *, limit: int | None = 20, offset: int = 0
+    conn: Connection,
+    query: str | Query,
+    *,
+    limit: int | None = 20,
+    offset: int = 0,
+    include_hidden: bool = False,
 ) -> dict[str, Any]:
     """Events whose evidence in some report matches, best first, one hit per event (its best
     report): {total, hits: [{event_id, type, status, document_id, title, published,
-    snippet: [{text, mark}]}]}."""
+    snippet: [{text, mark}]}]}. Events an analyst hid are left out unless `include_hidden`."""
     q = query if isinstance(query, Query) else parse(query)
     if conn.dialect.name == "sqlite":
         params: dict[str, Any] = {"q": q.fts5()}
+        snip = f"highlight(evidence_fts, 0, '{START}', '{STOP}')"
         matches = (
-            "SELECT es.event_id, es.document_id, es.published, bm25(evidence_fts) AS score, "
-            f"highlight(evidence_fts, 0, '{START}', '{STOP}') AS snip "
+            "SELECT es.event_id, es.document_id, es.published, bm25(evidence_fts) AS score, {snip} "
             "FROM evidence_fts JOIN event_sources es ON es.rowid = evidence_fts.rowid "
             "WHERE evidence_fts MATCH :q"
         )
     else:
         tsq, params = q.tsquery()
+        tsv = EVIDENCE_TSV.replace("event_sources.", "es.")
+        snip = f"ts_headline('english', coalesce(es.text, ''), {tsq}, :hl)"
         matches = (
-            "SELECT es.event_id, es.document_id, es.published, "
-            f"-ts_rank({EVIDENCE_TSV.replace('event_sources.', 'es.')}, {tsq}) AS score, "
-            f"ts_headline('english', coalesce(es.text, ''), {tsq}, :hl) AS snip "
-            f"FROM event_sources es WHERE {EVIDENCE_TSV.replace('event_sources.', 'es.')} @@ {tsq}"
+            f"SELECT es.event_id, es.document_id, es.published, -ts_rank({tsv}, {tsq}) AS score, "
+            f"{{snip}} FROM event_sources es WHERE {tsv} @@ {tsq}"
         )
         params["hl"] = _HEADLINE.replace("MaxFragments=2", "HighlightAll=true")
+    shown = "" if include_hidden else " WHERE e.hidden = 0"
+    # The count needs no snippets: its matches are the bare rows.
+    total = conn.execute(
+        text(
+            f"SELECT count(DISTINCT m.event_id) FROM ({matches.format(snip='NULL AS snip')}) m "
+            f"JOIN events e ON e.id = m.event_id{shown}"
+        ),
+        params,
+    ).scalar_one()
     ranked = (
         f"SELECT m.*, row_number() OVER (PARTITION BY m.event_id ORDER BY m.score, m.published DESC, "
-        f"m.document_id) AS n FROM ({matches}) m"
+        f"m.document_id) AS n FROM ({matches.format(snip=snip + ' AS snip')}) m "
+        f"JOIN events e ON e.id = m.event_id{shown}"
     )
-    total = conn.execute(
-        text(f"SELECT count(DISTINCT m.event_id) FROM ({matches}) m"), params
-    ).scalar_one()
     sql = (
         "SELECT r.event_id, e.type, e.status, r.document_id, d.title, r.published, r.snip "
         f"FROM ({ranked}) r JOIN events e ON e.id = r.event_id "
