@@ -378,3 +378,20 @@ def serve_store():
     yield start
     for gen in running:
         gen.close()
+
+
+@pytest.fixture(scope="module")
+def serve_copy(built_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """serve_copy(token, prepare=None): the app over a fresh copy of the sample store, for
+    tests that write (`prepare(path)` runs on the copy first); stopped after the module."""
+    from contextlib import ExitStack, contextmanager
+
+    def start(token: str | None, prepare=None) -> Server:
+        db = tmp_path_factory.mktemp("serve-copy") / "armsgraph.db"
+        shutil.copy(built_db, db)
+        if prepare is not None:
+            prepare(db)
+        return stack.enter_context(contextmanager(_serve)(db, token))
+
+    with ExitStack() as stack:
+        yield start

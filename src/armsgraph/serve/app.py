@@ -3,7 +3,8 @@
 `create_app` only wires the parts together: the store, the templates, the static files,
 the Host check and security headers every response carries, the error pages, and the
 routers (`routers()`): pages (serve/pages.py), the JSON API (serve/api.py), uploads
-(serve/upload.py, the only write, which needs the write token) and watch (serve/watch.py).
+(serve/upload.py) and corrections of events (serve/corrections.py), the writes, which
+need the write token, and watch (serve/watch.py).
 What the pages show and how is serve/present.py. Every response carries a
 Content-Security-Policy that allows scripts, styles and data from this origin only, so
 page data reaches the JavaScript through JSON endpoints and data- attributes, never
@@ -26,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from armsgraph.errors import StoreError
-from armsgraph.serve import api, downloads, pages, search, upload, watch
+from armsgraph.serve import api, corrections, downloads, pages, search, upload, watch
 from armsgraph.serve.present import paragraph_segments, render, safe_url, templates, wants_html
 from armsgraph.serve.upload import WRITE_TOKEN_ENV, Uploader
 from armsgraph.store.store import Store
@@ -102,6 +103,7 @@ def routers(store: Store, write_token: str | None) -> list[APIRouter]:
         search.router,
         downloads.router,
         upload.router,
+        corrections.router,
         watch.router(store, write_token),
     ]
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from armsgraph.model import ENTITY_TYPES, EVENT_TYPES
-from armsgraph.ontology import is_actor
+from armsgraph.ontology import OBJECT_ROLES, is_actor, roles_of
 from armsgraph.serve.charts import trend_view
 from armsgraph.serve.present import (
     MAP_LIMIT,
@@ -86,9 +86,18 @@ def events_page(
 
 
 @router.get("/events/{event_id:path}", response_class=HTMLResponse)
-def event_page(request: Request, store: StoreDep, event_id: str) -> Response:
+def event_page(
+    request: Request, store: StoreDep, event_id: str, corrected: bool = False
+) -> Response:
+    return render_event(request, store, event_id, corrected=corrected)
+
+
+def render_event(
+    request: Request, store: Any, event_id: str, status_code: int = 200, **extra: Any
+) -> Response:
+    """The page of an event (`extra`: what the correction form shows: error, form, corrected)."""
     ev = one(store, queries.event, event_id, "event")
-    if ev["id"] != event_id:
+    if ev["id"] != event_id and status_code == 200:
         # An id of an event merged into another: the page moved there for good.
         return RedirectResponse(f"/events/{quote(ev['id'], safe=':@')}", 301)
     with store.connect() as conn:
@@ -98,7 +107,16 @@ def event_page(request: Request, store: StoreDep, event_id: str) -> Response:
         src["paragraphs"] = paragraph_segments(texts.get(src["document_id"], ""), spans)
     actors_ = [p for p in ev["participants"] if is_actor(p["role"], p["type"])]
     objects = [p for p in ev["participants"] if not is_actor(p["role"], p["type"])]
-    return render(request, "event.html", ev=ev, actors=actors_, objects=objects)
+    return render(
+        request,
+        "event.html",
+        status_code,
+        ev=ev,
+        actors=actors_,
+        objects=objects,
+        role_choices=[*roles_of(ev["type"]), *sorted(OBJECT_ROLES)],
+        **{"error": None, "form": {}, **extra},
+    )
 
 
 @router.get("/actors", response_class=HTMLResponse)

@@ -189,6 +189,7 @@ class Filters:
         }
         # Empty form fields arrive as "": treat them as absent so shared URLs stay short.
         self.values = {k: (v.strip() if v and v.strip() else None) for k, v in self.values.items()}
+        self.values["include_hidden"] = "1" if include_hidden else None
 
     def event_filters(self, **extra: Any) -> EventFilters:
         v = self.values
