@@ -67,7 +67,7 @@ def absolute(payload: dict[str, Any], base_url: str) -> dict[str, Any]:
 def notice_text(payload: dict[str, Any]) -> str:
     """A notice as plain text (the e-mail body): what changed, then each evidence sentence
     quoted with its source URL, then the link to the event."""
-    from armsgraph.watch.watchlists import change_words
+    from armsgraph.watch.notice import change_words
 
     lines = [payload["summary"], ""]
     lines += [f"- {change_words(c)}" for c in payload["changes"]]
@@ -82,7 +82,7 @@ def notice_text(payload: dict[str, Any]) -> str:
 
 def notice_html(payload: dict[str, Any]) -> str:
     """A notice as an HTML fragment (an Atom entry's content), every text escaped."""
-    from armsgraph.watch.watchlists import change_words
+    from armsgraph.watch.notice import change_words
 
     parts = ["<ul>"] + [f"<li>{escape(change_words(c))}</li>" for c in payload["changes"]]
     parts.append("</ul>")

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 from armsgraph.store.store import Store
 from armsgraph.watch.clock import parse_stamp
+from armsgraph.watch.matching import match_all
 from armsgraph.watch.notify import DeliverySummary, deliver_due, next_due
 from armsgraph.watch.poll import Ingestor, PollResult, claim_source, due_sources, poll_source
 from armsgraph.watch.settings import WatchSettings
 from armsgraph.watch.sources import list_sources
-from armsgraph.watch.watchlists import match_all
 
 MAX_SLEEP = 60.0  # a round at least this often: events others ingest are matched too
 
