@@ -143,6 +143,11 @@ def test_search_events_page_by_page_and_refusal(readonly_server, page):
     stems = ("pakistan", "egypt", "state", "turkiye", "poland", "israel")  # "State" is stemmed too
     assert marks and all(m.lower().startswith(stems) for m in marks), marks
     first = page.locator("section.hits-events tbody tr").first
+    event = httpx.get(readonly_server.url + "/api/events/" + first.get_attribute("data-event-id"))
+    actors = [
+        p["name"] for p in event.json()["participants"] if p["role"] not in ("system", "program")
+    ]
+    assert first.locator("td:nth-child(3) a.actor").all_inner_texts() == actors
     with page.expect_navigation():
         first.locator("td.snippet a").click()
     assert urlsplit(page.url).path.startswith("/events/ev:")

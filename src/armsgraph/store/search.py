@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from armsgraph.errors import ArmsgraphError
+from armsgraph.store.queries.events import participants_of
 
 # PostgreSQL: what is indexed, the title weighing more than the text. The text is cut at
 # 300,000 characters: a tsvector holds at most 1 MB, and a longer text must not fail its insert.
@@ -270,7 +271,7 @@ def search_events(
 ) -> dict[str, Any]:
     """Events whose evidence in some report matches, best first, one hit per event (its best
     report): {total, hits: [{event_id, type, status, document_id, title, published,
-    snippet: [{text, mark}]}]}. Events an analyst hid are left out unless `include_hidden`."""
+    snippet: [{text, mark}], participants: [as events() gives them]}]}. Events an analyst hid are left out unless `include_hidden`."""
     q = query if isinstance(query, Query) else parse(query)
     if conn.dialect.name == "sqlite":
         params: dict[str, Any] = {"q": q.fts5()}
@@ -314,6 +315,9 @@ def search_events(
         hit = dict(r._mapping)
         hit["snippet"] = segments(hit.pop("snip"))
         hits.append(hit)
+    parts = participants_of(conn, [h["event_id"] for h in hits])
+    for hit in hits:
+        hit["participants"] = parts.get(hit["event_id"], [])
     return {"total": total, "hits": hits}
 
 
