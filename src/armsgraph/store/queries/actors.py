@@ -11,6 +11,7 @@ from armsgraph.store.queries.events import with_participants
 from armsgraph.store.queries.filters import (
     MAX_RECENT_WINDOW,
     ORDERS,
+    any_hidden,
     contains,
     count_distinct_events,
     in_values,
@@ -19,7 +20,7 @@ from armsgraph.store.queries.filters import (
     split_values,
     visible,
 )
-from armsgraph.store.schema import aliases, entities, event_participants, facts
+from armsgraph.store.schema import HIDDEN, aliases, entities, event_participants, facts
 from armsgraph.store.schema import events as events_t
 
 PARTNER_WINDOW = 1000
@@ -57,6 +58,8 @@ def actors(
         )
         .order_by(n.desc(), entities.c.name)
     )
+    if any_hidden(conn):  # the events an analyst hid are not counted
+        stmt = stmt.where(owned.c.event_id.not_in(select(events_t.c.id).where(HIDDEN)))
     if q:
         stmt = stmt.where(contains(entities.c.name, q))
     if type:
