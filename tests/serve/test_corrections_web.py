@@ -143,3 +143,34 @@ def test_a_read_only_server_shows_corrections_but_no_form(ro, page):
     with Store(ro.db) as store:
         assert len(store.corrections()) == 1
     assert page.problems == [], page.problems
+
+
+def test_the_json_api_corrects_with_the_token_and_lists(rw):
+    ev = an_arms_sale(rw)
+    url = f"{rw.url}/api/events/{ev['id']}/corrections"
+    body = {"by": "api", "status": "agreed", "roles": {"buyer": ["Poland"]}, "note": "per DSCA"}
+    assert httpx.post(url, json=body).status_code == 403
+    assert httpx.post(url, json=body, headers={"X-Write-Token": "nope"}).status_code == 403
+    bad = httpx.post(
+        url, json={"by": "api", "roles": {"sellr": []}}, headers={"X-Write-Token": TOKEN}
+    )
+    assert bad.status_code == 400 and "no role 'sellr'" in bad.json()["detail"]
+    done = httpx.post(url, json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert done.status_code == 201
+    assert [(c["field"], c["new"]) for c in done.json()["corrections"]] == [
+        ("status", "agreed"),
+        ("role:buyer", "Poland (country:POL)"),
+    ]
+    listed = httpx.get(f"{rw.url}/api/corrections", params={"event": ev["id"]}).json()
+    assert [c["by"] for c in listed["corrections"]] == ["api", "api"]
+    shown = httpx.get(f"{rw.url}/api/events/{ev['id']}").json()
+    assert shown["status"] == "agreed" and shown["corrected"] is True
+    assert "country:POL" in {p["entity_id"] for p in shown["participants"] if p["role"] == "buyer"}
+    hide = {"by": "api", "hidden": True}
+    assert httpx.post(url, json=hide, headers={"X-Write-Token": TOKEN}).status_code == 201
+    ids = {
+        e["id"] for e in httpx.get(f"{rw.url}/api/events", params={"limit": 200}).json()["events"]
+    }
+    assert ev["id"] not in ids
+    every = httpx.get(f"{rw.url}/api/events", params={"limit": 200, "include_hidden": 1})
+    assert ev["id"] in {e["id"] for e in every.json()["events"]}

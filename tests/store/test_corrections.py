@@ -129,6 +129,7 @@ def test_hidden_events_leave_lists_until_asked_for(db_url, story, report, sale_s
         assert store.events(actor="Egypt") == []
         assert store.actor("country:EGY")["events"] == []
         assert store.actor("country:EGY")["n_events"] == 0
+        assert "country:EGY" not in {a["id"] for a in store.actors(limit=None)}
         assert all(e["event_id"] == other for e in store.network()["edges"])
         assert sum(store.trends()["events"].values()) == 1
         every = store.trends(EventFilters(limit=None, include_hidden=True))
@@ -140,6 +141,7 @@ def test_hidden_events_leave_lists_until_asked_for(db_url, story, report, sale_s
         store.correct(deal, by="ana", hidden=False)
         assert visible_ids(store) == {deal, other}
         assert not store.event(deal)["hidden"] and store.count_events(actor="Egypt") == 1
+        assert {a["id"]: a["n_events"] for a in store.actors(limit=None)}["country:EGY"] == 1
         assert [c["new"] for c in store.corrections(deal)] == ["hidden", "shown"]
 
 
