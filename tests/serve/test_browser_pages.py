@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -68,4 +69,71 @@ def test_home_page_draws_the_trend_charts(server, page, shot):
     assert " event" in bars.first.locator("title").text_content()
     assert page.locator("table.events-by-year tbody tr").count() > 0
     shot(page, "home")
+    no_problems(page)
+
+
+def test_map_draws_flows_and_shades_importers_or_exporters(server, page, shot):
+    data = httpx.get(server.url + "/api/map").json()
+    by_iso = {c["iso3"]: c for c in data["countries"]}
+    page.goto(server.url + "/map")
+    page.wait_for_selector("#map[data-ready=true]")
+    assert int(page.get_attribute("#map", "data-flows")) >= 1
+    arc = page.locator("#map path.flow[data-supplier=USA][data-recipient=EGY]")
+    assert arc.count() == 1
+    assert arc.locator("title").text_content().startswith("United States → Egypt: ")
+    assert page.locator("#map path.flow").first.get_attribute("marker-end") == "url(#arrow)"
+    shot(page, "map")
+
+    page.check("input[name=shade][value=importers]")
+    assert page.get_attribute("#map", "data-shade") == "importers"
+    assert "shade=importers" in page.url  # the view can be shared
+    egypt = page.locator("#map path[data-iso3=EGY]")
+    assert egypt.get_attribute("data-events") == str(by_iso["EGY"]["n_received"])
+    assert "has" in (egypt.get_attribute("class") or "")
+    # Every country's shade counts what it received (a supplier only is left blank).
+    shown = page.evaluate(
+        "[...document.querySelectorAll('#map path[data-iso3]')].map(p => "
+        "[p.getAttribute('data-iso3'), p.getAttribute('data-events'), p.getAttribute('class')])"
+    )
+    for iso3, n, cls in shown:
+        want = by_iso[iso3]["n_received"]
+        assert (n, "has" in (cls or "")) == ((str(want), True) if want else (None, False)), iso3
+    assert any(by_iso[iso3]["n_received"] == 0 for iso3, _, _ in shown)
+    page.check("input[name=shade][value=exporters]")
+    usa = page.locator("#map path[data-iso3=USA]")
+    assert usa.get_attribute("data-events") == str(by_iso["USA"]["n_supplied"])
+
+    page.uncheck("input[name=arcs]")
+    assert page.locator("#map g.flows").get_attribute("visibility") == "hidden"
+    no_problems(page)
+
+
+def test_network_rolls_organizations_up_to_countries_and_has_a_key(server, page, shot):
+    page.goto(server.url + "/network")
+    page.wait_for_selector("#graph[data-ready=true]")
+    kinds = set(page.evaluate("window.armsgraphNetwork.nodes().map(n => n.data('kind'))"))
+    assert "organization" in kinds
+    key = page.locator("ul.node-key").inner_text()
+    assert "country" in key and "company, ministry, force" in key
+    # Each key colour is the colour the nodes of that kind are drawn in.
+    drawn = page.evaluate(
+        "window.armsgraphNetwork.nodes('[kind = \"country\"]')[0].style('background-color')"
+    )
+    swatch = page.evaluate(
+        "getComputedStyle(document.querySelector('.dot.nk-country')).backgroundColor"
+    )
+    assert drawn.replace(" ", "") == swatch.replace(" ", "")
+
+    with page.expect_navigation():
+        page.click("#rollup-link")
+    assert "rollup=country" in page.url
+    page.wait_for_selector("#graph[data-ready=true]")
+    ids = set(page.evaluate("window.armsgraphNetwork.nodes().map(n => n.id())"))
+    rolled = httpx.get(server.url + "/api/network?rollup=country").json()
+    assert ids == {n["id"] for n in rolled["nodes"]}
+    # Only an organization of no country (an alliance) stays itself.
+    assert all(n["country"] is None for n in rolled["nodes"] if n["type"] != "country")
+    # The Egyptian Air Force's purchase is Egypt's.
+    assert "country:EGY" in ids and "org:egyptian-air-force" not in ids
+    shot(page, "network-countries")
     no_problems(page)

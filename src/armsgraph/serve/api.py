@@ -6,6 +6,7 @@ described in /openapi.json; the write, /api/ingest, is in serve/upload.py.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -131,12 +132,17 @@ def api_network(
     store: StoreDep,
     f: FiltersDep,
     limit: Annotated[int, Query(ge=1, le=NETWORK_LIMIT)] = NETWORK_LIMIT,
+    rollup: Annotated[
+        Literal["country"] | None,
+        Query(description="country: organizations, people and forces stand as their country."),
+    ] = None,
 ) -> dict[str, Any]:
     """Actors as nodes and events as edges (latest `limit` matching events); each edge
-    carries its event's number of sources."""
+    carries its event's number of sources. The actors of an event no directed edge links
+    (the parties of a programme without a named owner) are linked to each other."""
     ef = f.event_filters(limit=limit)
     with store.connect() as conn:
-        net = graph.network(conn, ef)
+        net = graph.network(conn, ef, rollup=rollup == "country")
         n_sources = {e["id"]: e["n_sources"] for e in queries.events(conn, ef)}
     for edge in net["edges"]:
         edge["n_sources"] = n_sources.get(edge["event_id"], 1)
@@ -145,21 +151,47 @@ def api_network(
 
 @router.get("/api/map", tags=["graph"])
 def api_map(store: StoreDep, f: FiltersDep) -> dict[str, Any]:
-    """Matching events per country (ISO alpha-3, with the ISO numeric code the
-    boundary file uses); `truncated` when more events matched than were counted."""
+    """Matching events per country (ISO alpha-3, with the ISO numeric code the boundary
+    file uses): all its events, those it supplied (`n_supplied`, as seller, provider,
+    licensor, exporter …) and received (`n_received`, as buyer, customer, host, recipient
+    …); and the `flows` between countries (supplier → recipient, see
+    store/queries/flows.py). `truncated` when more events matched than were counted."""
     ef = f.event_filters(limit=MAP_LIMIT)
     with store.connect() as conn:
         total = queries.count_events(conn, ef)
-        counts = country_counts(queries.events(conn, ef))
+        evs = queries.events(conn, ef)
         names = {a["id"]: a["name"] for a in queries.actors(conn, type="country", limit=None)}
+    counts = country_counts(evs)
+    flows = queries.flows_of(evs)
+    supplied: Counter[str] = Counter()
+    received: Counter[str] = Counter()
+    for ev in evs:
+        supply, receive = queries.sides_of(ev)
+        supplied.update(supply - receive)
+        received.update(receive - supply)
+
+    def name(code: str) -> str:
+        return names.get(f"country:{code}", code)
+
     countries = [
         {
             "id": f"country:{code}",
             "iso3": code,
             "numeric": numeric_codes().get(code),
-            "name": names.get(f"country:{code}", code),
+            "name": name(code),
             "n_events": n,
+            "n_supplied": supplied[code],
+            "n_received": received[code],
         }
         for code, n in counts.most_common()
     ]
-    return {"total": total, "truncated": total > MAP_LIMIT, "countries": countries}
+    for flow in flows:
+        for side in ("supplier", "recipient"):
+            flow[f"{side}_name"] = name(flow[side])
+            flow[f"{side}_numeric"] = numeric_codes().get(flow[side])
+    return {
+        "total": total,
+        "truncated": total > MAP_LIMIT,
+        "countries": countries,
+        "flows": flows,
+    }

@@ -177,10 +177,23 @@ def actor_page(request: Request, store: StoreDep, entity_id: str) -> HTMLRespons
 
 
 @router.get("/network", response_class=HTMLResponse)
-def network_page(request: Request, store: StoreDep, f: FiltersDep) -> HTMLResponse:
+def network_page(
+    request: Request,
+    store: StoreDep,
+    f: FiltersDep,
+    rollup: Literal["country"] | None = None,
+) -> HTMLResponse:
     with store.connect() as conn:
         total = queries.count_events(conn, f.event_filters())
-    return render(request, "network.html", f=f, total=total, limit=NETWORK_LIMIT)
+    return render(
+        request,
+        "network.html",
+        f=f,
+        total=total,
+        limit=NETWORK_LIMIT,
+        rollup=rollup,
+        keep={"rollup": rollup},
+    )
 
 
 @router.get("/map", response_class=HTMLResponse)

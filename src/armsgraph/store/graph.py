@@ -57,6 +57,26 @@ def edges_of(ev: dict[str, Any]) -> list[tuple[str, str, bool]]:
         if key not in seen:
             seen.add(key)
             out.append((key[0], key[1], directed))
+    return link_parties([e for members in by_role.values() for e in members], out)
+
+
+def link_parties(actors: list[str], pairs: list[Any]) -> list[Any]:
+    """`pairs` plus an undirected link from each actor no pair touches to every other actor
+    of the event: the nine participants of a programme without a named owner, or the two
+    buyers of a sale without a seller, are linked rather than left as islands."""
+    ids = list(dict.fromkeys(actors))
+    linked = {x for a, b, _ in pairs for x in (a, b)}
+    loose = [a for a in ids if a not in linked]
+    if not loose or len(ids) < 2:
+        return pairs
+    out = list(pairs)
+    seen = {tuple(sorted((a, b))) for a, b, _ in pairs}
+    for a in loose:
+        for b in ids:
+            key = tuple(sorted((a, b)))
+            if a != b and key not in seen:
+                seen.add(key)
+                out.append((key[0], key[1], False))
     return out
 
 
@@ -146,8 +166,16 @@ def graph_rows(
     return list(rows.values())
 
 
-def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any) -> dict[str, Any]:
-    """The actor graph of the matching events (default: the 1,000 latest).
+def network(
+    conn: Connection,
+    filters: EventFilters | None = None,
+    *,
+    rollup: bool = False,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """The actor graph of the matching events (default: the 1,000 latest); with `rollup`,
+    organizations, people and forces stand as their country (links inside one country
+    are left out).
 
     nodes: [{id, name, type, country, n_events}] — actors only, not systems or programs;
     edges: [{source, target, event_id, type, status, systems, directed}], one per pair of
@@ -185,8 +213,9 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
     # One parse for all the events' rows rather than one per event.
     graphs = json.loads("[" + ",".join(r[4] for r in rows) + "]")
     edges: list[dict[str, Any]] = []
-    for (event_id, etype, status, systems, _g), (_actors, pairs) in zip(rows, graphs, strict=True):
-        for a, b, directed in pairs:
+    for (event_id, etype, status, systems, _g), (actors, pairs) in zip(rows, graphs, strict=True):
+        # Rows written before link_parties joined edges_of get its links here.
+        for a, b, directed in link_parties([e for _, e in actors], pairs):
             edges.append(
                 {
                     "source": a,
@@ -206,17 +235,9 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
     ):
         for _role, entity_id in actors:
             events_of.setdefault(entity_id, set()).add(event_id)
-    info = {}
-    ids = list(events_of)
-    for i in range(0, len(ids), 5000):
-        info.update(
-            (r[0], r)
-            for r in conn.execute(
-                select(entities.c.id, entities.c.name, entities.c.type, entities.c.country).where(
-                    entities.c.id.in_(in_values(ids[i : i + 5000]))
-                )
-            ).all()
-        )
+    info = _entities(conn, list(events_of))
+    if rollup:
+        edges, events_of, info = _roll_up(conn, edges, events_of, info)
     nodes = [
         {
             "id": entity_id,
@@ -229,6 +250,53 @@ def network(conn: Connection, filters: EventFilters | None = None, **kwargs: Any
         if entity_id in info
     ]
     return {"nodes": sorted(nodes, key=lambda n: (-n["n_events"], n["name"])), "edges": edges}
+
+
+def _entities(conn: Connection, ids: list[str]) -> dict[str, Any]:
+    """(id, name, type, country) of the entities `ids`, by id."""
+    info: dict[str, Any] = {}
+    for i in range(0, len(ids), 5000):
+        info.update(
+            (r[0], tuple(r))
+            for r in conn.execute(
+                select(entities.c.id, entities.c.name, entities.c.type, entities.c.country).where(
+                    entities.c.id.in_(in_values(ids[i : i + 5000]))
+                )
+            ).all()
+        )
+    return info
+
+
+def _roll_up(
+    conn: Connection,
+    edges: list[dict[str, Any]],
+    events_of: dict[str, set[str]],
+    info: dict[str, Any],
+) -> tuple[list[dict[str, Any]], dict[str, set[str]], dict[str, Any]]:
+    """The network with each organization, person or force replaced by its country."""
+
+    def up(entity_id: str) -> str:
+        row = info.get(entity_id)
+        if row and row[2] != "country" and row[3]:
+            return f"country:{row[3]}"
+        return entity_id
+
+    rolled: dict[str, set[str]] = defaultdict(set)
+    for entity_id, evs in events_of.items():
+        rolled[up(entity_id)] |= evs
+    out, seen = [], set()
+    for e in edges:
+        a, b = up(e["source"]), up(e["target"])
+        if not e["directed"]:
+            a, b = sorted((a, b))
+        key = (e["event_id"], a, b, e["directed"])
+        if a != b and key not in seen:
+            seen.add(key)
+            out.append({**e, "source": a, "target": b})
+    info = {**info, **_entities(conn, [i for i in rolled if i not in info])}
+    for entity_id in rolled:  # a country that is no stored entity keeps its code as its name
+        info.setdefault(entity_id, (entity_id, entity_id.split(":", 1)[-1], "country", None))
+    return out, dict(rolled), info
 
 
 _INSERT_GRAPH: dict[str, Any] = {}

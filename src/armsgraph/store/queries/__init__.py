@@ -33,6 +33,7 @@ from armsgraph.store.queries.filters import (
     EventFilters,
     resolve_actor,
 )
+from armsgraph.store.queries.flows import flows, flows_of, sides_of
 from armsgraph.store.queries.trends import deal_types, trends
 
 __all__ = [
@@ -51,10 +52,13 @@ __all__ = [
     "document_texts",
     "documents_list",
     "event",
+    "flows",
+    "flows_of",
     "events",
     "list_corrections",
     "publisher_of",
     "resolve_actor",
+    "sides_of",
     "sources_of",
     "stats",
     "trends",

@@ -5,7 +5,10 @@
   if (!el || typeof cytoscape === "undefined") return;
   var css = getComputedStyle(document.documentElement);
   function typeColor(t) { return css.getPropertyValue("--ty-" + t).trim() || "#888"; }
-  var NODE_COLORS = { country: "#14213d", organization: "#7a93b8", person: "#8a5cc2", facility: "#6b7280", location: "#6b7280" };
+  // Node colours come from the stylesheet (--node-TYPE), which the page's key shows too.
+  function nodeColor(t) {
+    return css.getPropertyValue("--node-" + t).trim() || css.getPropertyValue("--node-other").trim() || "#6b7280";
+  }
 
   function showMessage(text) {
     el.classList.add("empty");
@@ -28,7 +31,7 @@
           data: {
             id: n.id, label: n.name, kind: n.type, n: n.n_events,
             size: 14 + 34 * Math.sqrt(n.n_events / maxN),
-            color: NODE_COLORS[n.type] || "#6b7280"
+            color: nodeColor(n.type)
           },
           classes: n.id === focus ? "focus" : ""
         };
@@ -55,7 +58,7 @@
             "text-max-width": 150, "text-wrap": "ellipsis", "text-background-color": "#fff",
             "text-background-opacity": 0.75, "text-background-padding": 1, "z-index": 10
           } },
-          { selector: "node.focus", style: { "border-width": 4, "border-color": "#fca311", "font-weight": "bold" } },
+          { selector: "node.focus", style: { "border-width": 4, "border-color": nodeColor("focus"), "font-weight": "bold" } },
           { selector: "edge", style: {
             "line-color": "data(color)", width: "data(width)", "curve-style": "bezier",
             opacity: 0.8, "target-arrow-color": "data(color)"
