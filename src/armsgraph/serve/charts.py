@@ -15,7 +15,7 @@ from armsgraph.money import format_money
 from armsgraph.ontology import registry
 
 WIDTH, HEIGHT = 720, 230
-LEFT, RIGHT, TOP, BOTTOM = 64, 8, 12, 26
+LEFT, RIGHT, TOP, BOTTOM = 84, 8, 12, 28
 MAX_LABELS = 14  # year labels under the axis; more would overlap
 
 
