@@ -29,35 +29,22 @@ from typing import Any
 from armsgraph.errors import ArmsgraphError
 from armsgraph.model import Extraction, content_hash
 from armsgraph.pipeline import Options
+from armsgraph.scale.inputs import FORMATS, check_inputs, format_of, parquet_items
 from armsgraph.scale.records import (
     PARTITIONED,
     as_tuple,
     combine_entities,
     extract_partition,
     first_of,
-    local_path,
     merge_group,
     month_of,
     read_file_records,
-    read_parquet_rows,
     schema_of,
     systems_of,
     unique_ids,
 )
 
-FORMATS = ("warc", "jsonl", "parquet")
 SPARK_HINT = "pip install 'armsgraph[spark]'"
-# Endings that tell an input's format; longest first so ".warc.gz" wins over ".gz".
-_ENDINGS = (
-    (".warc.gz", "warc"),
-    (".warc", "warc"),
-    (".jsonl.gz", "jsonl"),
-    (".ndjson.gz", "jsonl"),
-    (".jsonl", "jsonl"),
-    (".ndjson", "jsonl"),
-    (".json-lines", "jsonl"),
-    (".parquet", "parquet"),
-)
 
 
 # -- options and results -------------------------------------------------------------------
@@ -90,38 +77,6 @@ def require_pyspark() -> Any:
             hint=f"{SPARK_HINT} (Java 17 or later must be on the PATH too)",
         ) from exc
     return pyspark
-
-
-def format_of(path: str, given: str | None = None) -> str:
-    """The reader for an input: --format when given, else by its name or its files' names."""
-    if given:
-        if given not in FORMATS:
-            raise ArmsgraphError(
-                f"unknown input format {given!r}",
-                where="--format",
-                hint="choose warc, jsonl or parquet",
-            )
-        return given
-    lower = path.lower().rstrip("/")
-    for ending, kind in _ENDINGS:
-        if lower.endswith(ending):
-            return kind
-    local = local_path(path)
-    if local is not None and os.path.isdir(local):
-        # A local directory: the first file with a known ending decides (Spark's own
-        # Parquet output is a directory of .parquet parts).
-        for _root, _dirs, files in os.walk(local):
-            for name in sorted(files):
-                if name.startswith((".", "_")):
-                    continue
-                for ending, kind in _ENDINGS:
-                    if name.lower().endswith(ending):
-                        return kind
-    raise ArmsgraphError(
-        "cannot tell the input format from the name",
-        where=path,
-        hint="give --format warc, jsonl or parquet",
-    )
 
 
 # -- driver side ---------------------------------------------------------------------------
@@ -228,7 +183,7 @@ def _run(
     parts = []
     for index, (path, kind) in enumerate(zip(inputs, kinds, strict=True)):
         if kind == "parquet":
-            parts.append(_parquet_items(spark, index, path, published))
+            parts.append(parquet_items(spark, index, path, published))
         else:
             parts.append(
                 sc.binaryFiles(path).flatMap(
@@ -331,41 +286,6 @@ def _run(
     objects.destroy()
     result.seconds = time.monotonic() - started
     return result
-
-
-def check_inputs(inputs: Sequence[str], input_format: str | None = None) -> list[str]:
-    """The format of each input; an ArmsgraphError for an unknown format or a missing local path."""
-    if not inputs:
-        raise ArmsgraphError("no input given", hint="name WARC, JSON Lines or Parquet files")
-    kinds = [format_of(p, input_format) for p in inputs]
-    for path in inputs:
-        local = local_path(path)
-        if local is not None and not any(c in local for c in "*?[") and not os.path.exists(local):
-            raise ArmsgraphError("no such file or directory", where=path, hint="check the path")
-    return kinds
-
-
-def _parquet_items(spark: Any, index: int, path: str, published: str | None) -> Any:
-    from pyspark.sql import functions as F
-
-    df = spark.read.parquet(path)
-    if "text" not in df.columns:
-        raise ArmsgraphError(
-            'the Parquet input has no "text" column',
-            where=path,
-            hint=f"it has {', '.join(df.columns) or 'no columns'}; give text and optionally id, url, title, published",
-        )
-    cols = [
-        F.col(c).cast("string").alias(c)
-        for c in ("text", "id", "url", "title", "published")
-        if c in df.columns
-    ]
-    df = df.select(
-        *cols,
-        F.input_file_name().alias("_file"),
-        F.monotonically_increasing_id().alias("_row"),
-    )
-    return df.rdd.mapPartitions(lambda rows: read_parquet_rows(index, rows, published=published))
 
 
 def write_store(spark: Any, output: str, url: str) -> int:
