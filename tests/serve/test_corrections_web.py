@@ -91,6 +91,9 @@ def test_correct_an_event_on_its_page(rw, page, shot):
     with page.expect_navigation():
         page.click("form.correct button[type=submit]")
     assert "Hidden by an analyst" in page.inner_text("p.hidden-event")
+    # Its report still lists it, marked.
+    page.goto(rw.url + page.get_attribute("article.source h3 a", "href"))
+    assert "hidden by an analyst" in page.inner_text("ul.doc-events")
     assert event_count(page, rw.url + "/events") == before - 1
     assert ev["id"] not in page.content()
     assert event_count(page, rw.url + "/events?include_hidden=1") == before
