@@ -259,6 +259,14 @@ def main() -> None:
                     conn, EventFilters(type="arms_sale", since="2024-06-01")
                 ),
                 "actor page country:PAK": lambda: queries.actor(conn, "country:PAK"),
+                "actors list (100 most active)": lambda: queries.actors(conn),
+                "trends, all events (home page)": lambda: queries.trends(conn),
+                "trends of country:PAK (actor page)": lambda: queries.trends(
+                    conn, entity_ids=queries.actor(conn, "country:PAK", limit=1)["own"]
+                ),
+                "map flows --type arms_sale (20,000 events)": lambda: queries.flows_of(
+                    queries.events(conn, EventFilters(type="arms_sale", limit=20000))
+                ),
                 "network --actor QAT (1,000 events)": lambda: graph.network(
                     conn, EventFilters(actor="country:QAT", limit=1000)
                 ),

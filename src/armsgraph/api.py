@@ -204,6 +204,21 @@ class Database:
         with self.store.connect() as conn:
             return documents_list(conn, DocumentFilters(**{"limit": None, **filters}))
 
+    def trends(self, **filters: Any) -> dict[str, Any]:
+        """Events per year by type and the value in USD of deals per year over the events
+        the filters select (see `store.queries.trends`): years, by_type, events,
+        value_usd, deals_valued, undated, other_currency."""
+        return self.store.trends(EventFilters.from_kwargs(**{"limit": None, **filters}))
+
+    def flows(self, **filters: Any) -> list[dict[str, Any]]:
+        """Who supplied whom, country to country, over the events the filters select (see
+        `store.queries.flows`): supplier, recipient (ISO alpha-3), n_events, types,
+        value_usd, event_ids."""
+        from armsgraph.store.queries import flows
+
+        with self.store.connect() as conn:
+            return flows(conn, EventFilters.from_kwargs(**{"limit": None, **filters}))
+
     def rebuild(self) -> dict[str, int]:
         return self.store.rebuild()
 

@@ -137,3 +137,21 @@ def test_network_rolls_organizations_up_to_countries_and_has_a_key(server, page,
     assert "country:EGY" in ids and "org:egyptian-air-force" not in ids
     shot(page, "network-countries")
     no_problems(page)
+
+
+def test_event_page_shows_why_reports_merged_and_what_confidence_means(server, page, shot):
+    evs = httpx.get(server.url + "/api/events?actor=Egypt&type=arms_sale&limit=200").json()
+    ev = next(e for e in evs["events"] if e["n_sources"] == 2)
+    page.goto(f"{server.url}/events/{ev['id']}")
+    merged = page.locator("#event-merged")
+    assert merged.is_visible()
+    assert merged.locator("ol.merged-reports li").count() == 2
+    assert merged.locator("ul.merge-reasons li").count() == 3
+    help_text = page.locator(".confidence-help")
+    assert help_text.is_visible() and help_text.inner_text().startswith("Confidence, from 0 to 1")
+    # The sentence sits under its number, not over the next row.
+    number = page.locator(".confidence").bounding_box()
+    sentence = help_text.bounding_box()
+    assert sentence["y"] >= number["y"] + number["height"] - 1
+    shot(page, "event-merged")
+    no_problems(page)

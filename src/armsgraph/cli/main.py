@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "armsgraph.cli.gazetteer_cmd",  # gazetteer lookup/stats
     "armsgraph.cli.ingest_cmd",  # ingest
     "armsgraph.cli.read_cmd",  # events, actors, show, export
+    "armsgraph.cli.trends_cmd",  # trends
     "armsgraph.cli.search_cmd",  # search, documents
     "armsgraph.cli.store_cmd",  # rebuild, demo
     "armsgraph.cli.correct_cmd",  # correct, corrections
