@@ -54,6 +54,8 @@ def test_correct_list_show_export_and_rebuild(db_url, tmp_path, story, report, s
         (deal, "status", "completed", "agreed", "ana"),
         (deal, "role:seller", "United States (country:USA)", "France (country:FRA)", "ana"),
     ]
+    table = run("events", "--db", db_url)
+    assert "agreed ✎" in table.stdout and table.stdout.count("✎") == 1
     shown = run("show", deal, "--db", db_url)
     assert "status: agreed" in shown.stdout and "France  (country:FRA)" in shown.stdout
     assert "Corrected" in shown.stdout and "ana  status: completed → agreed" in shown.stdout

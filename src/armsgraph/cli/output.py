@@ -87,9 +87,10 @@ def money_text(value: dict[str, Any] | None) -> str:
 
 
 def event_table_row(ev: dict[str, Any]) -> dict[str, Any]:
-    """The columns of one event that fit a terminal table."""
+    """The columns of one event that fit a terminal table (✎: an analyst corrected it)."""
     return {
         **_event_head(ev),
+        "status": ev["status"] + (" ✎" if ev.get("corrected") else ""),
         "systems": _system_names(ev),
         "last seen": ev["last_seen"] or "",
         "src": ev["n_sources"],
