@@ -100,6 +100,8 @@ def test_graphml_export_loads_in_networkx(filled, tmp_path):
     coop = [d for _, _, d in g.edges(data=True) if d["event_type"] == "defense_cooperation"]
     assert len(coop) == 1 and coop[0]["symmetric"] is True
     assert "weapon_system:bayraktar-tb2" not in g.nodes  # systems are edge attributes, not actors
+    sale = next(d for a, b, d in g.edges(data=True) if d["event_type"] == "arms_sale")
+    assert sale["systems"] == "F-16"  # the canonical name, not a list of aliases
 
 
 def test_parquet_export_reads_in_pandas_and_pyarrow(filled, tmp_path):
@@ -129,12 +131,11 @@ def test_sipri_export_has_register_columns(filled, tmp_path):
         "Egypt",
         "completed",
     )
-    assert (f16["Order date"], f16["Number ordered"], f16["Number delivered"]) == (
-        "2024-06-20",
-        "12",
-        "12",
-    )
-    assert f16["Delivery years"] == "2025" and f16["Local production"] == "No"
+    # No report dates the contract or the delivery: the years stay empty rather than the
+    # dates the reports were published.
+    assert (f16["Order year"], f16["Number ordered"], f16["Number delivered"]) == ("", "12", "12")
+    assert f16["Delivery years"] == "" and f16["Local production"] == "No"
+    assert (f16["Supplier ISO3"], f16["Recipient ISO3"]) == ("USA", "EGY")
     assert "https://news.example/2" in f16["Comments"]
     tb2 = rows["Bayraktar TB2"]
     assert (tb2["Recipient"], tb2["Local production"], tb2["Number delivered"]) == (
@@ -142,6 +143,62 @@ def test_sipri_export_has_register_columns(filled, tmp_path):
         "Yes",
         "",
     )
+    assert (tb2["Supplier"], tb2["Supplier ISO3"]) == ("Baykar", "TUR")
+
+
+def test_sipri_years_are_the_events_agreed_and_completed_dates(db_url, report, sale_spec, tmp_path):
+    with Store(db_url) as store:
+        for text, status, published, time, start in (
+            (
+                "Egypt signed for 12 F-16 in May 2023.",
+                "agreed",
+                "2024-01-10",
+                "in May 2023",
+                "2023-05-01",
+            ),
+            (
+                "The United States delivered 12 F-16 to Egypt in 2025.",
+                "completed",
+                "2026-02-01",
+                "in 2025",
+                "2025-01-01",
+            ),
+        ):
+            spec = sale_spec(status, quantity=12, time=time, time_start=start)
+            store.add(report(text, [spec], published=published))
+        out = tmp_path / "register.csv"
+        assert write(store, "sipri", out) == 1
+    (row,) = csv.DictReader(out.open(encoding="utf-8"))
+    assert (row["Order year"], row["Delivery years"]) == ("2023", "2025")
+
+
+def test_csv_and_parquet_say_who_supplied_whom(filled, tmp_path):
+    pd = pytest.importorskip("pandas")
+    out = tmp_path / "events.csv"
+    write(filled, "csv", out)
+    rows = {r["type"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    sale, tb2, coop = rows["arms_sale"], rows["local_production"], rows["defense_cooperation"]
+    assert (sale["flow"], sale["supplier_iso3"], sale["recipient_iso3"]) == (
+        "United States → Egypt",
+        "USA",
+        "EGY",
+    )
+    # A company supplies for its country; partners stand together.
+    assert (tb2["flow"], tb2["suppliers"], tb2["supplier_iso3"]) == (
+        "Baykar → Egypt",
+        "Baykar",
+        "TUR",
+    )
+    assert (coop["flow"], coop["suppliers"], coop["recipients"]) in {
+        ("China ↔ Pakistan", "", ""),
+        ("Pakistan ↔ China", "", ""),
+    }
+    assert (sale["systems"], tb2["systems"]) == ("F-16", "Bayraktar TB2")
+    parquet = tmp_path / "events.parquet"
+    write(filled, "parquet", parquet)
+    frame = pd.read_parquet(parquet).set_index("type")
+    assert frame.loc["arms_sale", "flow"] == "United States → Egypt"
+    assert frame.loc["local_production", "supplier_iso3"] == "TUR"
 
 
 def test_unknown_format_names_the_valid_ones(filled, tmp_path):

@@ -77,3 +77,28 @@ def test_relative_time_without_publication_date_keeps_text_only():
     ((_, _, found, kind),) = find_times("this year")
     t = resolve_time(found, kind, None)
     assert t.text == "this year" and t.start is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["On October 25", "on June 5", "in May", "since October", "on Tuesday", "last year"],
+)
+def test_a_date_without_its_year_in_an_undated_report_stays_unresolved(text):
+    # Guessed from today's date, "October 25" in an undated 2015 release became a date in
+    # the future: without a publication date, a date needs its year.
+    ((_, _, found, kind),) = find_times(text)
+    t = resolve_time(found, kind, None)
+    assert (t.text, t.start, t.end) == (found, None, None)
+
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("on October 25, 2015", "2015-10-25", "2015-10-25"),
+        ("in May 2024", "2024-05-01", "2024-05-31"),
+    ],
+)
+def test_a_date_with_its_year_resolves_without_a_publication_date(text, start, end):
+    ((_, _, found, kind),) = find_times(text)
+    t = resolve_time(found, kind, None)
+    assert (t.start, t.end) == (start, end)

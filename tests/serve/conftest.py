@@ -109,7 +109,7 @@ def handmade_extractions() -> list[Extraction]:
     out = []
 
     # The seed report: drones assembled in Pakistan, co-production, upgrades, a clash.
-    seed = _Builder(_doc(reports["seed-turkiye-pakistan-drones"], published="2024-11-20"))
+    seed = _Builder(_doc(reports["seed-turkiye-pakistan-drones"]))
     tur = seed.ent("country:TUR", "country", "Türkiye", "TUR", "Turkiye")
     pak = seed.ent("country:PAK", "country", "Pakistan", "PAK")
     ind = seed.ent("country:IND", "country", "India", "IND")
@@ -198,7 +198,7 @@ def handmade_extractions() -> list[Extraction]:
         out.append(b.extraction())
 
     # M1A1 Abrams co-production in Egypt.
-    m1 = _Builder(_doc(reports["embassy-egypt-m1a1-coproduction-resumes"], published="2016-10-25"))
+    m1 = _Builder(_doc(reports["embassy-egypt-m1a1-coproduction-resumes"]))
     usa = m1.ent("country:USA", "country", "United States", "USA")
     egy = m1.ent("country:EGY", "country", "Egypt", "EGY")
     abrams = m1.ent("system:m1a1-abrams", "weapon_system", "M1A1 Abrams", "USA", "M1A1 Abrams")
@@ -207,7 +207,7 @@ def handmade_extractions() -> list[Extraction]:
         "in_progress",
         [("partner", egy), ("partner", usa), ("system", abrams)],
         "Egypt and the United States celebrated the resumption of co-production of M1A1 Abrams Tanks",
-        time=TimeExpr("On October 25", "2016-10-25"),
+        time=TimeExpr("On October 25", "2015-10-25", "2015-10-25"),
     )
     out.append(m1.extraction())
 

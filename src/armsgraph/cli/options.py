@@ -14,6 +14,7 @@ import inspect
 import re
 import typing
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -69,13 +70,37 @@ StatusOption = Annotated[
     typer.Option("--status", help=f"Current status(es), comma-separated: {', '.join(STATUSES)}."),
 ]
 SystemOption = Annotated[
-    str | None, typer.Option("--system", help='Part of a system or program name, e.g. "F-16".')
+    str | None,
+    typer.Option(
+        "--system",
+        help='A system or program: whole words of its name ("Bayraktar", "TB2") or one of its aliases ("F-16", "drones").',
+    ),
 ]
 SinceOption = Annotated[
-    str | None, typer.Option("--since", help="Reported on or after this date (YYYY[-MM[-DD]]).")
+    str | None,
+    typer.Option(
+        "--since",
+        help="Events on or after this date (YYYY[-MM[-DD]]): the event's own dates, else its reports' (see --dates).",
+    ),
 ]
 UntilOption = Annotated[
-    str | None, typer.Option("--until", help="First reported on or before this date.")
+    str | None, typer.Option("--until", help="Events on or before this date (see --dates).")
+]
+
+
+class Dates(StrEnum):
+    """Which dates --since and --until compare."""
+
+    event = "event"
+    report = "report"
+
+
+DatesOption = Annotated[
+    Dates,
+    typer.Option(
+        "--dates",
+        help="event: the event's own dates (a report's date where it gives none); report: the dates it was reported.",
+    ),
 ]
 TextOption = Annotated[
     str | None, typer.Option("--text", help="Words in a source sentence or a system name.")
@@ -188,9 +213,11 @@ FILTER_OPTIONS: dict[str, Any] = {
     "system": SystemOption,
     "since": SinceOption,
     "until": UntilOption,
+    "dates": DatesOption,
     "text": TextOption,
     "include_hidden": IncludeHiddenOption,
 }
+FILTER_DEFAULTS: dict[str, Any] = {"dates": Dates.event}
 
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -207,7 +234,7 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             params.append(p.replace(annotation=hints.get(p.name, p.annotation)))
             continue
         params += [
-            inspect.Parameter(name, p.kind, default=None, annotation=option)
+            inspect.Parameter(name, p.kind, default=FILTER_DEFAULTS.get(name), annotation=option)
             for name, option in FILTER_OPTIONS.items()
         ]
 
@@ -227,4 +254,5 @@ def event_filters(**kwargs: Any) -> Any:
 
     limit = kwargs.pop("limit", 50)
     kwargs["include_hidden"] = bool(kwargs.get("include_hidden"))
+    kwargs["dates"] = str(kwargs.get("dates") or Dates.event)
     return EventFilters(limit=limit or None, **kwargs)

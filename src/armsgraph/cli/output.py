@@ -21,6 +21,7 @@ from armsgraph.cli.terminal import json_text, plain, safe
 from armsgraph.errors import ArmsgraphError
 from armsgraph.money import format_money
 from armsgraph.ontology import is_actor
+from armsgraph.store.queries.events import flow_label
 
 
 class Format(StrEnum):
@@ -61,21 +62,11 @@ def _participants_text(ev: dict[str, Any]) -> str:
     return "; ".join(f"{role}: {', '.join(names)}" for role, names in by_role.items())
 
 
-def _system_names(ev: dict[str, Any]) -> str:
-    """The systems and programs of an event by name (the `systems` column also holds every alias)."""
-    names = [
-        p["name"] for p in ev.get("participants") or [] if not is_actor(p["role"], p.get("type"))
-    ]
-    return ", ".join(dict.fromkeys(names))
-
-
-def _event_head(ev: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": ev["id"],
-        "type": ev["type"],
-        "status": ev["status"],
-        "participants": _participants_text(ev),
-    }
+def _event_date(ev: dict[str, Any]) -> str:
+    """The event's own dates ("2022-01-01..2022-12-31"), "" when no report gives them."""
+    time = ev.get("time") or {}
+    ends = dict.fromkeys(d for d in (time.get("start"), time.get("end")) if d)
+    return "..".join(ends)
 
 
 def money_text(value: dict[str, Any] | None) -> str:
@@ -87,11 +78,15 @@ def money_text(value: dict[str, Any] | None) -> str:
 
 
 def event_table_row(ev: dict[str, Any]) -> dict[str, Any]:
-    """The columns of one event that fit a terminal table (✎: an analyst corrected it)."""
+    """The columns of one event that fit a terminal table: who supplied whom, what, when
+    (✎: an analyst corrected it)."""
     return {
-        **_event_head(ev),
+        "id": ev["id"],
+        "type": ev["type"],
         "status": ev["status"] + (" ✎" if ev.get("corrected") else ""),
-        "systems": _system_names(ev),
+        "supplier → recipient": flow_label(ev),
+        "systems": ev["systems"] or "",
+        "event date": _event_date(ev),
         "last seen": ev["last_seen"] or "",
         "src": ev["n_sources"],
     }
@@ -100,8 +95,14 @@ def event_table_row(ev: dict[str, Any]) -> dict[str, Any]:
 def event_row(ev: dict[str, Any]) -> dict[str, Any]:
     """The flat row of one event for CSV."""
     return {
-        **_event_head(ev),
+        "id": ev["id"],
+        "type": ev["type"],
+        "status": ev["status"],
+        "supplier → recipient": flow_label(ev),
+        "participants": _participants_text(ev),
         "systems": ev["systems"] or "",
+        "event_start": (ev.get("time") or {}).get("start") or "",
+        "event_end": (ev.get("time") or {}).get("end") or "",
         "quantity": ev["quantity_text"] or "",
         "value": money_text(ev["value"]),
         "first_seen": ev["first_seen"] or "",
@@ -140,7 +141,15 @@ def emit(
     table = Table(title=plain(title), title_justify="left", show_lines=False, expand=True)
     for col in rows[0]:
         # Short fixed values stay on one line; long text gets the rest of the width.
-        wide = col in ("participants", "systems", "name", "value", "title", "text")
+        wide = col in (
+            "supplier → recipient",
+            "participants",
+            "systems",
+            "name",
+            "value",
+            "title",
+            "text",
+        )
         table.add_column(
             col,
             overflow="fold",

@@ -1,4 +1,5 @@
-"""CSV export: one row per event, participants in one column per role, source URLs joined."""
+"""CSV export: one row per event — supplier → recipient with ISO3 codes, systems by canonical
+name and category, participants in one column per role, source URLs joined."""
 
 from __future__ import annotations
 
@@ -7,13 +8,21 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from armsgraph.ontology import column_roles
+from armsgraph.ontology import column_roles, is_actor
+from armsgraph.store.queries.events import on_side
 
 ROLES = column_roles()  # one column per role, in the registry's order
 COLUMNS = (
     "id",
     "type",
     "status",
+    "flow",  # "supplier → recipient" ("A ↔ B" for partners and parties)
+    "suppliers",  # (not "recipient": that is a role's column)
+    "supplier_iso3",
+    "recipients",
+    "recipient_iso3",
+    "systems",  # canonical names
+    "system_category",
     "first_seen",
     "last_seen",
     *ROLES,
@@ -35,9 +44,31 @@ COLUMNS = (
 )
 
 
+def joined(values: Iterable[str | None]) -> str:
+    """Distinct non-empty values in their order, "; "-joined."""
+    return "; ".join(dict.fromkeys(v for v in values if v))
+
+
+def direction(ev: dict[str, Any]) -> dict[str, str]:
+    """The flow columns of an event: who supplies and who receives (names and ISO alpha-3
+    codes of their countries), its systems' canonical names and categories."""
+    suppliers, recipients = on_side(ev, "supplier"), on_side(ev, "receiver")
+    things = [p for p in ev["participants"] if not is_actor(p["role"], p.get("type"))]
+    return {
+        "flow": ev.get("flow") or "",
+        "suppliers": joined(p["name"] for p in suppliers),
+        "supplier_iso3": joined(p.get("country") for p in suppliers),
+        "recipients": joined(p["name"] for p in recipients),
+        "recipient_iso3": joined(p.get("country") for p in recipients),
+        "systems": ev.get("systems") or "",
+        "system_category": joined(p.get("category") for p in things),
+    }
+
+
 def flat_row(ev: dict[str, Any]) -> dict[str, Any]:
     """One event as a flat dict of COLUMNS (lists joined with "; ")."""
     row: dict[str, Any] = {c: "" for c in COLUMNS}
+    row.update(direction(ev))
     by_role: dict[str, list[str]] = {}
     for p in ev["participants"]:
         by_role.setdefault(p["role"], []).append(p["name"])

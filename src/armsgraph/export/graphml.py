@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from armsgraph.export.csv import direction
 from armsgraph.ontology import is_actor
 from armsgraph.store.graph import edges_of
 
@@ -21,7 +22,10 @@ EDGE_KEYS = (
     ("event_id", "string"),
     ("event_type", "string"),
     ("status", "string"),
-    ("systems", "string"),
+    ("systems", "string"),  # canonical names, "; "-joined
+    ("system_category", "string"),
+    ("event_start", "string"),
+    ("event_end", "string"),
     ("first_seen", "string"),
     ("last_seen", "string"),
     ("n_sources", "int"),
@@ -62,6 +66,9 @@ def write_graphml(events: Iterable[dict[str, Any]], path: str | Path) -> int:
                         "event_type": ev["type"],
                         "status": ev["status"],
                         "systems": ev["systems"] or "",
+                        "system_category": direction(ev)["system_category"],
+                        "event_start": (ev.get("time") or {}).get("start") or "",
+                        "event_end": (ev.get("time") or {}).get("end") or "",
                         "first_seen": ev["first_seen"] or "",
                         "last_seen": ev["last_seen"] or "",
                         "n_sources": ev["n_sources"],

@@ -1,8 +1,9 @@
 """SIPRI-style export: arms sales and licensed/local/co-production in the trade register's columns.
 
 The columns follow SIPRI's Trade Register export (supplier, recipient, designation,
-description, armament category, order date, numbers ordered and delivered, delivery
-years, status, local production, comments) so our findings can sit beside the register.
+description, armament category, order year, numbers ordered and delivered, delivery
+years, status, local production, comments) so our findings can sit beside the register,
+with the ISO alpha-3 codes of supplier and recipient and our system category added.
 """
 
 from __future__ import annotations
@@ -11,18 +12,21 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from armsgraph.export.csv import write_rows
+from armsgraph.export.csv import joined, write_rows
 from armsgraph.model import STATUSES
 from armsgraph.ontology import is_actor, registry, sipri_types
 
 TYPES = sipri_types()  # the types with SIPRI roles in the registry
 COLUMNS = (
     "Supplier",
+    "Supplier ISO3",
     "Recipient",
+    "Recipient ISO3",
     "Designation",
     "Description",
     "Armament category",
-    "Order date",
+    "System category",
+    "Order year",
     "Number ordered",
     "Number delivered",
     "Delivery years",
@@ -83,29 +87,56 @@ def armament_category(text: str) -> str:
     return ""
 
 
+MAX_SPAN = 30  # years a stated period may cover and still count as delivery years
+
+
+def years_of(time: dict[str, Any] | None) -> list[int]:
+    """The years a report's date of the event covers ("in 2019" → [2019], "from 2021 to
+    2023" → [2021, 2022, 2023]); [] when the report gives none."""
+    time = time or {}
+    ends = [int(d[:4]) for d in (time.get("start"), time.get("end")) if d and d[:4].isdigit()]
+    if not ends or max(ends) - min(ends) > MAX_SPAN:
+        return ends[:1]
+    return list(range(min(ends), max(ends) + 1))
+
+
+def order_and_delivery(ev: dict[str, Any]) -> tuple[str, str]:
+    """SIPRI's order year and delivery years, from the event's dates as its reports give
+    them: the year a report saying "agreed" dates the deal to, the years reports saying
+    "in progress" or "completed" date it to; empty when no report dates it (a report's
+    publication date is when it was told, not when the deal was signed or delivered)."""
+    sources = ev.get("sources", [])
+    ordered = next(
+        (
+            years_of(s.get("time"))
+            for s in sources
+            if s["status"] == "agreed" and years_of(s.get("time"))
+        ),
+        [],
+    )
+    delivered = sorted(
+        {
+            y
+            for s in sources
+            if s["status"] in ("in_progress", "completed")
+            for y in years_of(s.get("time"))
+        }
+    )
+    return (str(ordered[0]) if ordered else "", "; ".join(map(str, delivered)))
+
+
 def sipri_row(ev: dict[str, Any]) -> dict[str, Any]:
     """One event as a register row. Numbers ordered/delivered are the reported quantity once a
-    report says agreed/completed; dates and years come from the reports' publication dates."""
+    report says agreed/completed; order and delivery years are the event's (order_and_delivery)."""
 
-    def names(roles: tuple[str, ...]) -> str:
-        return "; ".join(p["name"] for p in ev["participants"] if p["role"] in roles)
+    def sided(roles: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [p for p in ev["participants"] if p["role"] in roles]
 
     roles = registry()[ev["type"]].sipri
     systems = [p for p in ev["participants"] if not is_actor(p["role"], p.get("type"))]
-    description = "; ".join(
-        dict.fromkeys(p.get("category") or "" for p in systems if p.get("category"))
-    )
+    description = joined(p.get("category") for p in systems)
     history = ev.get("status_history", [])
-    ordered_on = next(
-        (h["date"] for h in history if h["status"] in STATUSES[AGREED:] and h["date"]), ""
-    )
-    delivery_years = sorted(
-        {
-            h["date"][:4]
-            for h in history
-            if h["status"] in ("in_progress", "completed") and h["date"]
-        }
-    )
+    order_year, delivery_years = order_and_delivery(ev)
     qty = ev["quantity"]
     qty_text = "" if qty is None else (str(int(qty)) if float(qty).is_integer() else str(qty))
     reached = max(
@@ -122,19 +153,23 @@ def sipri_row(ev: dict[str, Any]) -> dict[str, Any]:
             ],
         )
     )
-    recipient = names(roles.recipient) or names(roles.recipient_else)
+    suppliers = sided(roles.supplier)
+    recipients = sided(roles.recipient) or sided(roles.recipient_else)
     return {
-        "Supplier": names(roles.supplier),
-        "Recipient": recipient,
-        "Designation": "; ".join(p["name"] for p in systems),
-        "Description": description,
+        "Supplier": joined(p["name"] for p in suppliers),
+        "Supplier ISO3": joined(p.get("country") for p in suppliers),
+        "Recipient": joined(p["name"] for p in recipients),
+        "Recipient ISO3": joined(p.get("country") for p in recipients),
+        "Designation": joined(p["name"] for p in systems),
+        "Description": description.replace("_", " "),
         "Armament category": armament_category(
-            " ".join([description, *(p["name"] for p in systems)])
+            " ".join([description.replace("_", " "), *(p["name"] for p in systems)])
         ),
-        "Order date": ordered_on,
+        "System category": description,
+        "Order year": order_year,
         "Number ordered": qty_text if reached >= AGREED and ev["status"] != "cancelled" else "",
         "Number delivered": qty_text if ev["status"] == "completed" else "",
-        "Delivery years": "; ".join(delivery_years),
+        "Delivery years": delivery_years,
         "Status": ev["status"],
         "Local production": "Yes" if roles.local_production else "No",
         "Comments": comments,

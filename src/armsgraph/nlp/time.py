@@ -152,9 +152,11 @@ def _resolve(text: str, kind: str, published: str | None) -> TimeExpr:
     elif kind == "y":
         y = int(re.search(_YEAR, text).group(0))
         start, end = date(y, 1, 1), date(y, 12, 31)
+    elif base is None and not re.search(_YEAR, text):
+        # "October 25", "this year" in a report with no date: which year is not known, and
+        # guessing from today's date would place the event in the future.
+        return TimeExpr(text=text)
     elif kind == "rel":
-        if base is None:
-            return TimeExpr(text=text)
         start, end = _relative(words, core, base)
     else:
         parsed = _parse_date(core, base)
@@ -166,8 +168,6 @@ def _resolve(text: str, kind: str, published: str | None) -> TimeExpr:
                 date(d.year, d.month, 1),
                 date(d.year, d.month, calendar.monthrange(d.year, d.month)[1]),
             )
-            if base is None and not re.search(_YEAR, text):
-                return TimeExpr(text=text)
         else:
             start = end = d
     if words.startswith("since") and start is not None:

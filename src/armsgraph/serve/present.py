@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -34,7 +34,7 @@ MAP_LIMIT = 20000  # events counted for the map; the page says when the filter m
 PARAGRAPH_WINDOW = 700  # characters shown either side of evidence in a very long paragraph
 ORDERS = tuple(queries.ORDERS)
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-FILTER_NAMES = ("actor", "type", "status", "system", "since", "until", "q")
+FILTER_NAMES = ("actor", "type", "status", "system", "since", "until", "dates", "q")
 STATUS_HELP = {
     "proposed": "planned, offered, sought, under discussion, or approved for a possible sale",
     "agreed": "signed, ordered, contracted",
@@ -72,6 +72,7 @@ def templates(writable: bool) -> Environment:
         STATUSES=STATUSES,
         ORDERS=ORDERS,
         safe_url=safe_url,
+        on_side=queries.on_side,
         STATUS_HELP=STATUS_HELP,
         label=lambda s: (s or "").replace("_", " "),
         writable=writable,
@@ -150,18 +151,27 @@ class Filters:
         system: Annotated[
             str | None,
             Query(
-                max_length=200, description="Part of a system or program name (F-16, Bayraktar)."
+                max_length=200,
+                description="A system or program: whole words of its name (Bayraktar, TB2) or one of its aliases (F-16, drones).",
             ),
         ] = None,
         since: Annotated[
             str | None,
             Query(
                 pattern=DATE_PATTERN,
-                description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD): reports on or after.",
+                description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD): events on or after (see dates).",
             ),
         ] = None,
         until: Annotated[
-            str | None, Query(pattern=DATE_PATTERN, description="ISO date: reports on or before.")
+            str | None,
+            Query(pattern=DATE_PATTERN, description="ISO date: events on or before (see dates)."),
+        ] = None,
+        dates: Annotated[
+            Literal["event", "report"] | None,
+            Query(
+                description="Which dates since/until compare: event (default; the event's own "
+                "dates, a report's date where it gives none) or report (when it was reported).",
+            ),
         ] = None,
         q: Annotated[
             str | None,
@@ -185,6 +195,7 @@ class Filters:
             "system": system,
             "since": since,
             "until": until,
+            "dates": dates if dates != "event" else None,
             "q": q,
         }
         # Empty form fields arrive as "": treat them as absent so shared URLs stay short.
@@ -200,6 +211,7 @@ class Filters:
             system=v["system"],
             since=v["since"],
             until=v["until"],
+            dates=v["dates"] or "event",
             text=v["q"],
             **{"include_hidden": self.include_hidden, **extra},
         )

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, or_, select, update
 
 from armsgraph.ontology import is_actor, registry, side_of
+from armsgraph.store.queries.events import system_names_of
 from armsgraph.store.queries.filters import (
     ORDERS,
     EventFilters,
@@ -212,8 +213,11 @@ def network(
     rows = conn.execute(q).all()
     # One parse for all the events' rows rather than one per event.
     graphs = json.loads("[" + ",".join(r[4] for r in rows) + "]")
+    # The systems an edge shows by their canonical names (the column also holds aliases).
+    names = system_names_of(conn, [r[0] for r in rows])
     edges: list[dict[str, Any]] = []
-    for (event_id, etype, status, systems, _g), (actors, pairs) in zip(rows, graphs, strict=True):
+    for (event_id, etype, status, _systems, _g), (actors, pairs) in zip(rows, graphs, strict=True):
+        systems = names.get(event_id)
         # Rows written before link_parties joined edges_of get its links here.
         for a, b, directed in link_parties([e for _, e in actors], pairs):
             edges.append(

@@ -311,6 +311,19 @@ corrections = Table(
 )
 Index("ix_corrections_event", corrections.c.event_id)
 
+# Which side of a transfer each role stands on, copied from the ontology's registry
+# (armsgraph.ontology.role_sides; store/flows.sync_sides) so that the SQL view `flows`
+# (store/flows.FLOWS_VIEW) reads it instead of naming roles (migration 0009).
+# kind "role": side supplier | receiver | symmetric | object (systems, programs);
+# kind "entity_type": side thing (types that are never actors).
+ontology_sides = Table(
+    "ontology_sides",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("side", String(16), nullable=False),
+)
+
 # Tables derived from `extractions` (emptied and refilled by Store.rebuild), children first.
 DERIVED_TABLES = (
     event_graph,

@@ -19,6 +19,7 @@ from armsgraph.model import Document, Extraction, content_hash
 from armsgraph.store import graph, queries, search
 from armsgraph.store.corrections import apply_corrections, correct
 from armsgraph.store.db import Database, insert_rows
+from armsgraph.store.flows import sync_sides
 from armsgraph.store.ids import former_ids, preferred_ids, remove_reports, settle_ids
 from armsgraph.store.merging import Merger as _Merger
 from armsgraph.store.queries.corrections import list_corrections
@@ -197,6 +198,7 @@ class Store(Database):
             settle_ids(conn, former)
             search.reindex(conn)  # the full-text index, from the rows as they are now
             apply_corrections(conn)
+            sync_sides(conn)  # the view `flows` reads the roles' sides as the ontology has them now
             counts = queries.stats(conn)
         counts["rebuilt"] = n
         return counts

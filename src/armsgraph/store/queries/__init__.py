@@ -25,6 +25,9 @@ from armsgraph.store.queries.events import (
     current_event_id,
     event,
     events,
+    flow_label,
+    flow_text,
+    on_side,
     sources_of,
 )
 from armsgraph.store.queries.filters import (
@@ -32,6 +35,7 @@ from armsgraph.store.queries.filters import (
     ORDERS,
     EventFilters,
     resolve_actor,
+    resolve_system,
 )
 from armsgraph.store.queries.flows import flows, flows_of, sides_of
 from armsgraph.store.queries.trends import deal_types, trends
@@ -57,8 +61,12 @@ __all__ = [
     "events",
     "list_corrections",
     "publisher_of",
+    "flow_label",
+    "flow_text",
+    "on_side",
     "resolve_actor",
     "sides_of",
+    "resolve_system",
     "sources_of",
     "stats",
     "trends",

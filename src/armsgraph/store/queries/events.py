@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from armsgraph.model import STATUSES
+from armsgraph.ontology import OBJECT_ROLES, THING_TYPES, is_actor, side_of
 from armsgraph.store.queries.corrections import list_corrections
 from armsgraph.store.queries.filters import (
     ORDERS,
@@ -72,9 +73,13 @@ def participants_of(conn: Connection, event_ids: list[str]) -> dict[str, list[di
         ents.update(
             (r.id, tuple(r))
             for r in conn.execute(
-                select(entities.c.id, entities.c.name, entities.c.type, entities.c.country).where(
-                    entities.c.id.in_(in_values(ids[i : i + 5000]))
-                )
+                select(
+                    entities.c.id,
+                    entities.c.name,
+                    entities.c.type,
+                    entities.c.country,
+                    entities.c.category,
+                ).where(entities.c.id.in_(in_values(ids[i : i + 5000])))
             ).all()
         )
     for event_id, role, _name, entity_id in sorted(
@@ -82,11 +87,80 @@ def participants_of(conn: Connection, event_ids: list[str]) -> dict[str, list[di
         for event_id, role, entity_id in rows
         if entity_id in ents
     ):
-        _, name, etype, country = ents[entity_id]
+        _, name, etype, country, category = ents[entity_id]
         out[event_id].append(
-            {"role": role, "entity_id": entity_id, "name": name, "type": etype, "country": country}
+            {
+                "role": role,
+                "entity_id": entity_id,
+                "name": name,
+                "type": etype,
+                "country": country,
+                "category": category,
+            }
         )
     return out
+
+
+def system_names(participants: list[dict[str, Any]]) -> str | None:
+    """The canonical names of an event's systems and programs, "; "-joined (the events
+    table's `systems` column also holds their aliases, for the text filter)."""
+    names = [p["name"] for p in participants if not is_actor(p["role"], p.get("type"))]
+    return "; ".join(dict.fromkeys(names)) or None
+
+
+def system_names_of(conn: Connection, event_ids: list[str]) -> dict[str, str | None]:
+    """system_names of many events at once, reading only their systems and programs (the
+    network draws a thousand events without reading all their participants)."""
+    ep = event_participants
+    thing = or_(ep.c.role.in_(sorted(OBJECT_ROLES)), entities.c.type.in_(sorted(THING_TYPES)))
+    rows: list[Any] = []
+    for i in range(0, len(event_ids), 5000):
+        rows += conn.execute(
+            select(ep.c.event_id, ep.c.role, entities.c.name, ep.c.entity_id)
+            .join(entities, entities.c.id == ep.c.entity_id)
+            .where(ep.c.event_id.in_(in_values(event_ids[i : i + 5000])), thing)
+        ).all()
+    names: dict[str, list[str]] = defaultdict(list)
+    for event_id, _role, name, _id in sorted(tuple(r) for r in rows):
+        names[event_id].append(name)
+    return {e: "; ".join(dict.fromkeys(names[e])) or None for e in event_ids}
+
+
+def with_parts(row: dict[str, Any], parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """An event row with its participants, each given its `side` in the event (supplier,
+    receiver or symmetric, from the ontology; None for systems and programs)."""
+    for p in parts:
+        p["side"] = side_of(p["role"]) if is_actor(p["role"], p.get("type")) else None
+    row["participants"] = parts
+    row["systems"] = system_names(parts)
+    row["flow"] = flow_label(row)
+    return row
+
+
+def on_side(ev: dict[str, Any], side: str) -> list[dict[str, Any]]:
+    """The participants of an event on one side ("supplier" or "receiver"), each entity once."""
+    seen: dict[str, dict[str, Any]] = {}
+    for p in ev["participants"]:
+        if p.get("side") == side and is_actor(p["role"], p.get("type")):
+            seen.setdefault(p["entity_id"], p)
+    return list(seen.values())
+
+
+def flow_text(ev: dict[str, Any]) -> str:
+    """ "supplier → recipient" of an event ("Türkiye → Pakistan"; several joined with "; ",
+    an unknown side as "?"); "" for an event without a direction (partners, parties)."""
+    suppliers, recipients = on_side(ev, "supplier"), on_side(ev, "receiver")
+    if not suppliers and not recipients:
+        return ""
+    names = ["; ".join(p["name"] for p in side) or "?" for side in (suppliers, recipients)]
+    return " → ".join(names)
+
+
+def flow_label(ev: dict[str, Any]) -> str:
+    """flow_text, or for an event whose actors stand together the actors joined by " ↔ "
+    ("Egypt ↔ United States"): what a list shows in its "supplier → recipient" column."""
+    together = dict.fromkeys(p["name"] for p in ev["participants"] if p.get("side") == "symmetric")
+    return flow_text(ev) or " ↔ ".join(together)
 
 
 def events(
@@ -96,7 +170,9 @@ def events(
 
     Each item: id, type, status, first_seen, last_seen, time {text,start,end} or None,
     quantity, quantity_text, value {amount,currency,text} or None, confidence, n_sources,
-    systems, participants [{role, entity_id, name, type, country, category}].
+    systems (canonical names, "; "-joined), flow ("supplier → recipient", see flow_label),
+    participants [{role, entity_id, name, type, country, category, side}] (side: supplier,
+    receiver, symmetric, or None for systems).
     """
     f = filters or EventFilters.from_kwargs(**kwargs)
     if filters is not None and kwargs:
@@ -109,9 +185,7 @@ def events(
 def with_participants(conn: Connection, q: Any) -> list[dict[str, Any]]:
     rows = [event_row(r) for r in conn.execute(q).all()]
     parts = participants_of(conn, [r["id"] for r in rows])
-    for r in rows:
-        r["participants"] = parts.get(r["id"], [])
-    return rows
+    return [with_parts(r, parts.get(r["id"], [])) for r in rows]
 
 
 def count_events(conn: Connection, filters: EventFilters | None = None, **kwargs: Any) -> int:
@@ -148,7 +222,9 @@ def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
 
     Adds to the `events()` item:
       sources: [{document_id, url, title, published, status, text, start, end,
-                 attribution, local_event_id, evidence: [{start, end, text}]}], oldest first;
+                 attribution, local_event_id, evidence: [{start, end, text}],
+                 time: {text, start, end} or None (what this report said of its date)}],
+                 oldest first;
       status_history: [{date, status, document_id}], oldest first (the current status is
                  the last one);
       corrections: what analysts changed, flagged or hid, oldest first (as
@@ -164,8 +240,7 @@ def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
             return None
         event_id = current
         row = conn.execute(select(events_t).where(events_t.c.id == event_id)).first()
-    out = event_row(row)
-    out["participants"] = participants_of(conn, [event_id]).get(event_id, [])
+    out = with_parts(event_row(row), participants_of(conn, [event_id]).get(event_id, []))
     q = (
         select(event_sources, documents.c.url, documents.c.title)
         .join(documents, documents.c.id == event_sources.c.document_id)
@@ -215,6 +290,7 @@ def _source(r: Any) -> dict[str, Any]:
         "local_event_id": r.local_event_id,
         "evidence": local.get("evidence", []),
         "claims": claims_of(local),
+        "time": local.get("time"),  # the event's time as this report gave it: {text, start, end}
     }
 
 

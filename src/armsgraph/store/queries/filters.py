@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -28,9 +29,13 @@ class EventFilters:
             a country also matches its organizations, people and forces.
     type:   an event type (model.EVENT_TYPES); several separated by commas.
     status: the current status (model.STATUSES); several separated by commas.
-    system: part of a system or program name or alias ("F-16", "Bayraktar").
-    since / until: ISO dates; an event is kept when its reports (first_seen..last_seen)
-            overlap the range.
+    system: a system or program: words of its name ("Bayraktar", "TB2"), one of its
+            aliases in full ("F-16", "drones") or its id; never part of a word.
+    since / until: ISO dates (YYYY, YYYY-MM or YYYY-MM-DD); an event is kept when its
+            dates overlap the range: by default the event's own dates (time_start ..
+            time_end, each taken from its reports' dates when a report gives none);
+            with dates="report", the dates of its reports (first_seen .. last_seen).
+    dates:  "event" (the default) or "report": which dates since / until compare.
     text:   words in a source sentence or a system name.
     include_hidden: also the events an analyst hid (`armsgraph correct --hide`).
     order:  recent (latest report first), oldest, sources (most reported), confidence.
@@ -43,6 +48,7 @@ class EventFilters:
     since: str | None = None
     until: str | None = None
     text: str | None = None
+    dates: str = "event"
     limit: int | None = 50
     offset: int = 0
     order: str = "recent"
@@ -137,6 +143,52 @@ def visible(conn: Connection) -> list[Any]:
     return [events_t.c.hidden == 0] if any_hidden(conn) else []
 
 
+DATES = ("event", "report")
+
+
+def date_conditions(f: EventFilters) -> list[Any]:
+    """The conditions of `since` / `until` on the dates `f.dates` names (see EventFilters)."""
+    if f.dates not in DATES:
+        raise ValueError(f"unknown dates {f.dates!r}; use one of {', '.join(DATES)}")
+    first, last = events_t.c.first_seen, events_t.c.last_seen
+    if f.dates == "event":
+        first = func.coalesce(events_t.c.time_start, first)
+        last = func.coalesce(events_t.c.time_end, last)
+    cond = []
+    if f.since:
+        cond.append(last >= f.since)
+    if f.until:
+        # "until 2024-06" must keep 2024-06-30: compare with the bound padded past any suffix.
+        cond.append(first <= f.until + "\uffff")
+    return cond
+
+
+def resolve_system(conn: Connection, words: str) -> list[str]:
+    """Ids of the systems and programs `words` names: its id, an alias equal to it, or a
+    name holding it as whole words ("TB2" in "Bayraktar TB2"; never "F-1" in "F-16", nor
+    "diesel" in Submarine's alias "diesel-electric submarine"); ignoring case."""
+    low = " ".join(words.split()).lower()
+    if not low:
+        return []
+    things = sorted(THING_TYPES)
+    ids = set(
+        conn.execute(
+            select(aliases.c.entity_id)
+            .join(entities, entities.c.id == aliases.c.entity_id)
+            .where(func.lower(aliases.c.alias) == low, entities.c.type.in_(things))
+        ).scalars()
+    )
+    whole = re.compile(rf"(?<!\w){re.escape(low)}(?!\w)")
+    candidates = conn.execute(
+        select(entities.c.id, entities.c.name).where(
+            entities.c.type.in_(things),
+            or_(func.lower(entities.c.id) == low, contains(entities.c.name, low)),
+        )
+    )
+    ids.update(i for i, name in candidates if i.lower() == low or whole.search(name.lower()))
+    return sorted(ids)
+
+
 def where_of(conn: Connection, f: EventFilters, actor_ids: list[str] | None = None) -> list[Any]:
     """The WHERE conditions of `f` on events; the actor's entity ids may be given resolved."""
     cond: list[Any] = [] if f.include_hidden else visible(conn)
@@ -152,12 +204,13 @@ def where_of(conn: Connection, f: EventFilters, actor_ids: list[str] | None = No
     if statuses := split_values(f.status):
         cond.append(events_t.c.status.in_(statuses))
     if f.system:
-        cond.append(contains(events_t.c.systems, f.system))
-    if f.since:
-        cond.append(events_t.c.last_seen >= f.since)
-    if f.until:
-        # "until 2024-06" must keep 2024-06-30: compare with the bound padded past any suffix.
-        cond.append(events_t.c.first_seen <= f.until + "\uffff")
+        ids = resolve_system(conn, f.system)
+        cond.append(
+            events_t.c.id.in_(
+                select(event_participants.c.event_id).where(event_participants.c.entity_id.in_(ids))
+            )
+        )
+    cond += date_conditions(f)
     if f.text:
         cond.append(
             or_(
