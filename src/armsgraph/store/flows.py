@@ -1,7 +1,7 @@
 """The `flows` view: one row per supplier, recipient and system of an event, for SQL readers.
 
 Which role gives and which receives is the ontology's (`armsgraph.ontology.role_sides`),
-copied into the table `ontology_sides` by migration 0009 and by `Store.rebuild`, so that
+copied into the table `ontology_sides` by migration 0011 and by `Store.rebuild`, so that
 the view itself names no role: "which countries bought Turkish drones since 2020" is one
 SELECT on `flows` in sqlite3, DuckDB, pandas or psql.
 """

@@ -313,7 +313,7 @@ Index("ix_corrections_event", corrections.c.event_id)
 
 # Which side of a transfer each role stands on, copied from the ontology's registry
 # (armsgraph.ontology.role_sides; store/flows.sync_sides) so that the SQL view `flows`
-# (store/flows.FLOWS_VIEW) reads it instead of naming roles (migration 0009).
+# (store/flows.FLOWS_VIEW) reads it instead of naming roles (migration 0011).
 # kind "role": side supplier | receiver | symmetric | object (systems, programs);
 # kind "entity_type": side thing (types that are never actors).
 ontology_sides = Table(

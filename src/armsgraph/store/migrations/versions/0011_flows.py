@@ -1,4 +1,4 @@
-"""Migration 0009: the view `flows` (supplier → recipient → system rows) and `ontology_sides`.
+"""Migration 0011: the view `flows` (supplier → recipient → system rows) and `ontology_sides`.
 
 ontology_sides holds each role's side as the ontology's registry gives it (filled here,
 kept in step by Store.rebuild); flows reads it with events, event_participants and
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
