@@ -55,6 +55,9 @@ class EventRecord:
     sources: tuple[Source, ...] = field(default=())
     corrected: bool = False  # an analyst changed or flagged it (see Database.corrections)
     hidden: bool = False  # an analyst hid it: left out of events() unless include_hidden
+    flow: str = ""  # "supplier → recipient" ("Türkiye → Pakistan"; "A ↔ B" for partners)
+    time_start: str | None = None  # the event's own dates, when a report gives them
+    time_end: str | None = None
 
     def actors(self, role: str) -> list[str]:
         """Names of the participants in `role` ("seller", "buyer", "partner", ...)."""
@@ -76,6 +79,9 @@ def _record(ev: dict[str, Any], sources: list[dict[str, Any]] | None = None) -> 
         value_currency=value.get("currency"),
         value_text=value.get("text"),
         time_text=time.get("text"),
+        time_start=time.get("start"),
+        time_end=time.get("end"),
+        flow=ev.get("flow") or "",
         confidence=ev["confidence"],
         n_sources=ev["n_sources"],
         participants=tuple(
@@ -117,8 +123,9 @@ class Database:
 
     def events(self, **filters: Any) -> list[EventRecord]:
         """Events matching the filters of `store.queries.EventFilters` (actor, type, status,
-        system, since, until, text, limit, offset, order, include_hidden); limit defaults
-        to all."""
+        system, since, until, dates, text, limit, offset, order, include_hidden); limit
+        defaults to all. since/until compare the event's own dates (dates="report": the
+        dates it was reported)."""
         f = EventFilters.from_kwargs(**{"limit": None, **filters})
         return [_record(e) for e in self.store.events(f)]
 

@@ -13,11 +13,14 @@ from armsgraph.store.flows import FLOWS_COLUMNS, side_rows
 from armsgraph.store.schema import ontology_sides
 from armsgraph.store.store import Store
 
-TURKISH_DRONES = (
-    "SELECT DISTINCT recipient_country FROM flows "
-    "WHERE supplier_iso3 = 'TUR' AND system_category LIKE '%uav%' "
-    "AND coalesce(event_start, reported_first) >= '2020' ORDER BY 1"
-)
+TURKISH_DRONES = """
+SELECT DISTINCT recipient_country
+FROM flows
+WHERE supplier_iso3 = 'TUR' AND system_category LIKE '%uav%'
+  AND coalesce(event_end, reported_last) >= '2020'
+ORDER BY 1;
+"""
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 ENTITIES = {
     "org:baykar": ("organization", "Baykar", "TUR", None),
@@ -188,3 +191,7 @@ def test_duckdb_and_pandas_answer_the_question_from_the_sqlite_file(tmp_path):
     with sqlite3.connect(path) as db:
         frame = pd.read_sql(TURKISH_DRONES, db)
     assert frame["recipient_country"].tolist() == ["Poland", "Ukraine"]
+
+
+def test_the_readme_shows_the_query_these_tests_run():
+    assert TURKISH_DRONES.strip() in README.read_text(encoding="utf-8")
