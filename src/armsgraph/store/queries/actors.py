@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, literal, select, union_all
+from sqlalchemy import Connection, case, func, literal, or_, select
 
 from armsgraph.ontology import OBJECT_ROLES, THING_TYPES
 from armsgraph.store.queries.events import with_participants
@@ -41,8 +41,8 @@ def actors(
     `q` keeps names containing it; `type` an entity type; `country` an ISO alpha-3 code.
     Systems and programs are included (type weapon_system/program) unless `type` says otherwise.
     """
-    owned = _owners().subquery()
-    n = func.count(func.distinct(owned.c.event_id)).label("n_events")
+    ep = event_participants
+    n = func.count(func.distinct(ep.c.event_id)).label("n_events")
     stmt = (
         select(
             entities.c.id,
@@ -52,42 +52,59 @@ def actors(
             entities.c.category,
             n,
         )
-        .join(owned, owned.c.owner == entities.c.id)
+        .join(ep, ep.c.entity_id == entities.c.id)
         .group_by(
             entities.c.id, entities.c.type, entities.c.name, entities.c.country, entities.c.category
         )
         .order_by(n.desc(), entities.c.name)
     )
-    if any_hidden(conn):  # the events an analyst hid are not counted
-        stmt = stmt.where(owned.c.event_id.not_in(select(events_t.c.id).where(HIDDEN)))
+    hidden = any_hidden(conn)
+    if hidden:  # the events an analyst hid are not counted
+        stmt = stmt.where(ep.c.event_id.not_in(select(events_t.c.id).where(HIDDEN)))
     if q:
         stmt = stmt.where(contains(entities.c.name, q))
     if type:
         stmt = stmt.where(entities.c.type.in_(split_values(type)))
     if country:
         stmt = stmt.where(entities.c.country == country)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    if offset:
-        stmt = stmt.offset(offset)
-    return [dict(r._mapping) for r in conn.execute(stmt)]
+    if type and "country" not in split_values(type):
+        # No country can be listed: the counts are the entities' own, paged in SQL.
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [dict(r._mapping) for r in conn.execute(stmt.offset(offset or None))]
+    rows = [dict(r._mapping) for r in conn.execute(stmt)]
+    if any(r["type"] == "country" for r in rows):
+        # A country's count takes in its organizations, people and forces (one more scan,
+        # cheaper than counting every entity over the union of both).
+        counts = _country_counts(conn, hidden)
+        for r in rows:
+            if r["type"] == "country":
+                r["n_events"] = counts.get(r["id"], r["n_events"])
+        rows.sort(key=lambda r: (-r["n_events"], r["name"]))
+    return rows[offset : None if limit is None else offset + limit]
 
 
-def _owners() -> Any:
-    """(event_id, owner) rows: each participant owns its events, and so does the country of
-    an organization, person or force in them, as `actor()` and the events table count."""
+def _country_counts(conn: Connection, hidden: bool) -> dict[str, int]:
+    """Events per country id, counting those of its organizations, people and forces:
+    each participant row stands for the country it is or belongs to."""
     ep = event_participants
-    member = entities.alias("member")
-    return union_all(
-        select(ep.c.event_id, ep.c.entity_id.label("owner")),
-        select(ep.c.event_id, (literal("country:") + member.c.country).label("owner"))
-        .join(member, member.c.id == ep.c.entity_id)
+    owner = case(
+        (entities.c.type == "country", entities.c.id),
+        else_=literal("country:") + entities.c.country,
+    ).label("owner")
+    rows = (
+        select(ep.c.event_id, owner)
+        .join(entities, entities.c.id == ep.c.entity_id)
         .where(
-            member.c.country.is_not(None),
-            member.c.type != "country",
-            member.c.type.not_in(sorted(THING_TYPES)),
-        ),
+            entities.c.type.not_in(sorted(THING_TYPES)),
+            or_(entities.c.type == "country", entities.c.country.is_not(None)),
+        )
     )
+    if hidden:
+        rows = rows.where(ep.c.event_id.not_in(select(events_t.c.id).where(HIDDEN)))
+    sub = rows.subquery()
+    stmt = select(sub.c.owner, func.count(func.distinct(sub.c.event_id))).group_by(sub.c.owner)
+    return {owner: int(n) for owner, n in conn.execute(stmt)}
 
 
 def actor(conn: Connection, entity_id: str, *, limit: int | None = 100) -> dict[str, Any] | None:
