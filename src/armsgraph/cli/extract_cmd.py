@@ -40,6 +40,17 @@ def make_extractor(model: str | None, gazetteer: list[Path] | None, decide: str 
         fail(exc)
 
 
+def _money(value) -> str:
+    """A value as "$7.5 billion" (money.format_money), else the words of the report."""
+    from armsgraph.money import format_money
+
+    if value is None:
+        return ""
+    if value.amount is not None:
+        return format_money(value.amount, value.currency)
+    return value.text or ""
+
+
 def _event_rows(extraction) -> list[tuple[str, ...]]:
     from armsgraph.ontology import is_actor
 
@@ -59,7 +70,7 @@ def _event_rows(extraction) -> list[tuple[str, ...]]:
             for x in (
                 ev.time.text if ev.time else "",
                 ev.quantity.text if ev.quantity else "",
-                ev.value.text if ev.value else "",
+                _money(ev.value),
             )
             if x
         )

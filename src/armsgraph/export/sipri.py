@@ -14,6 +14,7 @@ from typing import Any
 
 from armsgraph.export.csv import joined, write_rows
 from armsgraph.model import STATUSES
+from armsgraph.money import format_money
 from armsgraph.ontology import is_actor, registry, sipri_types
 
 TYPES = sipri_types()  # the types with SIPRI roles in the registry
@@ -148,7 +149,7 @@ def sipri_row(ev: dict[str, Any]) -> dict[str, Any]:
             None,
             [
                 ev.get("quantity_text") and f"quantity as reported: {ev['quantity_text']}",
-                (ev.get("value") or {}).get("text") and f"value: {ev['value']['text']}",
+                _value(ev.get("value")),
                 "sources: " + " ".join(urls) if urls else "",
             ],
         )
@@ -182,3 +183,11 @@ def write_sipri(events: Iterable[dict[str, Any]], path: str | Path) -> int:
     """Write the events of the register's types (TYPES: arms_sale, local_production and
     co_production) as register rows (CSV)."""
     return write_rows((sipri_row(ev) for ev in events if ev["type"] in TYPES), COLUMNS, path)
+
+
+def _value(value: dict | None) -> str:
+    """The comment on an event's value: "$7.5 billion" (money.format_money), else as reported."""
+    value = value or {}
+    if value.get("amount") is not None:
+        return f"value: {format_money(value['amount'], value.get('currency'))}"
+    return f"value: {value['text']}" if value.get("text") else ""
