@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     TextClause,
+    func,
     text,
 )
 
@@ -130,6 +131,12 @@ HIDDEN = text("hidden = 1")
 Index("ix_events_hidden", events.c.id, sqlite_where=HIDDEN, postgresql_where=HIDDEN)
 Index("ix_events_last_seen", events.c.last_seen)
 Index("ix_events_type_last_seen", events.c.type, events.c.last_seen)
+# The event's own dates as the since/until filters compare them (queries/filters.py
+# date_conditions: its time, else its reports' dates), so that counting the events of a
+# period reads a range instead of every row (migration 0012).
+EVENT_END = func.coalesce(events.c.time_end, events.c.last_seen)
+Index("ix_events_event_end", EVENT_END)
+Index("ix_events_type_event_end", events.c.type, EVENT_END)
 Index("ix_events_merge_key", events.c.merge_key)
 
 event_participants = Table(
