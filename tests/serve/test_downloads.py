@@ -8,7 +8,8 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from urllib.parse import parse_qs, urlsplit
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -98,7 +99,7 @@ def download(page, fmt: str) -> bytes:
     """Click the view's download link for `fmt`; the file's bytes."""
     with page.expect_download() as info:
         page.click(f"p.downloads a[data-format={fmt}]")
-    return open(info.value.path(), "rb").read()
+    return Path(info.value.path()).read_bytes()
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:
@@ -188,3 +189,23 @@ def test_a_limited_view_downloads_its_latest_events(readonly_server):
     html = httpx.get(readonly_server.url + "/network").text
     link = html.split('data-format="csv"')[0].rsplit('href="', 1)[1].split('"')[0]
     assert "limit" not in parse_qs(urlsplit(link.replace("&amp;", "&")).query)
+
+
+@pytest.mark.browser
+def test_a_search_downloads_its_hits(readonly_server, page):
+    words = '"fighter jets" OR drones OR Pakistan OR Egypt OR States OR Turkiye'
+    page.goto(readonly_server.url + "/search?" + urlencode({"q": words}))
+    api = readonly_server.url + "/api/search"
+    events = httpx.get(api, params={"q": words, "limit": 200}).json()["hits"]
+    docs = httpx.get(api, params={"q": words, "in": "documents", "limit": 200}).json()["hits"]
+    assert len(events) > 10  # more than the page shows
+    with page.expect_download() as info:
+        page.click("p.downloads a[data-kind=events][data-format=csv]")
+    rows = csv_rows(Path(info.value.path()).read_bytes())
+    assert [r["event_id"] for r in rows] == [h["event_id"] for h in events]
+    assert all("[" in r["text"] and r["actors"] for r in rows)
+    with page.expect_download() as info:
+        page.click("p.downloads a[data-kind=documents][data-format=jsonl]")
+    lines = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x) for x in lines] == docs
+    assert page.problems == []

@@ -131,7 +131,9 @@ def api_trends(store: StoreDep, f: FiltersDep) -> dict[str, Any]:
 def api_network(
     store: StoreDep,
     f: FiltersDep,
-    limit: Annotated[int, Query(ge=1, le=NETWORK_LIMIT)] = NETWORK_LIMIT,
+    limit: Annotated[
+        int, Query(ge=1, le=NETWORK_LIMIT, description="The latest this many matching events.")
+    ] = NETWORK_LIMIT,
     rollup: Annotated[
         Literal["country"] | None,
         Query(description="country: organizations, people and forces stand as their country."),

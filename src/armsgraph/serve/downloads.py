@@ -1,5 +1,6 @@
 """Downloads of what a page shows: its events as CSV, SIPRI CSV, GraphML or JSON Lines (written
-by armsgraph.export's writers), and the actors and documents lists as CSV or JSON Lines.
+by armsgraph.export's writers), the actors and documents lists and a search's hits as CSV
+or JSON Lines.
 
 A page links here with its own query string (filters, order, and for a view that draws
 only some events, its `limit`), so the file holds the events that view holds: every match
@@ -17,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
@@ -25,9 +26,10 @@ from armsgraph.export.csv import write_csv, write_rows
 from armsgraph.export.graphml import write_graphml
 from armsgraph.export.jsonl import write_jsonl
 from armsgraph.export.sipri import write_sipri
+from armsgraph.ontology import is_actor
 from armsgraph.serve.present import FiltersDep, StoreDep
 from armsgraph.serve.search import DocFilters
-from armsgraph.store import queries
+from armsgraph.store import queries, search
 from armsgraph.store.queries import EventFilters
 
 router = APIRouter(include_in_schema=False)
@@ -129,6 +131,41 @@ def download_documents(store: StoreDep, d: DocFilters, fmt: ListFormat) -> FileR
     return _send(
         lambda path: _write_list(rows, fmt, path), LIST_FORMATS[fmt], f"armsgraph-documents.{fmt}"
     )
+
+
+@router.get("/download/search.{fmt}")
+def download_search(
+    store: StoreDep,
+    fmt: ListFormat,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    kind: Annotated[Literal["events", "documents"], Query(alias="in")] = "events",
+) -> FileResponse:
+    """The hits of a search (every page of one kind), matches in [brackets] in the CSV's
+    text column; JSON Lines keeps the hits as /api/search gives them."""
+    try:
+        parsed = search.parse(q)
+    except search.SearchError as err:
+        raise HTTPException(400, err.one_line()) from err
+    find = search.search_events if kind == "events" else search.search_documents
+    with store.connect() as conn:
+        hits = find(conn, parsed, limit=MAX_DOWNLOAD)["hits"]
+    if fmt == "csv":
+        hits = [_flat_hit(h, kind) for h in hits]
+    return _send(
+        lambda path: _write_list(hits, fmt, path),
+        LIST_FORMATS[fmt],
+        f"armsgraph-search-{kind}.{fmt}",
+    )
+
+
+def _flat_hit(hit: dict[str, Any], kind: str) -> dict[str, Any]:
+    text = search.snippet_text(hit["snippet"])
+    if kind == "documents":
+        keys = ("id", "published", "title", "url", "source", "n_events")
+        return {**{k: hit[k] for k in keys}, "text": text}
+    actors = "; ".join(p["name"] for p in hit["participants"] if is_actor(p["role"], p["type"]))
+    keys = ("event_id", "type", "status", "document_id", "title", "published")
+    return {**{k: hit[k] for k in keys}, "actors": actors, "text": text}
 
 
 def _write_list(rows: list[dict[str, Any]], fmt: str, path: Path) -> int:
