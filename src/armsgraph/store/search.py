@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from armsgraph.errors import ArmsgraphError
 from armsgraph.store.queries.events import participants_of
@@ -231,34 +231,66 @@ def search_documents(
     """Documents whose title or text match, best first: {total, hits: [{id, url, title,
     published, source, n_events, snippet: [{text, mark}]}]}."""
     q = query if isinstance(query, Query) else parse(query)
-    n_events = (
-        "(SELECT count(DISTINCT es.event_id) FROM event_sources es "
-        "WHERE es.document_id = documents.id) AS n_events"
-    )
     cols = "documents.id, documents.url, documents.title, documents.published, documents.source"
-    if conn.dialect.name == "sqlite":
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
         params: dict[str, Any] = {"q": q.fts5()}
         where = "FROM documents_fts JOIN documents ON documents.rowid = documents_fts.rowid WHERE documents_fts MATCH :q"
-        sql = (
-            f"SELECT {cols}, {n_events}, highlight(documents_fts, 1, '{START}', '{STOP}') AS snip "
-            f"{where} ORDER BY bm25(documents_fts, 4.0, 1.0), documents.id"
-        )
+        sql = f"SELECT documents.rowid AS rid, {cols} {where} ORDER BY bm25(documents_fts, 4.0, 1.0), documents.id"
     else:
         tsq, params = q.tsquery()
         where = f"FROM documents WHERE {DOC_TSV} @@ {tsq}"
+        # Ranked first, cut to the page; the snippets are made for the page's rows only.
+        ranked = f"SELECT {cols}, ts_rank({DOC_TSV}, {tsq}) AS score {where} ORDER BY score DESC, documents.id"
         sql = (
-            f"SELECT {cols}, {n_events}, ts_headline('english', left(documents.text, 300000), {tsq}, :hl) AS snip "
-            f"{where} ORDER BY ts_rank({DOC_TSV}, {tsq}) DESC, documents.id"
+            f"SELECT p.id, p.url, p.title, p.published, p.source, ts_headline('english', "
+            f"left(d.text, 300000), {tsq}, :hl) AS snip FROM ({_page(ranked, limit, offset, 'postgresql')}) p "
+            "JOIN documents d ON d.id = p.id ORDER BY p.score DESC, p.id"
         )
         params["hl"] = _HEADLINE
     total = conn.execute(text(f"SELECT count(*) {where}"), params).scalar_one()
-    rows = conn.execute(text(_page(sql, limit, offset, conn.dialect.name)), params).all()
+    if sqlite:
+        rows = [
+            dict(r._mapping)
+            for r in conn.execute(text(_page(sql, limit, offset, "sqlite")), params)
+        ]
+        snips = _highlights(conn, "documents_fts", 1, params["q"], [r.pop("rid") for r in rows])
+        for r, snip in zip(rows, snips, strict=True):
+            r["snip"] = snip
+    else:
+        rows = [dict(r._mapping) for r in conn.execute(text(sql), params)]
+    counts = _event_counts(conn, [r["id"] for r in rows])
     hits = []
     for r in rows:
-        hit = dict(r._mapping)
-        hit["snippet"] = window(segments(hit.pop("snip")))
-        hits.append(hit)
+        r["n_events"] = counts.get(r["id"], 0)
+        r["snippet"] = window(segments(r.pop("snip")))
+        hits.append(r)
     return {"total": total, "hits": hits}
+
+
+def _highlights(
+    conn: Connection, table: str, column: int, match: str, rowids: list[int]
+) -> list[str]:
+    """The text of `column` of each FTS5 row with its matches marked, in the order of
+    `rowids` (made for one page of hits, not for every match)."""
+    if not rowids:
+        return []
+    stmt = text(
+        f"SELECT rowid AS rid, highlight({table}, {column}, '{START}', '{STOP}') AS snip "
+        f"FROM {table} WHERE {table} MATCH :q AND rowid IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
+    found = {r.rid: r.snip for r in conn.execute(stmt, {"q": match, "ids": rowids})}
+    return [found.get(rid) for rid in rowids]
+
+
+def _event_counts(conn: Connection, document_ids: list[str]) -> dict[str, int]:
+    if not document_ids:
+        return {}
+    stmt = text(
+        "SELECT document_id, count(DISTINCT event_id) AS n FROM event_sources "
+        "WHERE document_id IN :ids GROUP BY document_id"
+    ).bindparams(bindparam("ids", expanding=True))
+    return {r.document_id: r.n for r in conn.execute(stmt, {"ids": document_ids})}
 
 
 def search_events(
@@ -271,53 +303,60 @@ def search_events(
 ) -> dict[str, Any]:
     """Events whose evidence in some report matches, best first, one hit per event (its best
     report): {total, hits: [{event_id, type, status, document_id, title, published,
-    snippet: [{text, mark}], participants: [as events() gives them]}]}. Events an analyst hid are left out unless `include_hidden`."""
+    snippet: [{text, mark}], participants: [as events() gives them]}]}. Events an analyst
+    hid are left out unless `include_hidden`."""
     q = query if isinstance(query, Query) else parse(query)
-    if conn.dialect.name == "sqlite":
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
         params: dict[str, Any] = {"q": q.fts5()}
-        snip = f"highlight(evidence_fts, 0, '{START}', '{STOP}')"
         matches = (
-            "SELECT es.event_id, es.document_id, es.published, bm25(evidence_fts) AS score, {snip} "
+            "SELECT es.event_id, es.document_id, es.local_event_id, es.published, es.rowid AS rid, "
+            "bm25(evidence_fts) AS score "
             "FROM evidence_fts JOIN event_sources es ON es.rowid = evidence_fts.rowid "
             "WHERE evidence_fts MATCH :q"
         )
     else:
         tsq, params = q.tsquery()
         tsv = EVIDENCE_TSV.replace("event_sources.", "es.")
-        snip = f"ts_headline('english', coalesce(es.text, ''), {tsq}, :hl)"
         matches = (
-            f"SELECT es.event_id, es.document_id, es.published, -ts_rank({tsv}, {tsq}) AS score, "
-            f"{{snip}} FROM event_sources es WHERE {tsv} @@ {tsq}"
+            "SELECT es.event_id, es.document_id, es.local_event_id, es.published, 0 AS rid, "
+            f"-ts_rank({tsv}, {tsq}) AS score FROM event_sources es WHERE {tsv} @@ {tsq}"
         )
         params["hl"] = _HEADLINE.replace("MaxFragments=2", "HighlightAll=true")
     shown = "" if include_hidden else " WHERE e.hidden = 0"
-    # The count needs no snippets: its matches are the bare rows.
-    total = conn.execute(
-        text(
-            f"SELECT count(DISTINCT m.event_id) FROM ({matches.format(snip='NULL AS snip')}) m "
-            f"JOIN events e ON e.id = m.event_id{shown}"
-        ),
-        params,
-    ).scalar_one()
+    joined = f"FROM ({matches}) m JOIN events e ON e.id = m.event_id{shown}"
+    total = conn.execute(text(f"SELECT count(DISTINCT m.event_id) {joined}"), params).scalar_one()
     ranked = (
-        f"SELECT m.*, row_number() OVER (PARTITION BY m.event_id ORDER BY m.score, m.published DESC, "
-        f"m.document_id) AS n FROM ({matches.format(snip=snip + ' AS snip')}) m "
-        f"JOIN events e ON e.id = m.event_id{shown}"
+        "SELECT m.*, row_number() OVER (PARTITION BY m.event_id ORDER BY m.score, "
+        f"m.published DESC, m.document_id) AS n {joined}"
     )
-    sql = (
-        "SELECT r.event_id, e.type, e.status, r.document_id, d.title, r.published, r.snip "
-        f"FROM ({ranked}) r JOIN events e ON e.id = r.event_id "
-        "JOIN documents d ON d.id = r.document_id WHERE r.n = 1 "
-        "ORDER BY r.score, r.published DESC, r.event_id"
+    order = "ORDER BY r.score, r.published DESC, r.event_id"
+    sql = _page(
+        "SELECT r.event_id, e.type, e.status, r.document_id, r.local_event_id, d.title, "
+        f"r.published, r.rid, r.score FROM ({ranked}) r JOIN events e ON e.id = r.event_id "
+        f"JOIN documents d ON d.id = r.document_id WHERE r.n = 1 {order}",
+        limit,
+        offset,
+        conn.dialect.name,
     )
+    if sqlite:
+        rows = [dict(r._mapping) for r in conn.execute(text(sql), params)]
+        snips = _highlights(conn, "evidence_fts", 0, params["q"], [r["rid"] for r in rows])
+    else:
+        # The snippets of the page's reports only, in the page's order.
+        sql = (
+            f"SELECT r.*, ts_headline('english', coalesce(es.text, ''), {tsq}, :hl) AS snip "
+            f"FROM ({sql}) r JOIN event_sources es ON es.document_id = r.document_id "
+            f"AND es.local_event_id = r.local_event_id {order}"
+        )
+        rows = [dict(r._mapping) for r in conn.execute(text(sql), params)]
+        snips = [r.pop("snip") for r in rows]
+    parts = participants_of(conn, [r["event_id"] for r in rows])
     hits = []
-    for r in conn.execute(text(_page(sql, limit, offset, conn.dialect.name)), params).all():
-        hit = dict(r._mapping)
-        hit["snippet"] = segments(hit.pop("snip"))
-        hits.append(hit)
-    parts = participants_of(conn, [h["event_id"] for h in hits])
-    for hit in hits:
-        hit["participants"] = parts.get(hit["event_id"], [])
+    for r, snip in zip(rows, snips, strict=True):
+        for key in ("rid", "score", "local_event_id"):
+            r.pop(key)
+        hits.append({**r, "snippet": segments(snip), "participants": parts.get(r["event_id"], [])})
     return {"total": total, "hits": hits}
 
 
