@@ -166,29 +166,51 @@ def test_the_index_follows_every_write(db_url, report, sale_spec):
         assert (doc_ids(store, "Egypt"), event_docs(store, "F-16")) == before
 
 
-def test_the_index_is_built_for_a_database_made_before_it(tmp_path, report, sale_spec):
+def test_the_index_is_built_for_a_database_made_before_it(db_url, report, sale_spec):
     from alembic import command
     from alembic.config import Config
 
     from armsgraph.store.db import MIGRATIONS
 
-    path = tmp_path / "old.db"
-    with Store(path) as store:
+    with Store(db_url) as store:
         fill(store, report, sale_spec)
     # Back to the schema before the index (the code of today cannot write an old schema).
-    store = Store(path, migrate=False)
+    store = Store(db_url, migrate=False)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", store.url)
+    cfg.set_main_option("sqlalchemy.url", store.url.replace("%", "%%"))
     with store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0008")
-    with pytest.raises(Exception, match="documents_fts"):
-        doc_ids(store, "Egypt")
+    assert search_objects(store) == set()
+    if store.dialect == "sqlite":
+        with pytest.raises(Exception, match="documents_fts"):
+            doc_ids(store, "Egypt")
     store.close()
-    with Store(path) as store:  # opening migrates to the head
+    with Store(db_url) as store:  # opening migrates to the head
+        assert search_objects(store) == (
+            {"documents_fts", "evidence_fts", *search.SQLITE_TRIGGERS}
+            if store.dialect == "sqlite"
+            else {"ix_documents_search", "ix_event_sources_search"}
+        )
         assert sorted(doc_ids(store, "Egypt")) == ["jets", "tanks"]
         assert event_docs(store, "TB2") == ["drones"]
+
+
+def search_objects(store: Store) -> set[str]:
+    """The search index's tables and triggers (SQLite) or indexes (PostgreSQL) in the database."""
+    if store.dialect == "sqlite":
+        sql = (
+            "SELECT name FROM sqlite_master WHERE (type = 'table' AND name IN "
+            "('documents_fts', 'evidence_fts')) OR (type = 'trigger' AND name LIKE '%fts%')"
+        )
+    else:
+        sql = (
+            "SELECT indexname FROM pg_indexes "
+            "WHERE indexname IN ('ix_documents_search', 'ix_event_sources_search')"
+        )
+    with store.connect() as conn:
+        return set(conn.exec_driver_sql(sql).scalars())
 
 
 def test_sqlite_triggers_exist_at_the_head(tmp_path):
