@@ -88,6 +88,10 @@ def test_the_api_takes_the_cli_names_and_documents_them(readonly_server):
         api = {p["name"]: p for p in spec[path]["get"]["parameters"]}
         assert cli <= set(api), (command, cli - set(api))
         assert all(p.get("description") for p in api.values()), path
+    # Every parameter of every read is described.
+    for path, ops in spec.items():
+        for p in ops.get("get", {}).get("parameters", []):
+            assert p.get("description"), (path, p["name"])
     # The CLI's names select what the pages' names select.
     assert api_ids(readonly_server, text="F-16") == api_ids(readonly_server, q="F-16") != []
     by_name = httpx.get(readonly_server.url + "/api/actors", params={"name": "Egypt"}).json()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from armsgraph.serve.paging import page_links, paged, set_link_header
 from armsgraph.serve.present import (
@@ -60,7 +60,12 @@ def api_events(
 
 
 @router.get("/api/events/{event_id:path}", tags=["events"], responses=NOT_FOUND)
-def api_event(store: StoreDep, event_id: str) -> dict[str, Any]:
+def api_event(
+    store: StoreDep,
+    event_id: Annotated[
+        str, Path(description="An event id (ev:…) as listed, or the id of an event merged into it.")
+    ],
+) -> dict[str, Any]:
     """One event with every source, its evidence spans and its status history."""
     return one(store, queries.event, event_id, "event")
 
@@ -107,13 +112,19 @@ def api_actors(
 
 
 @router.get("/api/actors/{entity_id:path}", tags=["actors"], responses=NOT_FOUND)
-def api_actor(store: StoreDep, entity_id: str) -> dict[str, Any]:
+def api_actor(
+    store: StoreDep,
+    entity_id: Annotated[str, Path(description="An entity id: country:EGY, org:…, system:….")],
+) -> dict[str, Any]:
     """One entity with its events, facts and partners."""
     return one(store, queries.actor, entity_id, "actor")
 
 
 @router.get("/api/documents/{document_id:path}", tags=["documents"], responses=NOT_FOUND)
-def api_document(store: StoreDep, document_id: str) -> dict[str, Any]:
+def api_document(
+    store: StoreDep,
+    document_id: Annotated[str, Path(description="A document id as /api/documents lists it.")],
+) -> dict[str, Any]:
     """One stored document with its text, mentions and event evidence."""
     return one(store, queries.document, document_id, "document")
 
