@@ -1,4 +1,4 @@
-"""Screenshots of the web app's home, actor, map and network pages for the README (docs/screenshots/).
+"""Screenshots of the web app's home, actor, map, network and events pages for the README (docs/screenshots/).
 
     armsgraph demo && python scripts/screenshots.py armsgraph-demo.db docs/screenshots
 
@@ -25,6 +25,7 @@ PAGES = [
     ("actor", "/actors/country:USA", "#graph[data-ready]", "#actor-trends"),
     ("map", "/map", "#map[data-ready]", None),
     ("network", "/network?rollup=country", "#graph[data-ready]", None),
+    ("events", "/events?type=arms_sale,local_production,upgrade", "table.events", None),
 ]
 
 
