@@ -204,6 +204,14 @@ def test_events_formats_and_filters(filled_db):
         csv.DictReader(io.StringIO(run("events", "--db", filled_db, "--format", "csv").output))
     )
     assert {r["systems"] for r in rows} == {"F-16", "Bayraktar TB2"}
+    assert {r["supplier → recipient"] for r in rows} == {
+        "United States → Egypt",
+        "Türkiye → Poland",
+    }
+    assert "supplier → recipient" in table.output
+    by_report = run("events", "--db", filled_db, "--since", "2099", "--dates", "report")
+    assert by_report.exit_code == 0 and "No events match" in by_report.output
+    assert run("events", "--db", filled_db, "--dates", "published").exit_code == 2
     only = [
         json.loads(x)
         for x in run(

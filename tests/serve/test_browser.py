@@ -60,6 +60,9 @@ def test_filter_sort_and_page_the_events_table(server, page, shot):
     assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(209, 73, 91)"
     f16 = [r for r in filtered if "F-16" in r["system"]]
     assert f16 and f16[0]["sources"] == "2"
+    # Who supplied whom, in the ontology's direction (seller → buyers).
+    assert f16[0]["actors"] == "United States → Egypt, Egyptian Air Force"
+    assert page.locator("table.events th", has_text="Supplier → recipient").count() == 1
     shot(page, "events-filtered")
 
     # A shared link opens the same view; sorting keeps the filters.
