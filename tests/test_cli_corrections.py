@@ -80,6 +80,16 @@ def test_correct_list_show_export_and_rebuild(db_url, tmp_path, story, report, s
             key = "id" if fmt == "csv" else "armsgraph event id"
             assert sorted(r[key] for r in rows) == expected
             assert {r["corrected"] for r in rows} == {"yes"}  # hiding is a correction too
+    jsonl = tmp_path / "events.jsonl"
+    assert run("export", "--db", db_url, "--format", "jsonl", "-o", str(jsonl)).exit_code == 0
+    lines = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert [(e["id"], e["corrected"], e["hidden"]) for e in lines] == [(deal, True, False)]
+    import pyarrow.parquet as pq
+
+    parquet = tmp_path / "events.parquet"
+    assert run("export", "--db", db_url, "--format", "parquet", "-o", str(parquet)).exit_code == 0
+    table = pq.read_table(parquet).to_pylist()
+    assert [(r["id"], r["corrected"]) for r in table] == [(deal, "yes")]
     graphml = tmp_path / "events.graphml"
     assert run("export", "--db", db_url, "--format", "graphml", "-o", str(graphml)).exit_code == 0
     import networkx as nx
