@@ -148,3 +148,27 @@ def test_parties_no_directed_edge_links_are_linked_to_each_other():
     assert (
         edges_of({"type": "export_statistic", "participants": [p("exporter", "country:TUR")]}) == []
     )
+
+
+def test_the_maps_flows_agree_with_the_flows_view(db_url, report, sale_spec):
+    """The map counts flows from the stored events; SQL readers have the `flows` view:
+    both say the same country pairs and numbers of events."""
+    from sqlalchemy import text
+
+    from armsgraph.store.queries import flows
+
+    with Store(db_url) as store:
+        fill(store, report, sale_spec)
+        with store.connect() as conn:
+            mine = {(f["supplier"], f["recipient"]): f["n_events"] for f in flows(conn)}
+            view = {
+                (a, b): n
+                for a, b, n in conn.execute(
+                    text(
+                        "SELECT supplier_iso3, recipient_iso3, COUNT(DISTINCT event_id) FROM flows "
+                        "WHERE supplier_iso3 IS NOT NULL AND recipient_iso3 IS NOT NULL "
+                        "AND supplier_iso3 <> recipient_iso3 GROUP BY supplier_iso3, recipient_iso3"
+                    )
+                )
+            }
+    assert mine == view and mine
