@@ -34,15 +34,10 @@ def iter_events(store: Any, filters: Any = None) -> Iterator[dict[str, Any]]:
             size = PAGE if limit is None else min(PAGE, limit - (offset - f.offset))
             if size <= 0:
                 return
-            page = queries.events(conn, replace(f, limit=size, offset=offset, order="oldest"))
-            sources = queries.sources_of(conn, [e["id"] for e in page])
-            for e in page:
-                e["sources"] = sources.get(e["id"], [])
-                e["status_history"] = [
-                    {"date": s["published"], "status": s["status"], "document_id": s["document_id"]}
-                    for s in e["sources"]
-                ]
-                yield e
+            page = queries.with_sources(
+                conn, queries.events(conn, replace(f, limit=size, offset=offset, order="oldest"))
+            )
+            yield from page
             if len(page) < size:
                 return
             offset += size

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from armsgraph import __version__
 from armsgraph.errors import InputError
 from armsgraph.ingest.common import human_size
 
 DEFAULT_TIMEOUT = 20.0
+TOO_BIG_HINT = "raise the limit with --max-size if this is expected"
 USER_AGENT = f"armsgraph/{__version__} (+https://pypi.org/project/armsgraph/)"
 
 
@@ -29,31 +33,30 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = 50_000
     the server cannot be reached, answers an error, or sends too much."""
     import httpx
 
+    with (
+        http_errors(url, timeout),
+        httpx.Client(
+            timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+        ) as client,
+        client.stream("GET", url) as resp,
+    ):
+        if resp.status_code >= 400:
+            raise InputError(
+                f"the server answered {resp.status_code} {resp.reason_phrase}",
+                where=url,
+                hint=_status_hint(resp.status_code),
+            )
+        content = read_capped(resp, url, max_bytes)
+        return Fetched(str(resp.url), resp.status_code, media_type(resp), content)
+
+
+@contextmanager
+def http_errors(url: str, timeout: float) -> Iterator[None]:
+    """httpx's failures (timeout, redirects, network) inside the block as InputError on `url`."""
+    import httpx
+
     try:
-        with (
-            httpx.Client(
-                timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
-            ) as client,
-            client.stream("GET", url) as resp,
-        ):
-            if resp.status_code >= 400:
-                raise InputError(
-                    f"the server answered {resp.status_code} {resp.reason_phrase}",
-                    where=url,
-                    hint=_status_hint(resp.status_code),
-                )
-            declared = resp.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise _too_big(url, int(declared), max_bytes)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in resp.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise _too_big(url, size, max_bytes)
-                chunks.append(chunk)
-            ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
-            return Fetched(str(resp.url), resp.status_code, ctype, b"".join(chunks))
+        yield
     except httpx.TimeoutException:
         raise InputError(
             f"timed out after {timeout:g} s",
@@ -72,6 +75,27 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = 50_000
         ) from None
 
 
+def read_capped(resp: Any, url: str, max_bytes: int, hint: str = TOO_BIG_HINT) -> bytes:
+    """The body of a streamed httpx response, read in chunks; InputError (with `hint`) past
+    max_bytes."""
+    declared = resp.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise _too_big(url, int(declared), max_bytes, hint)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in resp.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_big(url, size, max_bytes, hint)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def media_type(resp: Any) -> str:
+    """The response's media type alone, lower case ("text/html")."""
+    return resp.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 def _status_hint(status: int) -> str:
     if status == 404:
         return "the page does not exist; check the URL"
@@ -84,9 +108,9 @@ def _status_hint(status: int) -> str:
     return "check the URL"
 
 
-def _too_big(url: str, size: int, max_bytes: int) -> InputError:
+def _too_big(url: str, size: int, max_bytes: int, hint: str) -> InputError:
     return InputError(
         f"response is larger than the limit of {human_size(max_bytes)} (got {human_size(size)})",
         where=url,
-        hint="raise the limit with --max-size if this is expected",
+        hint=hint,
     )

@@ -56,15 +56,10 @@ def shown_events(store: Any, f: EventFilters) -> Iterator[dict[str, Any]]:
     with store.connect() as conn:
         while done < wanted:
             size = min(CHUNK, wanted - done)
-            page = queries.events(conn, replace(f, limit=size, offset=f.offset + done))
-            sources = queries.sources_of(conn, [e["id"] for e in page])
-            for e in page:
-                e["sources"] = sources.get(e["id"], [])
-                e["status_history"] = [
-                    {"date": s["published"], "status": s["status"], "document_id": s["document_id"]}
-                    for s in e["sources"]
-                ]
-                yield e
+            page = queries.with_sources(
+                conn, queries.events(conn, replace(f, limit=size, offset=f.offset + done))
+            )
+            yield from page
             done += len(page)
             if len(page) < size:
                 return

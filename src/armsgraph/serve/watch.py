@@ -15,10 +15,10 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 
 from armsgraph.errors import ArmsgraphError
-from armsgraph.model import EVENT_TYPES, STATUSES
+from armsgraph.serve.present import templates
 from armsgraph.store.store import Store
 from armsgraph.watch.clock import words
 from armsgraph.watch.notify import atom_feed
@@ -38,21 +38,9 @@ TokenField = Annotated[str, Form(max_length=500)]
 
 
 def _environment(writable: bool) -> Environment:
-    env = Environment(
-        loader=PackageLoader("armsgraph.serve", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["urlpath"] = lambda s: quote(str(s), safe=":@")
-    env.globals.update(
-        EVENT_TYPES=EVENT_TYPES,
-        STATUSES=STATUSES,
-        FILTER_KEYS=FILTER_KEYS,
-        writable=writable,
-        words=words,
-        label=lambda s: (s or "").replace("_", " "),
-    )
+    """The pages' environment (present.templates) with what the watch templates add."""
+    env = templates(writable)
+    env.globals.update(FILTER_KEYS=FILTER_KEYS, words=words)
     return env
 
 

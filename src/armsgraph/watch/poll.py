@@ -21,7 +21,7 @@ from armsgraph.errors import ArmsgraphError, InputError
 from armsgraph.ingest import sniff
 from armsgraph.ingest.common import OnProblem
 from armsgraph.ingest.feeds import iter_feed_bytes
-from armsgraph.ingest.fetch import USER_AGENT
+from armsgraph.ingest.fetch import USER_AGENT, http_errors, media_type, read_capped
 from armsgraph.ingest.html import html_document
 from armsgraph.ingest.text import text_document
 from armsgraph.model import Document, content_hash
@@ -75,47 +75,29 @@ def conditional_get(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    try:
-        with (
-            httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client,
-            client.stream("GET", url) as resp,
-        ):
-            if resp.status_code == 304:
-                return Response(str(resp.url), 304, "", b"", etag, last_modified)
-            if resp.status_code >= 400:
-                raise InputError(
-                    f"the server answered {resp.status_code} {resp.reason_phrase}",
-                    where=url,
-                    hint="check the URL; the source is polled again later, less often while it fails",
-                )
-            chunks, size = [], 0
-            for chunk in resp.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise InputError(
-                        f"response is larger than the limit of {max_bytes} bytes",
-                        where=url,
-                        hint="is this really a feed or an article page?",
-                    )
-                chunks.append(chunk)
-            return Response(
-                url=str(resp.url),
-                status=resp.status_code,
-                content_type=resp.headers.get("content-type", "").split(";")[0].strip().lower(),
-                content=b"".join(chunks),
-                etag=resp.headers.get("etag"),
-                last_modified=resp.headers.get("last-modified"),
+    with (
+        http_errors(url, timeout),
+        httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client,
+        client.stream("GET", url) as resp,
+    ):
+        if resp.status_code == 304:
+            return Response(str(resp.url), 304, "", b"", etag, last_modified)
+        if resp.status_code >= 400:
+            raise InputError(
+                f"the server answered {resp.status_code} {resp.reason_phrase}",
+                where=url,
+                hint="check the URL; the source is polled again later, less often while it fails",
             )
-    except httpx.TimeoutException:
-        raise InputError(
-            f"timed out after {timeout:g} s", where=url, hint="the server is slow or unreachable"
-        ) from None
-    except httpx.HTTPError as exc:
-        raise InputError(
-            f"could not fetch ({type(exc).__name__}: {exc})",
-            where=url,
-            hint="check the URL and the network connection",
-        ) from None
+        return Response(
+            url=str(resp.url),
+            status=resp.status_code,
+            content_type=media_type(resp),
+            content=read_capped(
+                resp, url, max_bytes, hint="is this really a feed or an article page?"
+            ),
+            etag=resp.headers.get("etag"),
+            last_modified=resp.headers.get("last-modified"),
+        )
 
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")  # fmt: skip

@@ -29,6 +29,7 @@ from armsgraph.store.queries.events import (
     flow_text,
     on_side,
     sources_of,
+    with_sources,
 )
 from armsgraph.store.queries.filters import (
     MAX_RECENT_WINDOW,
@@ -68,6 +69,7 @@ __all__ = [
     "sides_of",
     "resolve_system",
     "sources_of",
+    "with_sources",
     "stats",
     "trends",
 ]

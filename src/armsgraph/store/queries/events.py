@@ -251,10 +251,7 @@ def event(conn: Connection, event_id: str) -> dict[str, Any] | None:
     sources = [s for s, _ in rows]
     out["sources"] = sources
     out["merge_reasons"] = merge_reasons(out, [local for _, local in rows])
-    out["status_history"] = [
-        {"date": s["published"], "status": s["status"], "document_id": s["document_id"]}
-        for s in sources
-    ]
+    out["status_history"] = status_history(sources)
     out["corrections"] = list_corrections(conn, event_id)
     return out
 
@@ -273,6 +270,23 @@ def sources_of(conn: Connection, event_ids: list[str]) -> dict[str, list[dict[st
     for sources in out.values():
         sources.sort(key=_source_order)
     return out
+
+
+def status_history(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What each source said of the status, oldest first: [{date, status, document_id}]."""
+    return [
+        {"date": s["published"], "status": s["status"], "document_id": s["document_id"]}
+        for s in sources
+    ]
+
+
+def with_sources(conn: Connection, page: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`events()` items given their `sources` and `status_history`, as `event()` has them."""
+    sources = sources_of(conn, [e["id"] for e in page])
+    for e in page:
+        e["sources"] = sources.get(e["id"], [])
+        e["status_history"] = status_history(e["sources"])
+    return page
 
 
 def _source(r: Any) -> dict[str, Any]:
