@@ -249,6 +249,8 @@ def test_actors_and_show(filled_db):
         "Status history",
     ):
         assert text in shown.output
+    flow = [ln.split() for ln in shown.output.splitlines() if ln.split()[:1] == ["flow"]]
+    assert flow == [["flow", "United", "States", "→", "Egypt"]]  # who supplied whom
     missing = run("show", "ev:nope", "--db", filled_db)
     assert missing.exit_code == 1 and "no event 'ev:nope'" in missing.output
 

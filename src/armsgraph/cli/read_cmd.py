@@ -167,6 +167,8 @@ def print_event(ev: dict) -> None:
         (ev["id"], "bold"), f"  {ev['type']}  status: ", (ev["status"], "bold"),
         f"  sources: {ev['n_sources']}  confidence: {ev['confidence']:.2f}",
     )  # fmt: skip
+    if ev.get("flow"):
+        line(f"  {'flow':<12} ", (ev["flow"], "bold"))  # who supplied whom, or who stand together
     for p in ev["participants"]:
         line(f"  {p['role']:<12} {safe(p['name'])}  ({safe(p['entity_id'])})")
     for label, value in (
