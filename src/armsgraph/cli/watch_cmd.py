@@ -20,7 +20,8 @@ import typer
 from armsgraph.cli import sources_cmd, watchlist_cmd  # noqa: F401  (registers their verbs first)
 from armsgraph.cli.app import app
 from armsgraph.cli.options import DbOption
-from armsgraph.cli.watch_shared import duration, err, fail, opened, say, watch_app
+from armsgraph.cli.output import fail
+from armsgraph.cli.watch_shared import duration, err, opened, say, watch_app
 from armsgraph.errors import ArmsgraphError
 
 # -- options of the commands that poll and deliver, defined once ----------------------------------
@@ -81,7 +82,7 @@ def _settings(smtp, base_url, host_interval, retry_after, max_attempts):
             max_attempts=max_attempts,
         )
     except ArmsgraphError as exc:
-        raise fail(exc) from None
+        fail(exc)
 
 
 def _ingestor(gazetteer: list[Path] | None):

@@ -14,7 +14,7 @@ from rich.console import Console
 from armsgraph.cli.app import app
 from armsgraph.cli.options import open_store
 from armsgraph.cli.output import Format as OutFormat
-from armsgraph.cli.output import emit
+from armsgraph.cli.output import emit, fail
 from armsgraph.cli.terminal import safe
 from armsgraph.errors import ArmsgraphError
 
@@ -37,11 +37,6 @@ def say(text: str, *, error: bool = False) -> None:
     (err if error else Console()).print(safe(text), markup=False, highlight=False, soft_wrap=True)
 
 
-def fail(exc: ArmsgraphError, code: int = 2) -> typer.Exit:
-    say(f"error: {exc.one_line()}", error=True)
-    return typer.Exit(code)
-
-
 @contextmanager
 def opened(
     db: str | None, catch: type[ArmsgraphError] = ArmsgraphError, code: int = 2
@@ -52,7 +47,7 @@ def opened(
     try:
         yield store
     except catch as exc:
-        raise fail(exc, code) from None
+        fail(exc, code)
     finally:
         store.close()
 
@@ -63,7 +58,7 @@ def duration(value: str, flag: str) -> int:
     try:
         return parse_duration(value, what=flag)
     except ArmsgraphError as exc:
-        raise fail(exc) from None
+        fail(exc)
 
 
 def when(stamp: str | None) -> str:

@@ -19,7 +19,8 @@ from armsgraph.cli.options import (
     UntilOption,
 )
 from armsgraph.cli.output import Format as OutFormat
-from armsgraph.cli.watch_shared import fail, opened, say, show, watch_app, when
+from armsgraph.cli.output import fail
+from armsgraph.cli.watch_shared import opened, say, show, watch_app, when
 from armsgraph.errors import ArmsgraphError, StoreError
 
 
@@ -148,7 +149,7 @@ def watch_notices(
 
     with opened(db, StoreError) as store:
         if get_watchlist(store, name) is None:
-            raise fail(
+            fail(
                 ArmsgraphError("no such watchlist", where=name, hint="see `armsgraph watch list`"),
                 1,
             )
