@@ -55,3 +55,28 @@ def test_trends_command_and_python_api_agree(tmp_path, report, sale_spec):
     table = run("trends", "--db", path, "--actor", "United States")
     assert table.returncode == 0, table.stderr
     assert "$2 billion" in table.stdout and "2022" not in table.stdout
+
+
+def test_the_trends_table_keeps_year_and_counts_readable_beside_many_types(capsys):
+    """A year with many kinds of event: the types wrap, the year and counts stay whole."""
+    from armsgraph.cli.output import Format, emit
+    from armsgraph.cli.trends_cmd import trend_rows
+
+    types = ["local_production", "co_production", "joint_development", "program_participation",
+             "upgrade", "defense_cooperation", "export_statistic", "armed_clash", "ceasefire",
+             "arms_sale", "technology_transfer"]  # fmt: skip
+    t = {
+        "years": ["2025"],
+        "types": types,
+        "events": {"2025": 11},
+        "by_type": {"2025": dict.fromkeys(types, 1)},
+        "value_usd": {"2025": 7.5e9},
+        "deals_valued": {"2025": 3},
+    }
+    emit(trend_rows(t, Format.table), Format.table, title="Events and deal value per year")
+    lines = capsys.readouterr().out.splitlines()
+    header = next(ln for ln in lines if "by type" in ln)
+    assert "year" in header and "events" in header and "deals valued" in header
+    first = next(ln for ln in lines if "local production 1" in ln)
+    cells = [c.strip() for c in first.strip("│").split("│")]
+    assert cells[:2] == ["2025", "11"] and cells[3:] == ["$7.5 billion", "3"]

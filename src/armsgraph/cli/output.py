@@ -144,6 +144,7 @@ def emit(
         wide = col in (
             "supplier → recipient",
             "participants",
+            "by type",
             "systems",
             "name",
             "value",
