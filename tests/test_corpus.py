@@ -103,3 +103,24 @@ def test_loader_names_file_and_line_of_a_quote_not_in_the_text(tmp_path: Path) -
     assert "participant countries ['ESP'] are not in countries ['POL', 'USA']" in message
     loose = corpus.load(tmp_path, strict=False)
     assert loose.reports == [] and len(loose.problems) == 2
+
+
+def test_a_report_is_read_for_evaluation_as_ingest_reads_its_line(loaded: corpus.Corpus) -> None:
+    """Evaluation extracts what `armsgraph ingest` would: the publisher in meta, the dateline."""
+    from armsgraph.ingest import iter_documents
+
+    reports = [r for r in loaded.reports if r.record.get("publisher")][:40]
+    by_file: dict[Path, list[corpus.Report]] = {}
+    for r in reports:
+        by_file.setdefault(r.path, []).append(r)
+    compared = 0
+    for path, reps in by_file.items():
+        ingested = {d.id: d for d in iter_documents([str(path)])}
+        for r in reps:
+            doc, other = r.document(), ingested[r.id]
+            assert doc.meta["publisher"] == r.record["publisher"]
+            assert (doc.text, doc.meta, doc.dateline, doc.published) == (
+                other.text, other.meta, other.dateline, other.published,
+            )  # fmt: skip
+            compared += 1
+    assert compared == len(reports) > 0

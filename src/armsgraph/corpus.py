@@ -42,16 +42,11 @@ class Report:
         return self.record["publisher_key"]
 
     def document(self) -> Document:
-        """The report as extraction reads it (text, id, url, title, published)."""
-        r = self.record
-        return Document(
-            text=r["text"],
-            id=r["id"],
-            url=r.get("url"),
-            title=r.get("title"),
-            published=r.get("published"),
-            source=f"{self.path}:{self.line}",
-        )
+        """The report as `armsgraph ingest` reads its JSON Lines record: text, id, url, title,
+        published, and the other fields (publisher, genre ...) in `meta`."""
+        from armsgraph.ingest.jsonl import record_document
+
+        return record_document(self.record, f"{self.path}:{self.line}")
 
 
 @dataclass

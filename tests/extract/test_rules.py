@@ -816,3 +816,15 @@ def test_a_kind_of_weapon_gives_no_other_name_its_identity(extractor):
     )
     ex = extractor.extract(Document(text=text))
     assert _mentions(ex, "system:f-16") == ["Fighting Falcons"]
+
+
+def test_a_broadcasters_name_does_not_make_its_country_the_speaker(extractor):
+    # "Voice of America" names America, but a broadcaster's "we" is no government's.
+    text = "We signed a defence cooperation agreement with Egypt."
+
+    def countries(publisher):
+        doc = Document(text=text, id=publisher, meta={"publisher": publisher})
+        return [sorted(p.entity for p in e.participants) for e in extractor.extract(doc).events]
+
+    assert countries("U.S. Department of State") == [["country:EGY", "country:USA"]]
+    assert all("country:USA" not in parts for parts in countries("Voice of America"))

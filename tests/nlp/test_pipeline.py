@@ -52,3 +52,12 @@ def test_an_alias_of_several_entities_keeps_the_others_for_the_document_to_decid
     )
     plain = nlp("The Indian Air Force received two jets.")
     assert "alternatives" not in plain.user_data
+
+
+def test_a_ships_hull_number_is_not_the_system_spelled_the_same(nlp):
+    # US Navy releases name ships with their hull numbers: "USS Squall (PC 7)" is a patrol
+    # craft, not the Pilatus PC-7 trainer; the trainer is still found where it is named.
+    ids = {e.id_ for e in nlp("former ships USS Tempest (PC 2) and USS Squall (PC 7)").ents}
+    assert "system:pc-7" not in ids
+    assert "system:pc-7" in {e.id_ for e in nlp("Bahrain ordered the PC 7 trainer.").ents}
+    assert "system:pc-7" in {e.id_ for e in nlp("a trainer (PC 7) for Bahrain").ents}

@@ -23,6 +23,7 @@ def name_cues() -> dict[str, frozenset[str] | dict[str, int]]:
         "org_suffixes": frozenset(raw["org_suffixes"]),
         "connectors": frozenset(raw["name_connectors"]),
         "office_words": frozenset(raw["office_words"]),
+        "ship_prefixes": frozenset(raw["ship_prefixes"]),
     }
 
 

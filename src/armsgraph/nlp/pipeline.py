@@ -16,7 +16,7 @@ from spacy.util import compile_infix_regex, filter_spans
 
 from armsgraph.errors import ArmsgraphError
 from armsgraph.nlp.gazetteer import Gazetteer, fold, is_case_sensitive, load_gazetteer
-from armsgraph.nlp.names import find_unknown_names
+from armsgraph.nlp.names import find_unknown_names, name_cues
 
 # spaCy labels for gazetteer entity types.
 LABELS = {
@@ -81,6 +81,7 @@ class GazetteerTagger:
     def __init__(self, nlp: Language, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.rank = {eid: i for i, eid in enumerate(gazetteer.entries)}  # gazetteer order
+        self.ship_prefixes = name_cues()["ship_prefixes"]
         self.folded = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         folded: dict[str, list[Doc]] = {}
@@ -131,10 +132,20 @@ class GazetteerTagger:
         alternatives = _alternatives(spans)
         if alternatives:
             doc.user_data["alternatives"] = alternatives
-        spans = filter_spans(spans)
+        spans = [s for s in filter_spans(spans) if not self._hull_number(doc, s)]
         spans.extend(find_unknown_names(doc, spans))
         doc.ents = filter_spans(spans)
         return doc
+
+    def _hull_number(self, doc: Doc, span: Span) -> bool:
+        """ "USS Squall (PC 7)": a code in parentheses after a ship's name is its hull number,
+        not the system the gazetteer knows by it (the Pilatus PC-7)."""
+        start, end = span.start, span.end
+        if span.label_ != "SYSTEM" or start < 2 or end >= len(doc):
+            return False
+        if doc[start - 1].text != "(" or doc[end].text != ")":
+            return False
+        return any(doc[j].text in self.ship_prefixes for j in range(max(0, start - 6), start - 1))
 
 
 def _alternatives(spans: list[Span]) -> dict[tuple[int, int], tuple[str, ...]]:
