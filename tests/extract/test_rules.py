@@ -828,3 +828,20 @@ def test_a_broadcasters_name_does_not_make_its_country_the_speaker(extractor):
 
     assert countries("U.S. Department of State") == [["country:EGY", "country:USA"]]
     assert all("country:USA" not in parts for parts in countries("Voice of America"))
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # A rank among the world's exporters is an export statistic of the ranked one.
+        ("China became the world's fourth largest arms exporter.", {("CHN",)}),
+        ("The United States remains the largest arms supplier, SIPRI said.", {("USA",)}),
+        ("The EU is the second biggest arms exporter.", {()}),  # a union, no country
+        # One buyer's largest supplier is a relation of two, not a rank in the market.
+        ("Russia is India's largest arms supplier.", set()),
+        ("France is a major arms exporter.", set()),  # no rank named
+    ],
+)
+def test_a_rank_among_exporters_is_an_export_statistic(extractor, text, expected):
+    got = summarize(extractor.extract(Document(text=text, published="2025-11-25")))
+    assert {countries for etype, countries, _ in got if etype == "export_statistic"} == expected

@@ -57,7 +57,7 @@ class Drafting:
         spec = self.onto.types[rule.type]
         roles = self._roles(ctx, trig, rule, actors, clause)
         thing_ids = self._things(ctx, trig, rule, actors, things, clause)
-        if not self._needs_met(ctx, sc, rule, thing_ids, roles, clause):
+        if not self._needs_met(ctx, sc, rule, thing_ids, roles, clause, trig.start):
             return None
         draft = Draft(
             type=rule.type,
@@ -200,7 +200,14 @@ class Drafting:
         self._origin_roles(ctx, draft, spec)
 
     def _needs_met(
-        self, ctx: DocContext, sc: SentenceContext, rule: TriggerRule, thing_ids, roles, clause
+        self,
+        ctx: DocContext,
+        sc: SentenceContext,
+        rule: TriggerRule,
+        thing_ids,
+        roles,
+        clause,
+        trigger_start: int,
     ) -> bool:
         types = {self.gaz.get(t).type if self.gaz.get(t) else "weapon_system" for t in thing_ids}
         if any(t in ctx.program_like for t in thing_ids):
@@ -225,6 +232,8 @@ class Drafting:
                 rest = " " + ctx.text[toks[lo].idx : sc.end_char].lower() + " "
                 if not any(f" {v} " in rest for v in self.lex.statistic_verbs):
                     return False
+            if need == "rank" and not self._ranked(ctx, roles, clause, trigger_start):
+                return False
             if need == "aggregate_recipients":
                 # "delivered more than $1 billion in assets to partner nations": many, unnamed.
                 lo, hi = clause
@@ -248,6 +257,26 @@ class Drafting:
                 if len(countries) < 2 and not (countries and makers - countries):
                     return False
         return True
+
+    def _ranked(self, ctx: DocContext, roles, clause, trig: int) -> bool:
+        """A rank among exporters just before the trigger ("the world's second biggest arms
+        exporter"), said of the whole market: not "India's largest arms supplier" (one
+        buyer's, an arms_sale), nor "one of the leading suppliers" without a subject."""
+        lo, _hi = clause
+        toks = ctx.toks
+        if not roles:
+            return False
+        ranks = [
+            j for j in range(max(lo, trig - 4), trig) if toks[j].norm_ in self.words.rank_words
+        ]
+        if not ranks:
+            return False
+        # A name just before the rank ("India's largest") or after it is a buyer's, not the market's.
+        j = ranks[0] - 1
+        if j > lo and toks[j].norm_ in self.words.possessive_markers:
+            j -= 1
+        named = range(j, trig) if j >= lo else range(ranks[0], trig)
+        return not any(toks[k].ent_type_ in ("COUNTRY", "ORG") for k in named)
 
     def _is_anaphoric(self, ctx: DocContext, trig: Trigger, clause, actors: list[Actor]) -> bool:
         """The trigger or the clause's subject refers back: "the facility", "this sale", "it"."""

@@ -36,6 +36,7 @@ NEEDS = {
     "foreign",
     "statistic",
     "aggregate_recipients",
+    "rank",
 }
 PATTERNS = "armsgraph/extract/patterns"
 
@@ -131,6 +132,7 @@ class Words:
     tranche_more: frozenset[str]
     not_tranche_after_more: frozenset[str]
     known_group_words: frozenset[str]
+    rank_words: frozenset[str]  # "the world's second biggest arms exporter"
     discourse_openers: frozenset[str]
     plural_marks: tuple[str, ...]
     # lists
