@@ -405,11 +405,33 @@ def test_list_of_prior_sales_without_a_buyer_takes_the_country_spoken_of(extract
     )
     got = summarize(ex)
     assert ("arms_sale", ("GRC", "USA"), "agreed") in got, got
-    sale = next(e for e in ex.events if e.type == "arms_sale")
-    assert {ex.entity(p.entity).name for p in sale.participants if p.role == "system"} >= {
-        "F-16 Fighting Falcon",
-        "MH-60R Seahawk",
+    # Each item with its own price is a deal of its own (docs/ANNOTATION.md: different systems
+    # are one event unless the report treats them as separate deals).
+    sales = {
+        frozenset(ex.entity(p.entity).name for p in e.participants if p.role == "system"): e
+        for e in ex.events
+        if e.type == "arms_sale"
     }
+    f16 = next(e for names, e in sales.items() if "F-16 Fighting Falcon" in names)
+    mh60 = next(e for names, e in sales.items() if "MH-60R Seahawk" in names)
+    assert f16 is not mh60 and len(sales) == 2
+    assert (f16.value.amount, mh60.value.amount) == (1.5e9, 6e8)
+
+
+def test_a_list_of_systems_without_prices_is_one_deal_and_a_government_sells_its_own(extractor):
+    text = (
+        "The United States and India are major defense partners. "
+        "Recent sales include: MH-60R helicopters, P-8I aircraft and M777 howitzers."
+    )
+    ex = extractor.extract(
+        Document(text=text, published="2024-03-01", meta={"publisher": "U.S. Department of State"})
+    )
+    sales = [e for e in ex.events if e.type == "arms_sale"]
+    assert len(sales) == 1
+    parts = {(p.role, p.entity) for p in sales[0].participants}
+    # The M777 is made in Britain, but this list is the United States' own sales.
+    assert {("buyer", "country:IND"), ("seller", "country:USA")} <= parts
+    assert ("seller", "country:GBR") not in parts
 
 
 def test_security_assistance_by_its_funding_channel(extractor):

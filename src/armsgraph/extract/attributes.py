@@ -70,7 +70,7 @@ class Attributes:
         draft.status, draft.status_cue = self.decide(
             ctx, anchor, anchor + 1, (sc.start, colon), self.onto.types["arms_sale"]
         )
-        money_all, _percent, _counts, times_all = ctx.sentence_amounts(sc)
+        money_all, _percent, counts_all, times_all = ctx.sentence_amounts(sc)
         if draft.list_item is not None:
             c0, c1 = ctx.char_span(*draft.list_item)
             money = [m for m in money_all if c0 <= m.start < c1]
@@ -79,6 +79,10 @@ class Attributes:
                     money[0].value,
                     Span(money[0].start, money[0].end, money[0].text),
                 )
+            # "36 AH-64E Apache attack helicopters": the count that opens the item.
+            counts = [q for q in counts_all if c0 <= q.start < c1]
+            if counts and not ctx.text[c0 : counts[0].start].strip():
+                draft.quantity = counts[0].value
         head_end = ctx.toks[colon].idx
         times = [t for t in times_all if t[0] < head_end]
         if times:

@@ -37,9 +37,11 @@ class DealLists:
 
     def _items(
         self, ctx: DocContext, sc: SentenceContext, colon: int, ents: list
-    ) -> tuple[list[tuple[str, list[str], tuple[int, int]]], list[str]]:
+    ) -> tuple[
+        list[tuple[str, list[str], tuple[int, int]]], list[tuple[list[str], tuple[int, int]]]
+    ]:
         """The items after the colon: (buyer, systems, tokens) of each that starts with a country
-        and a dash, and the systems of the others together."""
+        and a dash, and (systems, tokens) of the others."""
         toks = ctx.toks
         strong = self.words.list_separators_strong
         seps = (
@@ -54,7 +56,7 @@ class DealLists:
                     items.append((start, i))
                 start = i + 1
         own: list[tuple[str, list[str], tuple[int, int]]] = []
-        shared: list[str] = []
+        shared: list[tuple[list[str], tuple[int, int]]] = []
         for lo, hi in items:
             things = []
             for e in ents:
@@ -77,8 +79,15 @@ class DealLists:
             ):
                 own.append((ctx.entity_for(first), things, (lo, hi)))
             else:
-                shared.extend(t for t in things if t not in shared)
+                shared.append((things, (lo, hi)))
         return own, shared
+
+    def _priced(self, ctx: DocContext, sc: SentenceContext, span: tuple[int, int]) -> bool:
+        """An item with its own price or count ("Apache helicopters ($2.3 billion)", "36 AH-64E
+        Apache attack helicopters"): the report gives it as a deal of its own."""
+        money, _percent, counts, _times = ctx.sentence_amounts(sc)
+        c0, c1 = ctx.char_span(*span)
+        return any(c0 <= a.start < c1 for a in (*money, *counts))
 
     def _match(self, ctx: DocContext, sc: SentenceContext) -> tuple[int, list[Draft]] | None:
         toks = ctx.toks
@@ -125,7 +134,8 @@ class DealLists:
             )
         if shared:
             # No buyer in the list: the country the text spoke of last, other than the seller.
-            makers = {self.gaz.get(t).country for t in shared if self.gaz.get(t) is not None}
+            every = [t for things, _span in shared for t in things]
+            makers = {self.gaz.get(t).country for t in every if self.gaz.get(t) is not None}
             seller = ctx.speaker.split(":", 1)[1] if ctx.speaker else None
             buyer = next(
                 (
@@ -135,22 +145,39 @@ class DealLists:
                 ),
                 None,
             )
-            if buyer is not None:
+            # Items each with its own price or count are deals of their own (when every item
+            # has one); the others are one deal of all their systems.
+            priced = len(shared) > 1 and all(self._priced(ctx, sc, span) for _t, span in shared)
+            groups = (
+                [(things, span) for things, span in shared]
+                if priced
+                else [(list(dict.fromkeys(every)), None)]
+            )
+            for things, span in groups if buyer is not None else []:
                 drafts.append(
                     Draft(
                         type="arms_sale",
                         roles=[("buyer", buyer)],
-                        things=shared,
+                        things=things,
                         sentence=sc.span,
                         trigger_text=trigger_text,
                         token=anchor,
                         filled=True,
+                        item=ctx.toks[span[0]].idx if span else None,
                         list_head=head,
+                        list_item=span,
                     )
                 )
         spec = self.onto.types["arms_sale"]
+        # Who sells is what the head says ("FMS sales": the United States), else, in a
+        # government's release, that government; only then the country that makes the system.
+        implied = {r: e for t in head_trigs for rule in t.rules for r, e in rule.implied.items()}
+        seller = implied.get("seller") or ctx.speaker
         for d in drafts:
             ctx.ensure_entity(d.roles[0][1])
+            if seller and ctx.country_of(seller) != ctx.country_of(d.roles[0][1]):
+                ctx.ensure_entity(seller)
+                d.roles.append(("seller", seller))
             origin_fill(ctx, d, spec)
         drafts = [d for d in drafts if actor_count(d) >= spec["min_actors"]]
         return (colon, drafts) if drafts else None
