@@ -242,6 +242,17 @@ CASES = [
         "A ceasefire between Israel and Lebanon was agreed in November.",
         ("ceasefire", ("ISR", "LBN"), "agreed"),
     ),
+    # arms named in general: a sale between two countries though no system is named
+    (
+        "The US government approved the sale of a new arms package to Taiwan.",
+        ("arms_sale", ("TWN", "USA"), None),
+    ),
+    (
+        "The United States held up some new weapons sales to Bahrain last year.",
+        ("arms_sale", ("BHR", "USA"), None),
+    ),
+    # a country's own arms sales are its exports, not the US FMS program's
+    ("Turkey's arms sales rose to $5 billion.", ("export_statistic", ("TUR",), "completed")),
     # defense cooperation
     (
         "India and the United States signed a 10-year defence framework in 2025.",
