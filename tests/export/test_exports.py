@@ -206,3 +206,12 @@ def test_unknown_format_names_the_valid_ones(filled, tmp_path):
 
     with pytest.raises(ArmsgraphError, match="csv, jsonl, graphml, parquet, sipri"):
         write(filled, "xlsx", tmp_path / "x.xlsx")
+
+
+def test_sipri_armament_category_leaves_out_what_the_register_does_not_count():
+    from armsgraph.export.sipri import armament_category
+
+    assert armament_category("Main battle tank") == "Armoured vehicles"
+    assert armament_category("Armoured personnel carrier") == "Armoured vehicles"
+    # Trucks and jeeps given to an army are events here, but not SIPRI armaments.
+    assert armament_category("Military truck or utility vehicle") == ""

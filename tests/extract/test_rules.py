@@ -878,3 +878,14 @@ def test_a_broadcasters_name_does_not_make_its_country_the_speaker(extractor):
 def test_a_rank_among_exporters_is_an_export_statistic(extractor, text, expected):
     got = summarize(extractor.extract(Document(text=text, published="2025-11-25")))
     assert {countries for etype, countries, _ in got if etype == "export_statistic"} == expected
+
+
+def test_trucks_given_to_an_army_are_a_transfer_but_aid_trucks_are_not(extractor):
+    given = summarize(
+        extractor.extract(
+            Document(text="The US government donated 31 trucks to Cambodia's armed forces.", id="t")
+        )
+    )
+    assert ("arms_sale", ("KHM", "USA"), "completed") in given
+    aid = extractor.extract(Document(text="Aid trucks crossed into Gaza on Monday.", id="g"))
+    assert aid.events == []

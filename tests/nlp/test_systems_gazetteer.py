@@ -43,6 +43,7 @@ SYSTEM_CATEGORIES = frozenset(
         "ifv",
         "apc",
         "armoured_vehicle",
+        "military_vehicle",  # trucks, jeeps and utility vehicles given to armed forces
         "artillery",
         "mlrs",
         "air_defence",

@@ -80,8 +80,14 @@ CATEGORIES = (
 AGREED = STATUSES.index("agreed")
 
 
+# Outside SIPRI's categories (its register leaves out trucks and other unarmed vehicles).
+NOT_IN_SIPRI = ("truck", "utility vehicle", "jeep")
+
+
 def armament_category(text: str) -> str:
     low = text.lower()
+    if any(w in low for w in NOT_IN_SIPRI):
+        return ""
     for category, words in CATEGORIES:
         if any(w in low for w in words):
             return category
