@@ -251,6 +251,11 @@ CASES = [
         "The United States held up some new weapons sales to Bahrain last year.",
         ("arms_sale", ("BHR", "USA"), None),
     ),
+    # what a purchase verb takes as object is what is bought: its maker sells
+    (
+        "The Romanian air force flies the MiG-21 today and recently purchased twelve F-16 jets.",
+        ("arms_sale", ("ROU", "USA"), None),
+    ),
     # a country's own arms sales are its exports, not the US FMS program's
     ("Turkey's arms sales rose to $5 billion.", ("export_statistic", ("TUR",), "completed")),
     # defense cooperation

@@ -129,8 +129,10 @@ class Drafting:
     def _things(
         self, ctx: DocContext, trig: Trigger, rule: TriggerRule, actors: list[Actor], things, clause
     ) -> list[str]:
-        """The systems and programs of the reading."""
-        thing_ids = list(dict.fromkeys(t[2] for t in things))
+        """The systems and programs of the reading, those after the trigger (its object) first:
+        "flies the MiG-29 and recently purchased eight F-16s" buys F-16s from their maker."""
+        ordered = sorted(things, key=lambda t: t[0] < trig.start)
+        thing_ids = list(dict.fromkeys(t[2] for t in ordered))
         if (
             not thing_ids
             and rule.type == "arms_sale"
