@@ -894,3 +894,18 @@ def test_trucks_given_to_an_army_are_a_transfer_but_aid_trucks_are_not(extractor
     assert ("arms_sale", ("KHM", "USA"), "completed") in given
     aid = extractor.extract(Document(text="Aid trucks crossed into Gaza on Monday.", id="g"))
     assert aid.events == []
+
+
+def test_a_sale_to_several_countries_in_one_sentence_is_one_sale_to_each(extractor):
+    text = (
+        "The Coast Guard has transferred 110-foot patrol boats to Costa Rica, Georgia and Greece."
+    )
+    ex = extractor.extract(
+        Document(text=text, id="b", meta={"publisher": "U.S. Coast Guard"}, published="2025-01-10")
+    )
+    got = summarize(ex)
+    assert {c for t, c, _ in got if t == "arms_sale"} == {
+        ("CRI", "USA"),
+        ("GEO", "USA"),
+        ("GRC", "USA"),
+    }

@@ -45,12 +45,30 @@ class Assembly:
                 or not any(m.start == ent.start_char for m in registry[ent.id_].mentions)
             ):
                 ctx.entity_for(ent)
-        events = self._finish(ctx, drafts)
+        events = self._finish(ctx, [*self._per_buyer(ctx, drafts)])
         facts = [*ctx.facts, *self._statistic_facts(drafts, events)]
         used = {p.entity for e in events for p in e.participants}
         used.update(f.subject for f in facts)
         entities = [e for e in registry.values() if e.mentions or e.id in used]
         return Extraction(document=ctx.document, entities=entities, events=events, facts=facts)
+
+    def _per_buyer(self, ctx: DocContext, drafts: list[Draft]):
+        """A sale to several countries named in one sentence ("transferred patrol boats to Costa
+        Rica, Georgia, Greece ...") is one sale to each (docs/ANNOTATION.md): one draft per
+        buyer country, each with the sellers."""
+        for d in drafts:
+            buyers: dict[str, list[str]] = {}
+            for r, e in d.roles:
+                country = ctx.country_of(e)
+                if r == "buyer" and country:
+                    buyers.setdefault(country, []).append(e)
+            sellers = {ctx.country_of(e) for r, e in d.roles if r == "seller"}
+            if d.type != "arms_sale" or len(buyers) < 2 or not sellers:
+                yield d
+                continue
+            for ents in buyers.values():
+                roles = [(r, e) for r, e in d.roles if r != "buyer" or e in ents]
+                yield replace(d, roles=roles)
 
     def _claims(self, ctx: DocContext) -> None:
         """Each sentence's claims to its drafts; a refusal to comment goes to the event under
