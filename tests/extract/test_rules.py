@@ -909,3 +909,16 @@ def test_a_sale_to_several_countries_in_one_sentence_is_one_sale_to_each(extract
         ("GEO", "USA"),
         ("GRC", "USA"),
     }
+
+
+def test_a_country_in_a_parenthetical_remark_is_no_side(extractor):
+    text = (
+        "Israel has been at war with Hamas (a U.S.-designated foreign terrorist organization) "
+        "since October 2023."
+    )
+    got = summarize(extractor.extract(Document(text=text, id="h", published="2024-05-01")))
+    assert {c for t, c, _ in got if t == "armed_clash"} == {("ISR", "PSE")}
+    # A name alone in parentheses still counts.
+    named = "The Republic of China (Taiwan) will buy 66 F-16 jets from the United States."
+    got = summarize(extractor.extract(Document(text=named, id="t", published="2024-05-01")))
+    assert ("arms_sale", ("TWN", "USA"), "proposed") in got

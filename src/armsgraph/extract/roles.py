@@ -40,8 +40,14 @@ class Roles(Drafting):
                 mine = [
                     a
                     for a in actors
-                    if (trig.end <= a.start < nxt)
-                    or (a.start < trig.start and not any(w0 <= a.start < w1 for w0, w1 in windows))
+                    if (
+                        (trig.end <= a.start < nxt)
+                        or (
+                            a.start < trig.start
+                            and not any(w0 <= a.start < w1 for w0, w1 in windows)
+                        )
+                    )
+                    and not _in_aside(ctx, a, trig, lo, hi)
                 ]
                 my_things = [
                     th
@@ -153,6 +159,22 @@ class Roles(Drafting):
         return self._draft(
             ctx, sc, Trigger([other], trig.start, trig.end), other, after, [], clause
         )
+
+
+def _in_aside(ctx: DocContext, actor: Actor, trig: Trigger, lo: int, hi: int) -> bool:
+    """An actor inside a parenthetical remark that the trigger is outside of, and that says
+    more than a name: "Hamas (a U.S.-designated foreign terrorist organization)" does not make
+    the United States a party; "(Taiwan)" alone is a name, and counts."""
+    toks = ctx.toks
+    open_ = next((j for j in range(actor.start - 1, lo - 1, -1) if toks[j].text in "()"), None)
+    if open_ is None or toks[open_].text != "(":
+        return False
+    close = next((j for j in range(actor.end, hi) if toks[j].text in "()"), None)
+    if close is None or toks[close].text != ")":
+        return False
+    if open_ < trig.start < close:
+        return False  # the trigger is in the same remark
+    return close - open_ - 1 > actor.end - actor.start
 
 
 def _with_implied(rule: TriggerRule, implied: dict[str, str]) -> TriggerRule:
