@@ -245,7 +245,11 @@ CASES = [
     # arms named in general: a sale between two countries though no system is named
     (
         "The US government approved the sale of a new arms package to Taiwan.",
-        ("arms_sale", ("TWN", "USA"), None),
+        ("arms_sale", ("TWN", "USA"), "proposed"),  # the seller's approval notifies a possible sale
+    ),
+    (
+        "Taipei welcomed the US decision to approve the sale of 40 M109A6 Paladin howitzers to Taiwan.",
+        ("arms_sale", ("TWN", "USA"), "proposed"),
     ),
     (
         "The United States held up some new weapons sales to Bahrain last year.",
