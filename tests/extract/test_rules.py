@@ -255,6 +255,11 @@ CASES = [
         "The United States held up some new weapons sales to Bahrain last year.",
         ("arms_sale", ("BHR", "USA"), None),
     ),
+    # what was acquired, donated or turned over is in hand
+    (
+        "The Croatian Air Force acquired UH-60 Black Hawk helicopters from the United States.",
+        ("arms_sale", ("HRV", "USA"), "completed"),
+    ),
     # what a purchase verb takes as object is what is bought: its maker sells
     (
         "The Romanian air force flies the MiG-21 today and recently purchased twelve F-16 jets.",
