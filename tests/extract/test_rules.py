@@ -255,6 +255,11 @@ CASES = [
         "The United States held up some new weapons sales to Bahrain last year.",
         ("arms_sale", ("BHR", "USA"), None),
     ),
+    # British spelling: co-operation
+    (
+        "The UK and Japan signed a defence equipment co-operation framework in July.",
+        ("defense_cooperation", ("GBR", "JPN"), "agreed"),
+    ),
     # what was acquired, donated or turned over is in hand
     (
         "The Croatian Air Force acquired UH-60 Black Hawk helicopters from the United States.",
