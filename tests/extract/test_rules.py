@@ -936,3 +936,12 @@ def test_a_country_in_a_parenthetical_remark_is_no_side(extractor):
     named = "The Republic of China (Taiwan) will buy 66 F-16 jets from the United States."
     got = summarize(extractor.extract(Document(text=named, id="t", published="2024-05-01")))
     assert ("arms_sale", ("TWN", "USA"), "proposed") in got
+
+
+def test_a_mediator_named_twice_is_still_no_side(extractor):
+    text = (
+        "Armenia and Azerbaijan signed a cease-fire agreement mediated by the Russian "
+        "Federation that introduced about 2,000 Russian troops into the conflict zone."
+    )
+    got = summarize(extractor.extract(Document(text=text, id="m", published="2021-01-10")))
+    assert {c for t, c, _ in got if t == "ceasefire"} == {("ARM", "AZE")}

@@ -92,10 +92,14 @@ class Drafting:
             )
             if subject is not None and subject.entities[0].startswith("country:") and not passive:
                 role_map = rule.country_subject_roles
+        # "mediated by the Russian Federation ... Russian troops": a mediator is no side.
+        mediators = {e for a in actors if a.slot == "mediator" for e in a.entities}
         for a in actors:
             slot = a.slot
             if a.kind == "speaker" and rule.type in family:
                 continue  # a government's statement on a conflict speaks of others' fighting
+            if slot != "mediator" and mediators.intersection(a.entities):
+                continue
             if slot == "bare":
                 slot = ("subj_pass" if passive else "subj") if a.start < trig.start else "obj"
             elif slot == "pronoun_poss":
