@@ -891,6 +891,7 @@ def test_a_broadcasters_name_does_not_make_its_country_the_speaker(extractor):
         ("The EU is the second biggest arms exporter.", {()}),  # a union, no country
         # One buyer's largest supplier is a relation of two, not a rank in the market.
         ("Russia is India's largest arms supplier.", set()),
+        ("Russia remains the largest arms supplier to India.", set()),
         ("France is a major arms exporter.", set()),  # no rank named
     ],
 )

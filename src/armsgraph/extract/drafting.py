@@ -57,7 +57,7 @@ class Drafting:
         spec = self.onto.types[rule.type]
         roles = self._roles(ctx, trig, rule, actors, clause)
         thing_ids = self._things(ctx, trig, rule, actors, things, clause)
-        if not self._needs_met(ctx, sc, rule, thing_ids, roles, clause, trig.start):
+        if not self._needs_met(ctx, sc, rule, thing_ids, roles, clause, trig):
             return None
         draft = Draft(
             type=rule.type,
@@ -213,7 +213,7 @@ class Drafting:
         thing_ids,
         roles,
         clause,
-        trigger_start: int,
+        trig: Trigger,
     ) -> bool:
         types = {self.gaz.get(t).type if self.gaz.get(t) else "weapon_system" for t in thing_ids}
         if any(t in ctx.program_like for t in thing_ids):
@@ -238,7 +238,7 @@ class Drafting:
                 rest = " " + ctx.text[toks[lo].idx : sc.end_char].lower() + " "
                 if not any(f" {v} " in rest for v in self.lex.statistic_verbs):
                     return False
-            if need == "rank" and not self._ranked(ctx, roles, clause, trigger_start):
+            if need == "rank" and not self._ranked(ctx, roles, clause, trig):
                 return False
             if need == "aggregate_recipients":
                 # "delivered more than $1 billion in assets to partner nations": many, unnamed.
@@ -264,16 +264,17 @@ class Drafting:
                     return False
         return True
 
-    def _ranked(self, ctx: DocContext, roles, clause, trig: int) -> bool:
+    def _ranked(self, ctx: DocContext, roles, clause, trig: Trigger) -> bool:
         """A rank among exporters just before the trigger ("the world's second biggest arms
-        exporter"), said of the whole market: not "India's largest arms supplier" (one
-        buyer's, an arms_sale), nor "one of the leading suppliers" without a subject."""
-        lo, _hi = clause
+        exporter"), said of the whole market: not "India's largest arms supplier" nor "the
+        largest arms supplier to India" (one buyer's: an arms_sale)."""
+        lo, hi = clause
         toks = ctx.toks
         if not roles:
             return False
+        start = trig.start
         ranks = [
-            j for j in range(max(lo, trig - 4), trig) if toks[j].norm_ in self.words.rank_words
+            j for j in range(max(lo, start - 4), start) if toks[j].norm_ in self.words.rank_words
         ]
         if not ranks:
             return False
@@ -281,8 +282,16 @@ class Drafting:
         j = ranks[0] - 1
         if j > lo and toks[j].norm_ in self.words.possessive_markers:
             j -= 1
-        named = range(j, trig) if j >= lo else range(ranks[0], trig)
-        return not any(toks[k].ent_type_ in ("COUNTRY", "ORG") for k in named)
+        named = range(j, start) if j >= lo else range(ranks[0], start)
+        if any(toks[k].ent_type_ in ("COUNTRY", "ORG") for k in named):
+            return False
+        # "... supplier to India", "... supplier of Pakistan": a buyer named after it.
+        after = range(trig.end, min(hi, trig.end + 4))
+        return not (
+            trig.end < hi
+            and toks[trig.end].norm_ in ("to", "for", "of")
+            and any(toks[k].ent_type_ == "COUNTRY" for k in after)
+        )
 
     def _is_anaphoric(self, ctx: DocContext, trig: Trigger, clause, actors: list[Actor]) -> bool:
         """The trigger or the clause's subject refers back: "the facility", "this sale", "it"."""
