@@ -61,3 +61,12 @@ def test_a_ships_hull_number_is_not_the_system_spelled_the_same(nlp):
     assert "system:pc-7" not in ids
     assert "system:pc-7" in {e.id_ for e in nlp("Bahrain ordered the PC 7 trainer.").ents}
     assert "system:pc-7" in {e.id_ for e in nlp("a trainer (PC 7) for Bahrain").ents}
+
+
+def test_trucks_that_carry_aid_are_no_military_vehicles(nlp):
+    def trucks(text):
+        return "category:military-vehicle" in {e.id_ for e in nlp(text).ents}
+
+    assert trucks("The US donated 31 trucks to Cambodia's armed forces.")
+    assert not trucks("Egypt delivered 200 trucks of humanitarian aid to Gaza.")
+    assert not trucks("Jordan sent 40 aid trucks to Syria.")

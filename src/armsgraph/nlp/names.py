@@ -24,6 +24,7 @@ def name_cues() -> dict[str, frozenset[str] | dict[str, int]]:
         "connectors": frozenset(raw["name_connectors"]),
         "office_words": frozenset(raw["office_words"]),
         "ship_prefixes": frozenset(raw["ship_prefixes"]),
+        "civilian_cargo": frozenset(raw["civilian_cargo_words"]),
     }
 
 

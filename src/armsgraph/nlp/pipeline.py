@@ -81,7 +81,9 @@ class GazetteerTagger:
     def __init__(self, nlp: Language, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.rank = {eid: i for i, eid in enumerate(gazetteer.entries)}  # gazetteer order
-        self.ship_prefixes = name_cues()["ship_prefixes"]
+        cues = name_cues()
+        self.ship_prefixes = cues["ship_prefixes"]
+        self.civilian_cargo = cues["civilian_cargo"]
         self.folded = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         folded: dict[str, list[Doc]] = {}
@@ -132,7 +134,11 @@ class GazetteerTagger:
         alternatives = _alternatives(spans)
         if alternatives:
             doc.user_data["alternatives"] = alternatives
-        spans = [s for s in filter_spans(spans) if not self._hull_number(doc, s)]
+        spans = [
+            s
+            for s in filter_spans(spans)
+            if not (self._hull_number(doc, s) or self._civilian(doc, s))
+        ]
         spans.extend(find_unknown_names(doc, spans))
         doc.ents = filter_spans(spans)
         return doc
@@ -146,6 +152,18 @@ class GazetteerTagger:
         if doc[start - 1].text != "(" or doc[end].text != ")":
             return False
         return any(doc[j].text in self.ship_prefixes for j in range(max(0, start - 6), start - 1))
+
+    def _civilian(self, doc: Doc, span: Span) -> bool:
+        """ "aid trucks", "trucks of humanitarian aid": trucks that carry aid are no weapons."""
+        entry = self.gazetteer.entries.get(span.id_)
+        if entry is None or entry.category != "military_vehicle":
+            return False
+        before = doc[max(0, span.start - 2) : span.start]
+        after = doc[span.end : span.end + 3]
+        near = [t.lower_ for t in before]
+        if after and after[0].lower_ in ("of", "carrying", "with"):
+            near += [t.lower_ for t in after[1:]]
+        return any(w in self.civilian_cargo for w in near)
 
 
 def _alternatives(spans: list[Span]) -> dict[tuple[int, int], tuple[str, ...]]:
