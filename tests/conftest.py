@@ -201,7 +201,9 @@ def build_report(
                 status=spec["status"],
                 participants=parts,
                 evidence=[Span(0, len(text), text)],
-                time=TimeExpr(spec["time"], spec.get("time_start")) if spec.get("time") else None,
+                time=TimeExpr(spec["time"], spec.get("time_start"), spec.get("time_end"))
+                if spec.get("time")
+                else None,
                 quantity=Quantity(str(q), float(q)) if q is not None else None,
                 value=Money(*spec["value"]) if spec.get("value") else None,
                 confidence=spec.get("confidence", 0.8),

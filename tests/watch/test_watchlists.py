@@ -112,6 +112,7 @@ def test_two_matches_at_once_tell_each_change_once(db_url, report, sale_spec):
         ({"filters": {"type": "arms_sales"}}, "--type"),
         ({"filters": {"status": "signed"}}, "--status"),
         ({"filters": {"since": "last week"}}, "--since"),
+        ({"filters": {"since": "2024", "dates": "published"}}, "--dates"),
         ({"filters": {}, "webhook": "ftp://x"}, "--webhook"),
         ({"filters": {}, "webhook": "https://hooks.example.org/a"}, "--secret"),
         ({"filters": {}, "email": ["not an address"]}, "--email"),
@@ -157,3 +158,49 @@ def test_requests_to_one_host_keep_the_minimum_interval_across_stores(sqlite_pat
         with pytest.raises(Stopped):
             wait_for_host(two, "news.example:80", 3600, stop)
         wait_for_host(two, "other.example", 3600, stop)
+
+
+def test_a_watchlist_compares_since_with_the_event_date_or_the_report_date(
+    sqlite_path, report, sale_spec
+):
+    with Store(sqlite_path) as store:
+        by_event = save_watchlist(store, "by-event", {"actor": "Egypt", "since": "2024"})
+        by_report = save_watchlist(
+            store, "by-report", {"actor": "Egypt", "since": "2024", "dates": "report"}
+        )
+        assert "dates" not in by_event["filters"] and by_report["filters"]["dates"] == "report"
+        # Reported in 2024, of a sale made in 2019: new to the report-date watchlist only.
+        spec = sale_spec(
+            "completed", time="in 2019", time_start="2019-01-01", time_end="2019-12-31"
+        )
+        store.add(report("Egypt received 12 F-16 in 2019.", [spec], published="2024-03-05"))
+        made = match_all(store)
+        assert {n["watchlist"] for n in made} == {"by-report"}
+
+
+def test_watch_add_takes_dates_and_refuses_an_unknown_one(sqlite_path):
+    import subprocess
+    import sys
+
+    from armsgraph.watch.watchlists import get_watchlist
+
+    def watch_add(*args):
+        cmd = [
+            sys.executable,
+            "-m",
+            "armsgraph.cli.main",
+            "watch",
+            "add",
+            *args,
+            "--db",
+            sqlite_path,
+        ]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+    made = watch_add("late", "--since", "2024", "--dates", "report")
+    assert made.returncode == 0, made.stderr
+    refused = watch_add("odd", "--since", "2024", "--dates", "published")
+    assert refused.returncode == 2 and "--dates" in refused.stderr
+    with Store(sqlite_path) as store:
+        assert get_watchlist(store, "late")["filters"] == {"since": "2024", "dates": "report"}
+        assert get_watchlist(store, "odd") is None

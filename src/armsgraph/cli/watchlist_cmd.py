@@ -9,6 +9,7 @@ import typer
 
 from armsgraph.cli.options import (
     ActorOption,
+    Dates,
     DbOption,
     FormatOption,
     SinceOption,
@@ -36,6 +37,13 @@ def watch_add(
     system: SystemOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    dates: Annotated[
+        Dates | None,
+        typer.Option(
+            "--dates",
+            help="What --since/--until compare: event (the event's own dates, the default) or report.",
+        ),
+    ] = None,
     text: TextOption = None,
     webhook: Annotated[
         str | None, typer.Option("--webhook", help="POST each notice as JSON to this URL.")
@@ -72,7 +80,7 @@ def watch_add(
 
     filters = {
         "actor": actor, "type": type, "status": status, "system": system,
-        "since": since, "until": until, "text": text,
+        "since": since, "until": until, "dates": dates.value if dates else None, "text": text,
     }  # fmt: skip
     with opened(db) as store:
         wl = save_watchlist(

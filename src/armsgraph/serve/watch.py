@@ -116,10 +116,11 @@ class WatchViews:
     def create(self, request: Request, token: TokenField = "",
                name: Annotated[str, Form(max_length=100)] = "", actor: FilterField = "",
                type: FilterField = "", status: FilterField = "", system: FilterField = "",
-               since: FilterField = "", until: FilterField = "", text: FilterField = "") -> Response:  # fmt: skip
+               since: FilterField = "", until: FilterField = "", dates: FilterField = "",
+               text: FilterField = "") -> Response:  # fmt: skip
         self.check_token(token)
         filters = _filters(actor=actor, type=type, status=status, system=system, since=since,
-                           until=until, text=text)  # fmt: skip
+                           until=until, dates=dates, text=text)  # fmt: skip
         try:
             wl = save_watchlist(self.store, name, filters)
         except ArmsgraphError as err:
@@ -137,11 +138,12 @@ class WatchViews:
 
     def edit(self, request: Request, name: str, token: TokenField = "", actor: FilterField = "",
              type: FilterField = "", status: FilterField = "", system: FilterField = "",
-             since: FilterField = "", until: FilterField = "", text: FilterField = "") -> Response:  # fmt: skip
+             since: FilterField = "", until: FilterField = "", dates: FilterField = "",
+               text: FilterField = "") -> Response:  # fmt: skip
         self.check_token(token)
         wl = self.watchlist(name)
         filters = _filters(actor=actor, type=type, status=status, system=system, since=since,
-                           until=until, text=text)  # fmt: skip
+                           until=until, dates=dates, text=text)  # fmt: skip
         try:
             save_watchlist(self.store, name, filters, replace=True, keep_notify=True)
         except ArmsgraphError as err:

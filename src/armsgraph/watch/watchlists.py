@@ -29,7 +29,7 @@ from armsgraph.watch.matching import (
 )
 from armsgraph.watch.notice import build_notice, change_words, describe_event
 
-FILTER_KEYS = ("actor", "type", "status", "system", "since", "until", "text")
+FILTER_KEYS = ("actor", "type", "status", "system", "since", "until", "dates", "text")
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 CHANNELS = ("webhook", "email", "jsonl")
@@ -68,6 +68,14 @@ def check_filters(filters: dict[str, Any]) -> dict[str, str]:
                 raise WatchlistError(
                     f"unknown {key} {value!r}", where=f"--{key}", hint=f"use {', '.join(allowed)}"
                 )
+    if out.get("dates") == "event":
+        del out["dates"]  # the default: the event's own dates
+    if out.get("dates", "event") not in ("event", "report"):
+        raise WatchlistError(
+            f"unknown dates {out['dates']!r}",
+            where="--dates",
+            hint="use event (the event's own dates) or report (the dates it was reported)",
+        )
     for key in ("since", "until"):
         if key in out and not _DATE.fullmatch(out[key]):
             raise WatchlistError(
