@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from armsgraph.extract.context import DocContext, Draft
@@ -52,7 +53,7 @@ class Assembly:
         entities = [e for e in registry.values() if e.mentions or e.id in used]
         return Extraction(document=ctx.document, entities=entities, events=events, facts=facts)
 
-    def _per_buyer(self, ctx: DocContext, drafts: list[Draft]):
+    def _per_buyer(self, ctx: DocContext, drafts: list[Draft]) -> Iterator[Draft]:
         """A sale to several countries named in one sentence ("transferred patrol boats to Costa
         Rica, Georgia, Greece ...") is one sale to each (docs/ANNOTATION.md): one draft per
         buyer country, each with the sellers."""

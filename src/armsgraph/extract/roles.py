@@ -166,10 +166,12 @@ def _in_aside(ctx: DocContext, actor: Actor, trig: Trigger, lo: int, hi: int) ->
     more than a name: "Hamas (a U.S.-designated foreign terrorist organization)" does not make
     the United States a party; "(Taiwan)" alone is a name, and counts."""
     toks = ctx.toks
-    open_ = next((j for j in range(actor.start - 1, lo - 1, -1) if toks[j].text in "()"), None)
+    open_ = next(
+        (j for j in range(actor.start - 1, lo - 1, -1) if toks[j].text in ("(", ")")), None
+    )
     if open_ is None or toks[open_].text != "(":
         return False
-    close = next((j for j in range(actor.end, hi) if toks[j].text in "()"), None)
+    close = next((j for j in range(actor.end, hi) if toks[j].text in ("(", ")")), None)
     if close is None or toks[close].text != ")":
         return False
     if open_ < trig.start < close:
