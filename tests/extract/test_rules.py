@@ -946,3 +946,17 @@ def test_a_mediator_named_twice_is_still_no_side(extractor):
     )
     got = summarize(extractor.extract(Document(text=text, id="m", published="2021-01-10")))
     assert {c for t, c, _ in got if t == "ceasefire"} == {("ARM", "AZE")}
+
+
+def test_in_a_governments_release_its_own_country_takes_the_empty_side_of_a_sale(extractor):
+    text = "The U.S. Army and the Iraqi Navy received the first of 15 new 35-meter patrol boats."
+
+    def sides(meta):
+        ex = extractor.extract(Document(text=text, id="r", meta=meta))
+        return {(p.role, p.entity) for e in ex.events for p in e.participants if p.role != "system"}
+
+    assert sides({}) == {("buyer", "org:us-army"), ("buyer", "country:IRQ")}  # no speaker: as read
+    assert sides({"publisher": "U.S. Army"}) == {
+        ("seller", "org:us-army"),
+        ("buyer", "country:IRQ"),
+    }

@@ -46,12 +46,32 @@ class Assembly:
                 or not any(m.start == ent.start_char for m in registry[ent.id_].mentions)
             ):
                 ctx.entity_for(ent)
+        for d in drafts:
+            self._speaker_side(ctx, d)
         events = self._finish(ctx, [*self._per_buyer(ctx, drafts)])
         facts = [*ctx.facts, *self._statistic_facts(drafts, events)]
         used = {p.entity for e in events for p in e.participants}
         used.update(f.subject for f in facts)
         entities = [e for e in registry.values() if e.mentions or e.id in used]
         return Extraction(document=ctx.document, entities=entities, events=events, facts=facts)
+
+    def _speaker_side(self, ctx: DocContext, d: Draft) -> None:
+        """A sale read with both countries on one side and none on the other ("the U.S. Army
+        and the Iraqi Navy received ..."): in a government's release its own country is the
+        other side; which side it takes is the empty one."""
+        if d.type != "arms_sale" or not ctx.speaker or len(ctx.speakers) > 1:
+            return  # a joint statement's "we" is several countries: no side is the speaker's
+        own = ctx.country_of(ctx.speaker)
+        sides = {"seller": set(), "buyer": set()}
+        for r, e in d.roles:
+            if r in sides and ctx.country_of(e):
+                sides[r].add(ctx.country_of(e))
+        for full, empty in (("buyer", "seller"), ("seller", "buyer")):
+            if not sides[empty] and len(sides[full]) == 2 and own in sides[full]:
+                d.roles = [
+                    (empty if r == full and ctx.country_of(e) == own else r, e) for r, e in d.roles
+                ]
+                return
 
     def _per_buyer(self, ctx: DocContext, drafts: list[Draft]) -> Iterator[Draft]:
         """A sale to several countries named in one sentence ("transferred patrol boats to Costa
