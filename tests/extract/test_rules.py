@@ -255,6 +255,11 @@ CASES = [
         "The United States held up some new weapons sales to Bahrain last year.",
         ("arms_sale", ("BHR", "USA"), None),
     ),
+    # a strike, as strikes, on a country's sites
+    (
+        "U.S. forces conducted an overnight strike on the Iranian nuclear site of Fordo.",
+        ("armed_clash", ("IRN", "USA"), None),
+    ),
     # British spelling: co-operation
     (
         "The UK and Japan signed a defence equipment co-operation framework in July.",
