@@ -79,12 +79,11 @@ class Assembly:
         buyer country, each with the sellers."""
         for d in drafts:
             buyers: dict[str, list[str]] = {}
-            for r, e in d.roles:
-                country = ctx.country_of(e)
-                if r == "buyer" and country:
-                    buyers.setdefault(country, []).append(e)
-            sellers = {ctx.country_of(e) for r, e in d.roles if r == "seller"}
-            if d.type != "arms_sale" or len(buyers) < 2 or not sellers:
+            if d.type == "arms_sale" and any(r == "seller" for r, _ in d.roles):
+                for r, e in d.roles:
+                    if r == "buyer" and ctx.country_of(e):
+                        buyers.setdefault(ctx.country_of(e), []).append(e)
+            if len(buyers) < 2:
                 yield d
                 continue
             for ents in buyers.values():

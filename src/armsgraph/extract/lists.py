@@ -148,11 +148,7 @@ class DealLists:
             # Items each with its own price or count are deals of their own (when every item
             # has one); the others are one deal of all their systems.
             priced = len(shared) > 1 and all(self._priced(ctx, sc, span) for _t, span in shared)
-            groups = (
-                [(things, span) for things, span in shared]
-                if priced
-                else [(list(dict.fromkeys(every)), None)]
-            )
+            groups = shared if priced else [(list(dict.fromkeys(every)), None)]
             for things, span in groups if buyer is not None else []:
                 drafts.append(
                     Draft(
