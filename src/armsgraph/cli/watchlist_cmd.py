@@ -10,6 +10,7 @@ import typer
 from armsgraph.cli.options import (
     ActorOption,
     Dates,
+    DatesOption,
     DbOption,
     FormatOption,
     SinceOption,
@@ -37,13 +38,7 @@ def watch_add(
     system: SystemOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    dates: Annotated[
-        Dates | None,
-        typer.Option(
-            "--dates",
-            help="What --since/--until compare: event (the event's own dates, the default) or report.",
-        ),
-    ] = None,
+    dates: DatesOption = Dates.event,
     text: TextOption = None,
     webhook: Annotated[
         str | None, typer.Option("--webhook", help="POST each notice as JSON to this URL.")
@@ -80,7 +75,7 @@ def watch_add(
 
     filters = {
         "actor": actor, "type": type, "status": status, "system": system,
-        "since": since, "until": until, "dates": dates.value if dates else None, "text": text,
+        "since": since, "until": until, "dates": dates.value, "text": text,
     }  # fmt: skip
     with opened(db) as store:
         wl = save_watchlist(
